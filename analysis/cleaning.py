@@ -1,0 +1,115 @@
+"""Remove web boilerplate from raw article text, keeping offsets stable.
+
+Scraped news pages end with site furniture ("Related Posts", "Leave a Reply",
+"Your email address will not be published. Required fields are marked *") and
+with dateline/credit lines ("Ru-Main, 27.12.2021", "Source: Interfax").
+:func:`clean_text` cuts only a *trailing* block made of such lines, so the
+characters that remain are exactly the first characters of the raw file:
+every offset computed on the cleaned text is also an offset into the file.
+The dateline and credit are returned as metadata (``outlet``, ``dateline``,
+``source_credit``, ``source_agency``) so that attribution can still report the
+agency credit (kind ``source_credit``).
+
+A text with no recognised boilerplate is returned unchanged.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["CleanedText", "clean_text", "BOILERPLATE_PATTERNS"]
+
+#: Lines that are site furniture, never article text (matched on the stripped line).
+BOILERPLATE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"related posts?:?",
+        r"related (articles|stories|news):?",
+        r"leave a (reply|comment)",
+        r"your email address will not be published\.?.*",
+        r"required fields are marked \*?",
+        r"share (this|on \w+):?",
+        r"like this:?",
+        r"(click|tap) (here )?to (share|print|email).*",
+        r"(read|see) (more|also):?",
+        r"comments?( \(\d+\))?:?",
+        r"tags?:.*",
+        r"posted in .*",
+        r"advertisement",
+        r"subscribe( to our newsletter)?\.?",
+        r"(all rights reserved|©|\(c\)) ?.*",
+    )
+)
+_CREDIT = re.compile(r"(?:source|sources|via|credit)\s*:\s*(?P<agency>[^\n]{1,80})", re.IGNORECASE)
+_DATE = r"(?P<d>\d{1,2})[./-](?P<m>\d{1,2})[./-](?P<y>\d{4})"
+_DATELINE = re.compile(rf"(?P<outlet>[^\n,]{{1,60}}),\s*{_DATE}")
+
+
+@dataclass
+class CleanedText:
+    """Result of :func:`clean_text`.
+
+    Attributes:
+        text: the cleaned text, a prefix of the raw text.
+        metadata: values recovered from removed lines (outlet, dateline,
+            source_credit, source_agency).
+        removed: ``(start, end, kind, text)`` for each removed line, offsets
+            into the raw text; ``kind`` is ``boilerplate``, ``dateline`` or
+            ``credit``.
+    """
+
+    text: str
+    metadata: dict[str, str] = field(default_factory=dict)
+    removed: list[tuple[int, int, str, str]] = field(default_factory=list)
+
+
+def _classify(line: str) -> tuple[str, dict[str, str]] | None:
+    stripped = line.strip()
+    if not stripped:
+        return "blank", {}
+    m = _CREDIT.fullmatch(stripped)
+    if m:
+        return "credit", {"source_credit": stripped, "source_agency": m.group("agency").strip()}
+    m = _DATELINE.fullmatch(stripped)
+    if m:
+        iso = f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
+        return "dateline", {"dateline": stripped, "outlet": m.group("outlet").strip(), "dateline_date": iso}
+    if any(p.fullmatch(stripped) for p in BOILERPLATE_PATTERNS):
+        return "boilerplate", {}
+    return None
+
+
+def clean_text(raw: str) -> CleanedText:
+    """Cut a trailing block of boilerplate, dateline and credit lines.
+
+    Example:
+        >>> c = clean_text("Body text.\\n\\nSource: Interfax\\n\\nLeave a Reply\\n")
+        >>> c.text, c.metadata["source_agency"]
+        ('Body text.', 'Interfax')
+    """
+    lines = raw.splitlines(keepends=True)
+    starts = []
+    pos = 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line)
+    cut = len(lines)
+    found: list[tuple[int, int, str, str]] = []
+    metadata: dict[str, str] = {}
+    while cut > 0:
+        kind = _classify(lines[cut - 1])
+        if kind is None:
+            break
+        label, values = kind
+        if label != "blank":
+            start = starts[cut - 1]
+            line = lines[cut - 1]
+            found.append((start, start + len(line.rstrip("\r\n")), label, line.strip()))
+            for key, value in values.items():
+                metadata.setdefault(key, value)
+        cut -= 1
+    if not found:
+        return CleanedText(raw)
+    text = raw[: starts[cut] if cut < len(lines) else len(raw)].rstrip()
+    found.reverse()
+    return CleanedText(text, metadata, found)
