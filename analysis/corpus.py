@@ -358,7 +358,7 @@ def load_corpus(
         for doc in corpus:
             extra = table.get(doc.doc_id)
             if extra:
-                merged = dict(doc.metadata)
-                merged.update(extra)
+                merged = dict(extra)  # curated metadata first and authoritative
+                merged.update({k: v for k, v in doc.metadata.items() if k not in extra})
                 doc.metadata = merged
     return corpus

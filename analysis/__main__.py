@@ -1,0 +1,4 @@
+"""``python -m analysis`` runs the command line (see :mod:`analysis.cli`)."""
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,182 @@
+"""Command line: ``discourse-kit`` / ``python -m analysis``.
+
+Subcommands (each has ``--help``)::
+
+    corpus PATH                 list documents and metadata
+    corpus fetch MANIFEST       download the documents listed in a manifest
+    run PATH --out DIR          analyse a corpus and write every table
+    codebook check [FILE]       run a codebook's examples and counter-examples
+    agreement GOLD PRED         rule-vs-human agreement per category
+    notebooks [DIR]             execute the notebooks headless (for make reproduce)
+
+Exit codes: 0 ok, 1 a check found failures, 2 usage or input error. User
+errors are one line on stderr (``error: FILE: problem``), never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import KitError
+
+__all__ = ["main", "build_parser"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 2 with one line, like KitError
+        self.print_usage(sys.stderr)
+        print(f"error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    from . import __version__
+
+    p = _Parser(prog="discourse-kit", description="Rule-based rhetorical-feature and attribution analysis of diplomatic texts.")
+    p.add_argument("--version", action="version", version=f"discourse-kit {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    c = sub.add_parser(
+        "corpus",
+        help="list a corpus, or fetch documents from a manifest",
+        description="`corpus PATH` prints the metadata table of a corpus. "
+        "`corpus fetch MANIFEST [--out DIR] [--force]` downloads each listed page, extracts its text "
+        "with trafilatura and writes it with its metadata.",
+    )
+    c.add_argument("args", nargs="+", metavar="PATH | fetch MANIFEST")
+    c.add_argument("--encoding", help="text encoding of the files (default: UTF-8 or the file's BOM)")
+    c.add_argument("--skip-bad", action="store_true", help="skip unreadable files and list them")
+    c.add_argument("--out", help="fetch: folder for fetched texts (default: fetched/ beside the manifest)")
+    c.add_argument("--force", action="store_true", help="fetch: overwrite files that already exist")
+    c.add_argument("--timeout", type=float, default=20.0, help="fetch: seconds per download (default 20)")
+    c.add_argument("--max-bytes", type=int, default=5_000_000, help="fetch: largest page accepted (default 5 MB)")
+
+    r = sub.add_parser("run", help="analyse a corpus and write every table", description="Analyse every document of PATH and write the tables (evidence, features, attributions, actors, sentiment, documents) and run.json into --out.")
+    r.add_argument("path", metavar="PATH", help="corpus folder or file")
+    r.add_argument("--out", required=True, help="folder for the result tables")
+    r.add_argument("--figures", help="also write every figure into this folder")
+    r.add_argument("--codebook", help="codebook YAML (default: the bundled diplomatic_rhetoric.yaml); "
+                   "also accepts quanteda-style YAML dictionaries and LIWC .dic files")
+    r.add_argument("--actors", help="actor gazetteer YAML (default: the bundled actors.yaml)")
+    r.add_argument("--model", default="rules", help="'rules' (default, no download) or an installed spaCy model, e.g. en_core_web_sm")
+    r.add_argument("--n-process", type=int, default=1, help="worker processes for parsing (default 1)")
+    r.add_argument("--encoding", help="text encoding of the files (default: UTF-8 or the file's BOM)")
+    r.add_argument("--skip-bad", action="store_true", help="skip unreadable files, list them, analyse the rest")
+    r.add_argument("--no-sentiment", action="store_true", help="skip the sentiment tables (faster)")
+    r.add_argument("--no-cache", action="store_true", help="do not read or write the parse cache")
+
+    cb = sub.add_parser("codebook", help="check a codebook", description="`codebook check [FILE]` runs every category's examples (must be coded) and counter-examples (must not be coded) and lists each failure.")
+    cb.add_argument("action", choices=["check"])
+    cb.add_argument("file", nargs="?", help="codebook YAML (default: the bundled one)")
+    cb.add_argument("--model", default="rules", help="pipeline to check with (default: rules)")
+
+    a = sub.add_parser("agreement", help="compare predicted evidence with a gold annotation", description="Per category: precision, recall and F1 with span-overlap matching, and sentence-level Cohen's kappa. GOLD and PRED are CSVs with doc_id, category, start_char, end_char.")
+    a.add_argument("gold")
+    a.add_argument("pred")
+
+    nb = sub.add_parser("notebooks", help="execute notebooks headless", description="Execute every notebook in DIR (default notebooks/) top to bottom; executed copies go to build/notebooks/, the committed notebooks stay without outputs.")
+    nb.add_argument("folder", nargs="?", default="notebooks")
+    nb.add_argument("--timeout", type=int, default=600)
+    return p
+
+
+def _cmd_corpus(ns) -> int:
+    import pandas as pd
+
+    if ns.args[0] == "fetch":
+        if len(ns.args) != 2:
+            raise KitError("usage: discourse-kit corpus fetch MANIFEST [--out DIR] [--force]")
+        from .fetch import fetch_manifest
+
+        report = fetch_manifest(ns.args[1], out=ns.out, force=ns.force, timeout=ns.timeout, max_bytes=ns.max_bytes)
+        with pd.option_context("display.max_colwidth", 60, "display.width", 200):
+            print(report.to_string(index=False))
+        return 0
+    if len(ns.args) != 1:
+        raise KitError("usage: discourse-kit corpus PATH")
+    from .corpus import load_corpus
+
+    corpus = load_corpus(ns.args[0], encoding=ns.encoding, skip_bad=ns.skip_bad)
+    frame = corpus.to_frame()
+    with pd.option_context("display.max_colwidth", 50, "display.width", 200, "display.max_columns", 30):
+        print(frame.to_string(index=False))
+    for line in corpus.skipped:
+        print(f"skipped: {line}", file=sys.stderr)
+    return 0
+
+
+def _cmd_run(ns) -> int:
+    from .run import run
+
+    result = run(
+        ns.path, ns.out, codebook=ns.codebook, actors=ns.actors, model=ns.model, n_process=ns.n_process,
+        figures=ns.figures, cache=False if ns.no_cache else None, encoding=ns.encoding,
+        skip_bad=ns.skip_bad, with_sentiment=not ns.no_sentiment,
+    )
+    for w in result.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    n = result.info["corpus"]["n_documents"]
+    print(f"analysed {n} document(s); wrote {len(result.files)} file(s) to {ns.out}"
+          + (f" and {ns.figures}" if ns.figures else ""))
+    return 0
+
+
+def _cmd_codebook(ns) -> int:
+    from .codebook import load_codebook, validate_codebook
+    from .pipeline import make_nlp
+
+    codebook = load_codebook(ns.file)
+    report = validate_codebook(codebook, make_nlp(ns.model))
+    failures = report[~report["passed"]]
+    print(f"{codebook.id} {codebook.version}: {len(report) - len(failures)}/{len(report)} checks passed")
+    for row in failures.itertuples():
+        print(f"FAIL {row.category} {row.kind}: {row.sentence!r} ({row.problem})")
+    return 0 if failures.empty else 1
+
+
+def _cmd_agreement(ns) -> int:
+    import pandas as pd
+
+    from .agreement import agreement, read_annotations
+
+    table = agreement(read_annotations(ns.gold), read_annotations(ns.pred))
+    with pd.option_context("display.width", 200):
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    return 0
+
+
+def _cmd_notebooks(ns) -> int:
+    from .notebooks import execute_notebooks
+
+    for path, seconds in execute_notebooks(ns.folder, timeout=ns.timeout):
+        print(f"executed {path} in {seconds:.1f}s")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code (0 ok, 1 check failed, 2 user error)."""
+    parser = build_parser()
+    ns = parser.parse_args(argv)
+    handlers = {
+        "corpus": _cmd_corpus,
+        "run": _cmd_run,
+        "codebook": _cmd_codebook,
+        "agreement": _cmd_agreement,
+        "notebooks": _cmd_notebooks,
+    }
+    try:
+        return handlers[ns.command](ns)
+    except KitError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted; results already written are intact", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,221 @@
+"""Build the spaCy pipeline and parse a corpus into cached Docs.
+
+Default (``model="rules"``): ``spacy.blank("en")`` + the quote-aware sentence
+splitter (:mod:`analysis.sentences`) + the lookup lemmatizer from
+``spacy-lookups-data`` + an EntityRuler of actors (:mod:`analysis.actors`).
+Nothing is downloaded. Any installed spaCy package (e.g. ``en_core_web_sm``)
+can be used instead; the actor ruler is added before its NER.
+
+:func:`parse` streams Docs with ``nlp.pipe`` and caches each one on disk as a
+DocBin keyed by the text's SHA-256 and a fingerprint of the pipeline (config,
+gazetteer, package version), so a second run does not parse again.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin
+
+from . import sentences  # noqa: F401  (registers the discourse_sentences component)
+from .actors import Gazetteer, load_gazetteer, ruler_patterns
+from .corpus import Corpus, Document
+from .errors import ModelError
+from .paths import DEFAULT_CACHE
+
+__all__ = ["make_nlp", "parse", "pipeline_fingerprint", "doc_id_of", "gazetteer_of", "RULES"]
+
+RULES = "rules"
+ACTOR_RULER = "actor_ruler"
+
+
+def make_nlp(model: str = RULES, *, actors: str | Path | Gazetteer | None = None) -> Language:
+    """Build the analysis pipeline.
+
+    Args:
+        model: ``"rules"`` (default, no download) or the name of an installed
+            spaCy pipeline package such as ``"en_core_web_sm"``.
+        actors: a gazetteer file or object (default: the bundled one).
+
+    Raises:
+        ModelError: the model is not installed (the message says how to install it).
+
+    Example:
+        >>> nlp = make_nlp()
+        >>> [s.text for s in nlp('"No," he said. Fine.').sents]
+        ['"No," he said.', 'Fine.']
+    """
+    gazetteer = actors if isinstance(actors, Gazetteer) else load_gazetteer(actors)
+    if model == RULES:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("discourse_sentences")
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        ruler = nlp.add_pipe(
+            "entity_ruler", name=ACTOR_RULER, config={"overwrite_ents": True, "validate": True}
+        )
+        try:
+            nlp.initialize()
+        except (OSError, ValueError) as e:  # lookup tables missing
+            raise ModelError(
+                f"cannot load the lookup lemmatizer tables ({e}); install them with "
+                "`pip install spacy-lookups-data`"
+            ) from None
+    else:
+        try:
+            nlp = spacy.load(model)
+        except OSError:
+            raise ModelError(
+                f"spaCy model {model!r} is not installed; install it with "
+                f"`conda install -c conda-forge spacy-model-{model}` or `python -m spacy download {model}`, "
+                "or use the default rule-based pipeline (--model rules)"
+            ) from None
+        before = "ner" if "ner" in nlp.pipe_names else None
+        ruler = nlp.add_pipe(
+            "entity_ruler",
+            name=ACTOR_RULER,
+            before=before,
+            config={"overwrite_ents": True, "validate": True},
+        )
+    others = [name for name in nlp.pipe_names if name != ACTOR_RULER]
+    with nlp.select_pipes(disable=others):  # patterns need tokens only
+        ruler.add_patterns(ruler_patterns(gazetteer, nlp.tokenizer))
+    nlp.meta["discourse_kit"] = {
+        "model": model,
+        "gazetteer": gazetteer.path,
+        "gazetteer_sha256": gazetteer.sha256,
+    }
+    _GAZETTEERS[id(nlp)] = gazetteer
+    return nlp
+
+
+_GAZETTEERS: dict[int, Gazetteer] = {}
+
+
+def gazetteer_of(nlp: Language) -> Gazetteer:
+    """The gazetteer a pipeline was built with (the bundled one for foreign pipelines)."""
+    return _GAZETTEERS.get(id(nlp)) or load_gazetteer()
+
+
+def pipeline_fingerprint(nlp: Language) -> str:
+    """A hash identifying everything that changes a parse: config, patterns, versions."""
+    from . import __version__
+
+    h = hashlib.sha256()
+    h.update(nlp.config.to_str().encode())
+    h.update(repr(sorted(nlp.meta.get("discourse_kit", {}).items())).encode())
+    h.update(f"{nlp.meta.get('name')}-{nlp.meta.get('version')}-{spacy.__version__}-{__version__}".encode())
+    return h.hexdigest()
+
+
+def doc_id_of(doc: Doc) -> str:
+    """The document id stored on a Doc by :func:`parse`."""
+    return doc.user_data.get("doc_id", "")
+
+
+def _cache_dir(cache: str | Path | bool | None) -> Path | None:
+    if cache is False:
+        return None
+    if cache is None or cache is True:
+        return Path(os.environ.get("DISCOURSE_KIT_CACHE", DEFAULT_CACHE))
+    return Path(cache)
+
+
+def _read_cached(path: Path, nlp: Language) -> Doc | None:
+    try:
+        data = path.read_bytes()
+        docs = list(DocBin(store_user_data=True).from_bytes(data).get_docs(nlp.vocab))
+    except Exception:  # a damaged cache file is simply re-parsed
+        return None
+    return docs[0] if len(docs) == 1 else None
+
+
+def _write_cached(path: Path, doc: Doc) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    bin_ = DocBin(store_user_data=True)
+    bin_.add(doc)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(bin_.to_bytes())
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def parse(
+    corpus: Corpus | Iterable[Document],
+    nlp: Language | None = None,
+    *,
+    n_process: int = 1,
+    batch_size: int = 64,
+    cache: str | Path | bool | None = None,
+    progress: bool | None = None,
+) -> Iterator[Doc]:
+    """Parse documents into spaCy Docs, in corpus order, using the on-disk cache.
+
+    Each Doc carries its id in ``doc.user_data["doc_id"]`` (see :func:`doc_id_of`).
+
+    Args:
+        corpus: documents to parse.
+        nlp: the pipeline (default: :func:`make_nlp`).
+        n_process: worker processes for ``nlp.pipe``.
+        batch_size: documents per batch.
+        cache: a folder, ``False`` to disable, or ``None`` for ``.cache/``
+            (or ``$DISCOURSE_KIT_CACHE``).
+        progress: show a progress bar (default: when stderr is a terminal and
+            there are more than 20 documents).
+    """
+    nlp = nlp or make_nlp()
+    docs = list(corpus)
+    folder = _cache_dir(cache)
+    fingerprint = pipeline_fingerprint(nlp)[:16]
+    if progress is None:
+        progress = len(docs) > 20 and sys.stderr.isatty()
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(docs), desc="parsing", unit="doc")
+
+    def paths() -> Iterator[tuple[Document, Path | None]]:
+        for d in docs:
+            yield d, (folder / fingerprint / d.sha256[:2] / f"{d.sha256}.spacy") if folder else None
+
+    pending: list[tuple[Document, Path | None]] = []
+
+    def flush() -> Iterator[Doc]:
+        texts = ((d.text, (d, p)) for d, p in pending)
+        for doc, (d, p) in nlp.pipe(texts, as_tuples=True, n_process=n_process, batch_size=batch_size):
+            doc.user_data["doc_id"] = d.doc_id
+            if p is not None:
+                _write_cached(p, doc)
+            if bar:
+                bar.update(1)
+            yield doc
+        pending.clear()
+
+    # Keep corpus order: parse runs of uncached documents between cached ones.
+    for d, p in paths():
+        cached = _read_cached(p, nlp) if p is not None and p.exists() else None
+        if cached is None:
+            pending.append((d, p))
+            continue
+        if pending:
+            yield from flush()
+        cached.user_data["doc_id"] = d.doc_id
+        if bar:
+            bar.update(1)
+        yield cached
+    if pending:
+        yield from flush()
+    if bar:
+        bar.close()
