@@ -33,6 +33,7 @@ class DocResult:
     evidence: list[dict] = field(default_factory=list)
     mentions: list[dict] = field(default_factory=list)
     sentiment: list[dict] = field(default_factory=list)
+    voice_tokens: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -98,5 +99,6 @@ def analyze_doc(
         evidence=evidence,
         mentions=mentions,
         sentiment=sentiment,
+        voice_tokens=vmap.token_counts(),
         warnings=warnings,
     )

@@ -1,0 +1,51 @@
+"""Shared fixtures: one rule-based pipeline per test session, the parsed seed."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEED_ID = "000_b57aecae04ae68f3"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory):
+    """Keep the parse cache of the test session out of the project folder."""
+    os.environ["DISCOURSE_KIT_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from analysis import make_nlp
+
+    return make_nlp()
+
+
+@pytest.fixture(scope="session")
+def corpus():
+    from analysis import load_corpus
+
+    return load_corpus()
+
+
+@pytest.fixture(scope="session")
+def seed_doc(nlp, corpus):
+    from analysis import parse
+
+    return next(d for d in parse(corpus, nlp, cache=False) if d.user_data["doc_id"] == SEED_ID)
+
+
+@pytest.fixture()
+def make_doc(nlp):
+    """Parse a text with the session pipeline; ``doc_id`` defaults to 'test'."""
+
+    def _make(text: str, doc_id: str = "test"):
+        doc = nlp(text)
+        doc.user_data["doc_id"] = doc_id
+        return doc
+
+    return _make
