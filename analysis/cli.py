@@ -15,18 +15,20 @@ errors are one line on stderr (``error: FILE: problem``), never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from .errors import KitError
+from .errors import KitError, one_line
 
 __all__ = ["main", "build_parser"]
 
 
 class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one line, like every other error."""
+
     def error(self, message: str) -> None:  # exit 2 with one line, like KitError
-        self.print_usage(sys.stderr)
-        print(f"error: {message}", file=sys.stderr)
+        print(f"error: {one_line(message)} (see `{self.prog} --help`)", file=sys.stderr)
         raise SystemExit(2)
 
 
@@ -48,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("args", nargs="+", metavar="PATH | fetch MANIFEST")
     c.add_argument("--encoding", help="text encoding of the files (default: UTF-8 or the file's BOM)")
     c.add_argument("--skip-bad", action="store_true", help="skip unreadable files and list them")
+    c.add_argument("--csv", action="store_true", help="print the full metadata table as CSV (cells not shortened)")
     c.add_argument("--out", help="fetch: folder for fetched texts (default: fetched/ beside the manifest)")
     c.add_argument("--force", action="store_true", help="fetch: overwrite files that already exist")
     c.add_argument("--timeout", type=float, default=20.0, help="fetch: seconds per download (default 20)")
@@ -100,11 +103,25 @@ def _cmd_corpus(ns) -> int:
 
     corpus = load_corpus(ns.args[0], encoding=ns.encoding, skip_bad=ns.skip_bad)
     frame = corpus.to_frame()
-    with pd.option_context("display.max_colwidth", 50, "display.width", 200, "display.max_columns", 30):
-        print(frame.to_string(index=False))
+    if ns.csv:
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        print(_shorten(frame).to_string(index=False))
     for line in corpus.skipped:
         print(f"skipped: {line}", file=sys.stderr)
+    for line in corpus.warnings:
+        print(f"warning: {line}", file=sys.stderr)
     return 0
+
+
+def _shorten(frame, width: int = 40):
+    """Cells cut to ``width`` characters (with an ellipsis) for a readable terminal table."""
+
+    def cut(value):
+        text = one_line(value) if isinstance(value, str) else value
+        return text[: width - 1] + "…" if isinstance(text, str) and len(text) > width else text
+
+    return frame.apply(lambda col: col.map(cut)) if len(frame) else frame
 
 
 def _cmd_run(ns) -> int:
@@ -115,8 +132,12 @@ def _cmd_run(ns) -> int:
         figures=ns.figures, cache=False if ns.no_cache else None, encoding=ns.encoding,
         skip_bad=ns.skip_bad, with_sentiment=not ns.no_sentiment,
     )
+    skipped = result.info.get("corpus", {}).get("skipped", [])
+    for line in skipped:
+        print(f"skipped: {line}", file=sys.stderr)
     for w in result.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        if w not in skipped:
+            print(f"warning: {one_line(w)}", file=sys.stderr)
     n = result.info["corpus"]["n_documents"]
     print(f"analysed {n} document(s); wrote {len(result.files)} file(s) to {ns.out}"
           + (f" and {ns.figures}" if ns.figures else ""))
@@ -169,13 +190,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handlers[ns.command](ns)
     except KitError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {one_line(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("error: interrupted; results already written are intact", file=sys.stderr)
+        print("error: interrupted; earlier results were left as they were", file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # e.g. `discourse-kit corpus DIR | head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as e:  # the file system refused (disk full, read-only --out, ...)
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"error: {one_line(where + (e.strerror or str(e)))}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

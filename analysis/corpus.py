@@ -6,8 +6,15 @@ Accepted inputs (``load_corpus(path)``):
   stem; optional YAML front matter between ``---`` lines holds metadata), every
   ``.csv``/``.jsonl`` file holds one document per row/line in a ``text`` column;
   a ``metadata.csv`` beside the texts (column ``doc_id``) adds metadata.
-  ``manifest.csv`` (the fetch list) and sub-folders are not read;
+  Not read: ``metadata.csv``, ``manifest.csv`` (the fetch list), sub-folders,
+  hidden files, editor backups (``*~``, ``~$*``) and ``README``/``LICENSE``
+  files. Any other file (a PDF, an image, ``.html``) is an error, because
+  silently leaving it out would make a result look complete when it is not;
 * a single ``.txt``, ``.md``, ``.csv`` or ``.jsonl`` file.
+
+Encoding: UTF-8 unless the file starts with a byte-order mark (UTF-8, UTF-16,
+UTF-32) or the caller passes ``encoding``. Line ends are kept as they are
+(CRLF stays CRLF), so character offsets stay offsets into the decoded file.
 
 Raw files are never modified. Boilerplate is removed in code
 (:mod:`analysis.cleaning`); a text with none is loaded unchanged, so offsets
@@ -15,11 +22,17 @@ equal offsets into the file (after front matter, if any).
 """
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
+import errno
 import hashlib
 import io
 import json
 import os
+import re
+import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -31,16 +44,34 @@ from .cleaning import clean_text
 from .errors import CorpusError
 from .paths import BUNDLED_CORPUS, PROJECT_DIR
 
-__all__ = ["Document", "Corpus", "load_corpus", "read_text_file"]
+__all__ = ["Document", "Corpus", "load_corpus", "read_text_file", "TEXT_SUFFIXES", "TABLE_SUFFIXES"]
 
-TEXT_SUFFIXES = {".txt", ".md"}
-TABLE_SUFFIXES = {".csv", ".jsonl"}
-RESERVED_NAMES = {"metadata.csv", "manifest.csv"}
-_BOMS = (
+#: Files read as one document each.
+TEXT_SUFFIXES = frozenset({".txt", ".md"})
+#: Files read as one document per row (CSV) or line (JSONL).
+TABLE_SUFFIXES = frozenset({".csv", ".jsonl"})
+RESERVED_NAMES = frozenset({"metadata.csv", "manifest.csv"})
+_IGNORED_STEMS = frozenset({"readme", "license", "licence", "copying"})
+_BOMS = (  # longest first: the UTF-32-LE mark starts with the UTF-16-LE one
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
     (b"\xef\xbb\xbf", "utf-8-sig"),
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
 )
+_MAGIC = (  # common non-text files, for a helpful message
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (e.g. .docx, .xlsx, .odt)"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document (.doc, .xls)"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x7fELF", "an executable"),
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SUPPORTED = "the kit reads .txt, .md, .csv and .jsonl files"
 
 
 @dataclass
@@ -49,7 +80,10 @@ class Document:
 
     Attributes:
         doc_id: unique identifier (file stem unless given).
-        text: the cleaned text that is analysed; offsets refer to it.
+        text: the cleaned text that is analysed; offsets refer to it. Lone
+            surrogates (invalid Unicode, e.g. from a JSON ``"\\ud800"``
+            escape) are replaced by U+FFFD, one character for one, so offsets
+            do not move.
         metadata: free-form fields (title, date, speaker, ...).
         source: the file the text came from.
         removed: lines cut by cleaning, ``(start, end, kind, text)`` in raw offsets.
@@ -61,6 +95,13 @@ class Document:
     source: str = ""
     removed: list = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.doc_id = str(self.doc_id)
+        if not isinstance(self.text, str):
+            raise TypeError(f"Document.text must be str, got {type(self.text).__name__}")
+        if not self.text.isascii() and _SURROGATE.search(self.text):
+            self.text = _SURROGATE.sub("\ufffd", self.text)
+
     @property
     def sha256(self) -> str:
         """SHA-256 of the analysed text (hex)."""
@@ -68,12 +109,22 @@ class Document:
 
 
 class Corpus:
-    """An ordered collection of :class:`Document` objects with unique ids."""
+    """An ordered collection of :class:`Document` objects with unique ids.
 
-    def __init__(self, documents: Iterable[Document] = (), *, skipped: Iterable[str] = ()):
+    Attributes:
+        documents: the documents, in load order (sorted file names, then rows).
+        skipped: one-line errors of the files/rows left out with ``skip_bad``.
+        warnings: one-line notes on input that was read but looks odd
+            (repaired Unicode, metadata rows without a document).
+    """
+
+    def __init__(
+        self, documents: Iterable[Document] = (), *, skipped: Iterable[str] = (), warnings: Iterable[str] = ()
+    ):
         self.documents: list[Document] = []
         self._index: dict[str, int] = {}
         self.skipped: list[str] = list(skipped)
+        self.warnings: list[str] = list(warnings)
         for doc in documents:
             self.add(doc)
 
@@ -91,15 +142,23 @@ class Corpus:
     def __len__(self) -> int:
         return len(self.documents)
 
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._index
+
     def __getitem__(self, key: int | str) -> Document:
         if isinstance(key, str):
             if key not in self._index:
-                raise KeyError(f"no document {key!r}; known: {', '.join(self._index)}")
+                known = ", ".join(list(self._index)[:10]) + (", ..." if len(self._index) > 10 else "")
+                raise KeyError(f"no document {key!r}; known: {known}")
             return self.documents[self._index[key]]
         return self.documents[key]
 
     def __add__(self, other: "Corpus") -> "Corpus":
-        return Corpus([*self.documents, *other.documents], skipped=[*self.skipped, *other.skipped])
+        return Corpus(
+            [*self.documents, *other.documents],
+            skipped=[*self.skipped, *other.skipped],
+            warnings=[*self.warnings, *other.warnings],
+        )
 
     @property
     def ids(self) -> list[str]:
@@ -114,34 +173,42 @@ class Corpus:
         return h.hexdigest()
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per document: doc_id, metadata columns, n_chars, source."""
+        """One row per document: doc_id, metadata columns, n_chars, source.
+
+        A metadata field missing from a document is ``""`` in its row.
+        """
         rows = []
         for d in self.documents:
             row = {"doc_id": d.doc_id}
-            row.update({k: v for k, v in d.metadata.items() if k != "doc_id"})
+            row.update({k: v for k, v in d.metadata.items() if k not in ("doc_id", "n_chars", "source")})
             row["n_chars"] = len(d.text)
             row["source"] = d.source
             rows.append(row)
-        return pd.DataFrame(rows, columns=_ordered_columns(rows))
+        columns = _ordered_columns(rows)
+        return pd.DataFrame([{c: row.get(c, "") for c in columns} for row in rows], columns=columns)
 
     def __repr__(self) -> str:
         return f"Corpus({len(self)} documents)"
 
 
 def _ordered_columns(rows: list[dict]) -> list[str]:
-    cols: list[str] = ["doc_id"]
+    cols: dict[str, None] = {"doc_id": None}
     for row in rows:
         for k in row:
-            if k not in cols and k not in ("n_chars", "source"):
-                cols.append(k)
-    return cols + ["n_chars", "source"]
+            if k not in ("n_chars", "source"):
+                cols.setdefault(k, None)
+    return [*cols, "n_chars", "source"]
 
 
-def read_text_file(path: Path, encoding: str | None = None) -> str:
-    """Read a text file, detecting a BOM; a clear error for binary or undecodable bytes."""
+# --------------------------------------------------------------------------- reading bytes
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
+        if path.is_symlink():
+            raise CorpusError("broken symbolic link (its target does not exist)", path=path) from None
         raise CorpusError("file not found", path=path) from None
     except PermissionError:
         raise CorpusError("permission denied (cannot read the file)", path=path) from None
@@ -149,45 +216,96 @@ def read_text_file(path: Path, encoding: str | None = None) -> str:
         raise CorpusError("is a folder, not a file", path=path) from None
     except OSError as e:  # symlink loops, I/O errors
         raise CorpusError(f"cannot read: {e.strerror or e}", path=path) from None
-    enc = encoding
-    if enc is None:
-        enc = "utf-8"
-        for bom, name in _BOMS:
-            if data.startswith(bom):
-                enc = name
-                break
-        if enc == "utf-8" and b"\x00" in data[:8192]:
-            raise CorpusError("looks like a binary file (NUL bytes); not a text document", path=path)
+
+
+def _sniff_binary(data: bytes) -> str | None:
+    """What a non-text file looks like, or None if it may be text."""
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return what
+    if b"\x00" in data[:8192]:
+        return "a binary file (it contains NUL bytes; if it is UTF-16 without a byte-order mark, pass --encoding utf-16)"
+    return None
+
+
+def _check_encoding(encoding: str) -> str:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise CorpusError(f"unknown encoding {encoding!r} (try utf-8, latin-1, cp1252, utf-16)") from None
+
+
+def read_text_file(path: str | os.PathLike, encoding: str | None = None) -> str:
+    """Read a text file.
+
+    A byte-order mark (UTF-8, UTF-16, UTF-32) always decides the encoding and
+    is dropped; otherwise ``encoding`` is used (default UTF-8).
+
+    Args:
+        path: the file.
+        encoding: the encoding of files without a BOM (e.g. ``"latin-1"``).
+
+    Raises:
+        CorpusError: missing/unreadable file, a binary file, or bytes that do
+            not decode (the message names the encoding, the byte offset and
+            the line, and suggests ``--encoding``).
+    """
+    path = Path(path)
+    data = _read_bytes(path)
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            enc = name
+            break
+    else:
+        enc = _check_encoding(encoding) if encoding is not None else "utf-8"
+        if enc in ("utf-8", "ascii"):
+            binary = _sniff_binary(data)
+            if binary:
+                raise CorpusError(f"not a text document: looks like {binary}", path=path)
     try:
         return data.decode(enc)
     except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
         raise CorpusError(
             f"cannot decode as {enc} at byte {e.start} ({data[e.start:e.start + 1]!r}); "
             "if the file uses another encoding, pass it with --encoding (e.g. --encoding latin-1)",
             path=path,
+            where=f"line {line}",
         ) from None
-    except LookupError:
-        raise CorpusError(f"unknown encoding {enc!r}", path=path) from None
+
+
+# --------------------------------------------------------------------------- parsing
 
 
 def _front_matter(text: str, path: Path) -> tuple[dict, str]:
-    if not (text.startswith("---\n") or text.startswith("---\r\n")):
+    """Split YAML front matter (``---`` ... ``---`` or ``...``) from the body."""
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if first != "---":
         return {}, text
-    end = text.find("\n---", 4)
-    if end < 0:
-        raise CorpusError("front matter opened with '---' but never closed", path=path, where="line 1")
-    block = text[text.index("\n") + 1 : end]
+    pos = len(first) + (2 if text.startswith("---\r\n") else 1)
+    start = pos
+    while True:
+        nl = text.find("\n", pos)
+        line = text[pos:] if nl < 0 else text[pos:nl]
+        if line.rstrip("\r") in ("---", "..."):
+            block = text[start:pos]
+            body = "" if nl < 0 else text[nl + 1 :]
+            break
+        if nl < 0:
+            raise CorpusError("front matter opened with '---' on line 1 but never closed", path=path, where="line 1")
+        pos = nl + 1
     try:
-        meta = yaml.safe_load(block) or {}
+        meta = yaml.safe_load(block)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 2}" if mark is not None else None
-        raise CorpusError(f"malformed YAML front matter: {getattr(e, 'problem', e)}", path=path, where=where) from None
+        where = f"line {mark.line + 2}" if mark is not None else "front matter"
+        problem = getattr(e, "problem", None) or str(e)
+        raise CorpusError(f"malformed YAML front matter: {problem}", path=path, where=where) from None
+    if meta is None:
+        meta = {}
     if not isinstance(meta, dict):
-        raise CorpusError("front matter must be a mapping of key: value", path=path, where="line 2")
-    rest = text[end + 4 :]
-    rest = rest.split("\n", 1)[1] if "\n" in rest else ""
-    return {str(k): _plain(v) for k, v in meta.items()}, rest
+        raise CorpusError("front matter must be a mapping of key: value lines", path=path, where="line 2")
+    return {str(k): _plain(v) for k, v in meta.items()}, body
 
 
 def _plain(value):
@@ -204,9 +322,28 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _make_document(doc_id: str, raw: str, metadata: dict, source: Path, where: str | None = None) -> Document:
+class _Problems:
+    """Raise a problem, or, with ``skip_bad``, note it and carry on."""
+
+    def __init__(self, skip_bad: bool):
+        self.skip_bad = skip_bad
+        self.skipped: list[str] = []
+        self.warnings: list[str] = []
+
+    def report(self, error: CorpusError) -> None:
+        if not self.skip_bad:
+            raise error
+        self.skipped.append(str(error))
+
+
+def _make_document(doc_id: str, raw: str, metadata: dict, source: Path, problems: _Problems,
+                   where: str | None = None) -> Document:
     if not raw.strip():
-        raise CorpusError("empty text", path=source, where=where)
+        raise CorpusError("empty text (nothing but whitespace)" if raw else "empty text", path=source, where=where)
+    if not raw.isascii() and _SURROGATE.search(raw):
+        n = len(_SURROGATE.findall(raw))
+        problems.warnings.append(str(CorpusError(
+            f"{n} lone surrogate(s) (invalid Unicode) replaced by U+FFFD", path=source, where=where)))
     cleaned = clean_text(raw)
     meta = dict(cleaned.metadata)
     meta.update({k: v for k, v in metadata.items() if v not in (None, "")})
@@ -215,16 +352,29 @@ def _make_document(doc_id: str, raw: str, metadata: dict, source: Path, where: s
     return Document(str(doc_id), cleaned.text, meta, _display(source), cleaned.removed)
 
 
-def _load_text(path: Path, encoding: str | None) -> list[Document]:
+def _load_text(path: Path, encoding: str | None, problems: _Problems) -> list[Document]:
     raw = read_text_file(path, encoding)
+    if not raw:
+        raise CorpusError("empty file (0 bytes)" if not path.stat().st_size else "empty text", path=path)
     meta, body = _front_matter(raw, path)
-    doc_id = str(meta.pop("doc_id", path.stem))
-    return [_make_document(doc_id, body, meta, path)]
+    doc_id = meta.pop("doc_id", None)
+    doc_id = path.stem if doc_id in (None, "") else str(doc_id)
+    return [_make_document(doc_id, body, meta, path, problems)]
 
 
-def _load_table(path: Path, encoding: str | None) -> list[Document]:
-    raw = read_text_file(path, encoding)
-    if path.suffix == ".jsonl":
+@contextlib.contextmanager
+def _large_csv_fields() -> Iterator[None]:
+    """Allow CSV cells of any size (the default limit is 128 KiB)."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def _table_records(path: Path, raw: str, problems: _Problems) -> list[tuple[str, dict]]:
+    if path.suffix.lower() == ".jsonl":
         records = []
         for n, line in enumerate(raw.splitlines(), 1):
             if not line.strip():
@@ -232,55 +382,145 @@ def _load_table(path: Path, encoding: str | None) -> list[Document]:
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError as e:
-                raise CorpusError(f"invalid JSON: {e.msg}", path=path, where=f"line {n}") from None
+                problems.report(CorpusError(f"invalid JSON: {e.msg} (column {e.colno})", path=path, where=f"line {n}"))
+                continue
             if not isinstance(rec, dict):
-                raise CorpusError("each line must be a JSON object", path=path, where=f"line {n}")
+                problems.report(CorpusError("each line must be a JSON object", path=path, where=f"line {n}"))
+                continue
             records.append((f"line {n}", rec))
-    else:
-        try:
+        if records and not any("text" in rec for _, rec in records):
+            raise CorpusError(f"missing text field (keys: {', '.join(map(str, records[0][1])) or 'none'})",
+                              path=path, where="line 1")
+        return records
+    try:
+        with _large_csv_fields():
             reader = csv.DictReader(io.StringIO(raw, newline=""))
-            records = [(f"row {n}", rec) for n, rec in enumerate(reader, 2)]
-        except csv.Error as e:
-            raise CorpusError(f"malformed CSV: {e}", path=path) from None
-        fields = reader.fieldnames or []
-        if "text" not in fields:
-            raise CorpusError(f"missing text column (columns: {', '.join(fields) or 'none'})", path=path, where="line 1")
-    docs = []
-    for i, (where, rec) in enumerate(records, 1):
-        if "text" not in rec:
-            raise CorpusError("missing text field", path=path, where=where)
-        text = rec.pop("text")
-        if not isinstance(text, str):
-            raise CorpusError("text must be a string", path=path, where=where)
-        doc_id = rec.pop("doc_id", None) or rec.pop("id", None) or f"{path.stem}_{i:04d}"
-        meta = {k: _plain(v) for k, v in rec.items() if k}
-        docs.append(_make_document(str(doc_id), text, meta, path, where))
-    if not docs:
+            fields = [f.strip() if isinstance(f, str) else f for f in (reader.fieldnames or [])]
+            reader.fieldnames = fields
+            if "text" not in fields:
+                raise CorpusError(f"missing text column (columns: {', '.join(fields) or 'none'})",
+                                  path=path, where="line 1")
+            return [(f"row {n}", rec) for n, rec in enumerate(reader, 2)]
+    except csv.Error as e:
+        raise CorpusError(f"malformed CSV: {e}", path=path) from None
+
+
+def _load_table(path: Path, encoding: str | None, problems: _Problems) -> list[Document]:
+    raw = read_text_file(path, encoding)
+    if not raw.strip():
+        raise CorpusError("empty file" if not raw else "empty text", path=path)
+    docs: list[Document] = []
+    seen: dict[str, str] = {}
+    for i, (where, rec) in enumerate(_table_records(path, raw, problems), 1):
+        try:
+            if "text" not in rec:
+                raise CorpusError("missing text field", path=path, where=where)
+            text = rec.pop("text")
+            if not isinstance(text, str):
+                what = "missing" if text is None else f"a {type(text).__name__}"
+                raise CorpusError(f"text must be a string (got {what})", path=path, where=where)
+            doc_id = rec.pop("doc_id", None)
+            if doc_id in (None, ""):
+                doc_id = rec.pop("id", None)
+            doc_id = f"{path.stem}_{i:04d}" if doc_id in (None, "") else str(doc_id)
+            if doc_id in seen:
+                raise CorpusError(f"duplicate doc_id {doc_id!r} (also {seen[doc_id]})", path=path, where=where)
+            meta = {str(k): _plain(v) for k, v in rec.items() if k}
+            docs.append(_make_document(doc_id, text, meta, path, problems, where))
+            seen[doc_id] = where
+        except CorpusError as e:
+            problems.report(e)
+    if not docs and not problems.skipped:
         raise CorpusError("no documents (the table has no rows)", path=path)
     return docs
 
 
 def _load_metadata_csv(path: Path, encoding: str | None) -> dict[str, dict]:
     raw = read_text_file(path, encoding)
-    reader = csv.DictReader(io.StringIO(raw, newline=""))
-    if "doc_id" not in (reader.fieldnames or []):
-        raise CorpusError("metadata.csv needs a doc_id column", path=path, where="line 1")
-    out: dict[str, dict] = {}
-    for n, row in enumerate(reader, 2):
-        doc_id = row.pop("doc_id")
-        if not doc_id:
-            raise CorpusError("empty doc_id", path=path, where=f"row {n}")
-        if doc_id in out:
-            raise CorpusError(f"duplicate doc_id {doc_id!r}", path=path, where=f"row {n}")
-        out[doc_id] = {k: _coerce(v) for k, v in row.items() if k and v not in (None, "")}
+    try:
+        with _large_csv_fields():
+            reader = csv.DictReader(io.StringIO(raw, newline=""))
+            fields = [f.strip() if isinstance(f, str) else f for f in (reader.fieldnames or [])]
+            reader.fieldnames = fields
+            if "doc_id" not in fields:
+                raise CorpusError("metadata.csv needs a doc_id column", path=path, where="line 1")
+            out: dict[str, dict] = {}
+            for n, row in enumerate(reader, 2):
+                doc_id = (row.pop("doc_id") or "").strip()
+                if not doc_id:
+                    raise CorpusError("empty doc_id", path=path, where=f"row {n}")
+                if doc_id in out:
+                    raise CorpusError(f"duplicate doc_id {doc_id!r}", path=path, where=f"row {n}")
+                out[doc_id] = {k: _coerce(v if v is not None else "") for k, v in row.items() if k}
+    except csv.Error as e:
+        raise CorpusError(f"malformed CSV: {e}", path=path) from None
     return out
 
 
-def _coerce(value: str):
+def _coerce(value):
+    """``true``/``false`` cells become booleans; everything else stays text."""
+    if isinstance(value, list):  # extra cells beyond the header
+        return value
     low = value.strip().lower()
     if low in ("true", "false"):
         return low == "true"
     return value
+
+
+# --------------------------------------------------------------------------- folder scan
+
+
+def _ignored(name: str) -> bool:
+    if name.startswith((".", "~$", ".#")) or name.endswith("~"):
+        return True  # hidden files, editor and office lock/backup files
+    if name in RESERVED_NAMES:
+        return True
+    stem = name.split(".", 1)[0].lower()
+    return stem in _IGNORED_STEMS
+
+
+def _unsupported(path: Path) -> CorpusError:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+    except OSError:
+        head = b""
+    what = _sniff_binary(head)
+    kind = f"'{path.suffix}'" if path.suffix else "(no extension)"
+    looks = f", looks like {what.split(' (')[0]}" if what else ""
+    return CorpusError(
+        f"unsupported file type {kind}{looks}; {_SUPPORTED}: convert it to text, move it out of the "
+        "folder, or pass --skip-bad to leave it out",
+        path=path,
+    )
+
+
+def _folder_files(root: Path) -> Iterator[Path | CorpusError]:
+    """The document files of a folder in name order, or the error that excludes each bad one."""
+    try:
+        entries = sorted(root.iterdir(), key=lambda p: p.name)
+    except OSError as e:
+        raise CorpusError(f"cannot list folder: {e.strerror or e}", path=root) from None
+    for p in entries:
+        if _ignored(p.name):
+            continue
+        try:
+            st = p.stat()  # follows symlinks: loops and dangling links fail here
+        except OSError as e:
+            if p.is_symlink():
+                problem = "symbolic link loop" if e.errno == errno.ELOOP else "broken symbolic link"
+                yield CorpusError(f"cannot read: {problem} ({e.strerror})", path=p)
+            else:
+                yield CorpusError(f"cannot read: {e.strerror or e}", path=p)
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            continue  # sub-folders (annotations/, fetched/) are not read
+        if not stat.S_ISREG(st.st_mode):  # reading a FIFO would block for ever
+            yield CorpusError("not a regular file (a pipe, socket or device)", path=p)
+        elif p.suffix.lower() in TEXT_SUFFIXES | TABLE_SUFFIXES:
+            yield p
+        else:
+            yield _unsupported(p)
 
 
 def load_corpus(
@@ -293,72 +533,75 @@ def load_corpus(
 
     Args:
         path: a folder or a ``.txt``/``.md``/``.csv``/``.jsonl`` file.
-        encoding: force an encoding (default: UTF-8, or the file's BOM).
-        skip_bad: skip unreadable files instead of stopping; their one-line
-            errors are listed in ``corpus.skipped``.
+        encoding: the encoding of files without a byte-order mark (default
+            UTF-8); a BOM always wins.
+        skip_bad: leave out unreadable files (and bad rows of tables) instead
+            of stopping; their one-line errors are listed in ``corpus.skipped``.
 
     Raises:
-        CorpusError: one line naming the file and the problem.
+        CorpusError: one line naming the file (and line/row) and the problem.
 
     Example:
         >>> corpus = load_corpus()
         >>> corpus.to_frame()[["doc_id", "speaker"]]  # doctest: +SKIP
     """
     root = Path(path) if path is not None else BUNDLED_CORPUS
+    if encoding is not None:
+        _check_encoding(encoding)
+    problems = _Problems(skip_bad)
     try:
         exists = root.exists()
         is_dir = root.is_dir()
     except OSError as e:
         raise CorpusError(f"cannot access: {e.strerror or e}", path=root) from None
     if not exists:
+        if root.is_symlink():
+            raise CorpusError("broken or looping symbolic link", path=root)
         raise CorpusError("path not found", path=root)
     if is_dir:
-        try:
-            entries = sorted(p for p in root.iterdir() if not p.name.startswith("."))
-        except OSError as e:
-            raise CorpusError(f"cannot list folder: {e.strerror or e}", path=root) from None
-        files = []
-        for p in entries:
-            try:
-                if p.is_dir():
-                    continue
-            except OSError:
-                pass  # a symlink loop etc.: reading it below reports the problem
-            if p.name in RESERVED_NAMES:
-                continue
-            if p.suffix.lower() in TEXT_SUFFIXES | TABLE_SUFFIXES or p.is_symlink():
-                files.append(p)
-        metadata_file = root / "metadata.csv"
+        files: Iterable[Path | CorpusError] = _folder_files(root)
+        metadata_file: Path | None = root / "metadata.csv"
     else:
+        if not stat.S_ISREG(root.stat().st_mode):
+            raise CorpusError("not a regular file (a pipe, socket or device)", path=root)
+        if root.suffix.lower() not in TEXT_SUFFIXES | TABLE_SUFFIXES:
+            raise _unsupported(root)
         files = [root]
         metadata_file = root.parent / "metadata.csv" if root.suffix.lower() in TEXT_SUFFIXES else None
     corpus = Corpus()
     for p in files:
+        if isinstance(p, CorpusError):
+            problems.report(p)
+            continue
         try:
             suffix = p.suffix.lower()
-            if suffix in TABLE_SUFFIXES:
-                docs = _load_table(p, encoding)
-            elif suffix in TEXT_SUFFIXES:
-                docs = _load_text(p, encoding)
-            else:
-                # only reached for symlinks: reading reports loops and dangling links
-                read_text_file(p, encoding)
-                continue
+            loader = _load_table if suffix in TABLE_SUFFIXES else _load_text
+            docs = loader(p, encoding, problems)
+            for doc in docs:  # a duplicate of an earlier file's id: report before adding any
+                if doc.doc_id in corpus:
+                    other = corpus[doc.doc_id].source
+                    raise CorpusError(f"duplicate doc_id {doc.doc_id!r} (also in {other})", path=p)
             for doc in docs:
                 corpus.add(doc)
         except CorpusError as e:
-            if not skip_bad:
-                raise
-            corpus.skipped.append(str(e))
+            problems.report(e)
+    corpus.skipped.extend(problems.skipped)
+    corpus.warnings.extend(problems.warnings)
     if not len(corpus):
-        where = "; skipped: " + " | ".join(corpus.skipped) if corpus.skipped else ""
-        raise CorpusError(f"no documents found (looked for .txt, .md, .csv, .jsonl){where}", path=root)
-    if metadata_file is not None and metadata_file.exists():
+        skipped = "; skipped: " + " | ".join(corpus.skipped) if corpus.skipped else ""
+        raise CorpusError(f"no documents found (looked for .txt, .md, .csv and .jsonl files){skipped}", path=root)
+    if metadata_file is not None and metadata_file.is_file():
         table = _load_metadata_csv(metadata_file, encoding)
         for doc in corpus:
             extra = table.get(doc.doc_id)
-            if extra:
-                merged = dict(extra)  # curated metadata first and authoritative
-                merged.update({k: v for k, v in doc.metadata.items() if k not in extra})
+            if extra:  # curated metadata first and authoritative; its empty cells keep the column
+                merged = {k: v if v != "" else doc.metadata.get(k, "") for k, v in extra.items()}
+                merged.update({k: v for k, v in doc.metadata.items() if k not in merged})
                 doc.metadata = merged
+        if is_dir:
+            orphans = [d for d in table if d not in corpus]
+            if orphans:
+                corpus.warnings.append(str(CorpusError(
+                    f"{len(orphans)} doc_id(s) have no document: {', '.join(orphans[:5])}"
+                    + (", ..." if len(orphans) > 5 else ""), path=_display(metadata_file))))
     return corpus

@@ -9,6 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = ["KitError", "CorpusError", "CodebookError", "GazetteerError", "ModelError", "one_line"]
+
+
+def one_line(text: object) -> str:
+    """``text`` as a single line: whitespace runs collapse to one space,
+    other control characters are shown escaped (``\\x00``)."""
+    flat = " ".join(str(text).split())
+    if flat.isprintable():
+        return flat
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in flat)
+
 
 class KitError(Exception):
     """A problem with the user's input, reported as one clear line.
@@ -23,16 +34,17 @@ class KitError(Exception):
     def __init__(self, message: str, *, path: str | Path | None = None, where: str | None = None):
         self.path = str(path) if path is not None else None
         self.where = where
-        self.detail = message
+        self.detail = one_line(message)
         prefix = ""
         if self.path:
-            prefix = f"{self.path}"
+            # file names may hold newlines or control characters: escape them
+            prefix = "".join(c if c.isprintable() else repr(c)[1:-1] for c in self.path)
             if where:
-                prefix += f" ({where})"
+                prefix += f" ({one_line(where)})"
             prefix += ": "
         elif where:
-            prefix = f"{where}: "
-        super().__init__(prefix + " ".join(str(message).split()))
+            prefix = f"{one_line(where)}: "
+        super().__init__(prefix + self.detail)
 
 
 class CorpusError(KitError):
