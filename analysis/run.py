@@ -21,7 +21,7 @@ from .actors import Gazetteer, load_gazetteer
 from .analyze import DocResult, analyze_doc
 from .corpus import Corpus, load_corpus
 from .errors import KitError
-from .io import write_csv, write_json
+from .io import transaction, write_csv, write_json
 from .pipeline import make_nlp, parse
 
 __all__ = ["run", "analyze_corpus", "build_tables", "RunOutput", "TABLES"]
@@ -158,6 +158,8 @@ def run(
     out = Path(out)
     corpus = load_corpus(root, encoding=encoding, skip_bad=skip_bad)
     _check_out(out, root)
+    if figures is not None:
+        _check_out(Path(figures), root)
     cb = load_codebook(codebook)
     gazetteer = load_gazetteer(actors)
     nlp = make_nlp(model, actors=gazetteer)
@@ -178,14 +180,15 @@ def run(
                    "skipped": corpus.skipped},
         "tables": {name: f"{name}.csv" for name in tables},
     }
-    warnings = [*corpus.skipped, *(w for r in results for w in r.warnings)]
-    files = [write_csv(frame, out / f"{name}.csv") for name, frame in tables.items()]
-    if figures is not None:
-        from .plots import save_all_figures
+    warnings = [*corpus.skipped, *corpus.warnings, *(w for r in results for w in r.warnings)]
+    with transaction():  # all files replaced at the end, or none if anything fails
+        files = [write_csv(frame, out / f"{name}.csv") for name, frame in tables.items()]
+        if figures is not None:
+            from .plots import save_all_figures
 
-        files += save_all_figures(tables, figures, info=info)
-        info["figures"] = sorted(p.name for p in files if p.parent == Path(figures))
-    files.append(write_json(info, out / "run.json"))
+            files += save_all_figures(tables, figures, info=info)
+            info["figures"] = sorted(p.name for p in files if p.parent == Path(figures))
+        files.append(write_json(info, out / "run.json"))
     return RunOutput(tables=tables, files=files, warnings=warnings, info=info)
 
 
