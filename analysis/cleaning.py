@@ -106,7 +106,7 @@ def clean_text(raw: str) -> CleanedText:
             line = lines[cut - 1]
             found.append((start, start + len(line.rstrip("\r\n")), label, line.strip()))
             for key, value in values.items():
-                metadata.setdefault(key, value)
+                metadata[key] = value  # scanning upwards: the top-most line wins
         cut -= 1
     if not found:
         return CleanedText(raw)

@@ -417,7 +417,7 @@ def _load_table(path: Path, encoding: str | None, problems: _Problems) -> list[D
                 raise CorpusError("missing text field", path=path, where=where)
             text = rec.pop("text")
             if not isinstance(text, str):
-                what = "missing" if text is None else f"a {type(text).__name__}"
+                what = "nothing" if text is None else type(text).__name__
                 raise CorpusError(f"text must be a string (got {what})", path=path, where=where)
             doc_id = rec.pop("doc_id", None)
             if doc_id in (None, ""):
