@@ -3,6 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = [
+    "PACKAGE_DIR", "PROJECT_DIR", "BUNDLED_CORPUS", "DEFAULT_CODEBOOK", "DEFAULT_ACTORS",
+    "DEFAULT_CACHE", "RESULTS_DIR", "FIGURES_DIR", "SHARED_DIR",
+]
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 
