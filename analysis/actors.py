@@ -26,7 +26,7 @@ __all__ = ["Actor", "Gazetteer", "load_gazetteer", "ruler_patterns", "ACTOR_LABE
 
 ACTOR_LABEL = "ACTOR"
 TITLE_LABEL = "TITLE"
-ACTOR_TYPES = ("person", "state", "organisation", "bloc")
+ACTOR_TYPES = ("person", "state", "organisation", "bloc", "media")
 CAMPS = ("russia", "west", "other")
 _ACTOR_KEYS = {"name", "type", "camp", "gender", "aliases", "titles", "note"}
 
@@ -54,9 +54,14 @@ class Gazetteer:
     version: str = ""
     _by_name: dict[str, Actor] = field(default_factory=dict, repr=False)
     _by_title: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _by_alias: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._by_name = {a.name: a for a in self.actors}
+        for a in self.actors:
+            for alias in (a.name, *a.aliases):
+                self._by_alias.setdefault(alias, a.name)
+                self._by_alias.setdefault(alias.lower(), a.name)
         for a in self.actors:
             for t in a.titles:
                 self._by_title.setdefault(_title_key(t), []).append(a.name)
@@ -81,6 +86,11 @@ class Gazetteer:
         """The camp of an actor ('' when unknown)."""
         actor = self._by_name.get(name)
         return actor.camp if actor else ""
+
+    def lookup(self, text: str) -> str | None:
+        """The canonical name of the actor called ``text`` (an alias, exact or lower-case), or None."""
+        text = " ".join(text.split())
+        return self._by_alias.get(text) or self._by_alias.get(text.lower())
 
     def holders(self, title: str) -> list[str]:
         """Canonical names of the actors that can be called by ``title``."""

@@ -1,0 +1,1647 @@
+"""Reported speech: who says what, through whom, about whom.
+
+:func:`doc_attributions` finds every attribution in a parsed Doc with
+transparent rules — no parser, no trained model — using the quotation marks,
+the sentence boundaries, the ``ACTOR``/``TITLE`` entities of the actor ruler
+and the reporting-cue lexicon in ``analysis/data/reporting_verbs.yaml``.
+One record per attribution (keys :data:`ATTRIBUTION_COLUMNS`); ``kind`` is
+
+``direct``
+    a quotation (any style: ``" “ ” « » ‘ ’ '``) with its speaker, given
+    after (``"…," the Minister said``, ``"…," said Lavrov``), before
+    (``Lavrov said: "…"``, ``Lavrov specified that "…"`` when the quotation
+    runs to the end of the sentence), around (``"The talks," he said, "will
+    …"``: one record per quoted stretch), as a headline or transcript label
+    (``Russian Foreign Ministry: …``), or in the previous sentence (an
+    introduction ending in ``:``, or the attribution of the sentence just
+    before) or the next one (``He added …``, ``So said Lavrov.``). A quotation
+    may span sentences and paragraphs: a paragraph that opens a quotation
+    and does not close it continues into the next paragraph when that one
+    starts with a quotation mark.
+``partial``
+    a quoted fragment inside reported speech or a sentence with a speech
+    cue (``recalled that NATO had proposed "through Stoltenberg's mouth"``).
+    Quoted words (at most three) in a sentence with no speech cue are scare
+    quotes and are not attributions.
+``indirect``
+    ``SPEAKER [also/further/…] VERB [listener] that …`` (``that`` may be
+    omitted after verbs marked ``that_optional``), ``…, saying that …``
+    (speaker: the first actor of the sentence) and ``as announced by X``.
+``according_to``
+    ``according to X``, ``citing X``, ``X's spokesperson said``, ``in X's
+    words``, ``as X said`` in the narrator's voice.
+``agentless``
+    no source named: ``it was reported that``, ``reportedly``,
+    ``sources say``.
+``authority``
+    ``as the President said`` or ``in the words of X`` *inside someone's
+    speech*: ``speaker`` is the quoting voice, ``principal`` the authority
+    (a title is resolved in the speaker's camp: Lavrov's "President" is
+    Vladimir Putin).
+``proxy``
+    an actor presented as another's mouthpiece: ``speaker`` is the
+    mouthpiece, ``principal`` the claimed principal (``through Stoltenberg's
+    mouth … at the suggestion of the US``; ``at Washington's behest``;
+    ``X, a puppet of Y``).
+``source_credit``
+    a news-agency credit: ``metadata["source_credit"]`` from cleaning (no
+    offsets), ``(Reuters) -``, ``/TASS/``, ``Source: X`` lines and
+    ``TASS reports`` for gazetteer actors of type ``media``.
+
+Speakers: ``speaker_text`` is the words naming the speaker (``"the
+Minister"``, ``"He"``, ``"a spokesman"``); ``speaker`` is the canonical
+gazetteer name it resolves to, or ``""``. Titles resolve to the nearest named
+holder (apposition first, then the most recent mention), pronouns ``he``/
+``she`` to the most recent compatible speaker, then person; names outside the
+gazetteer keep ``speaker`` empty. Unbalanced quotation marks never stop the
+analysis: the odd mark is skipped and a one-line warning is appended to
+``warnings``.
+
+Known limits: no syntax, so long subjects ("The head of the committee that
+… said") are cut to their last noun phrase, object clauses without ``that``
+after verbs that require it are missed, and coreference is a recency rule.
+"""
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+import pandas as pd
+import yaml
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from .actors import ACTOR_LABEL, TITLE_LABEL, Gazetteer, load_gazetteer
+from .errors import KitError
+from .paths import PACKAGE_DIR
+from .pipeline import doc_id_of
+
+__all__ = [
+    "ATTRIBUTION_COLUMNS",
+    "KINDS",
+    "DEFAULT_LEXICON",
+    "Attribution",
+    "Lexicon",
+    "LexiconError",
+    "load_lexicon",
+    "find_attributions",
+    "doc_attributions",
+    "attributions_frame",
+    "attributions",
+    "resolve_titles",
+]
+
+#: Keys of an attribution record, in table order.
+ATTRIBUTION_COLUMNS = [
+    "doc_id", "kind", "speaker", "speaker_text", "speaker_start", "speaker_end",
+    "cue", "cue_start", "cue_end", "content", "content_start", "content_end",
+    "sentence_id", "principal",
+]
+#: The attribution kinds, in table order.
+KINDS = ("direct", "partial", "indirect", "according_to", "agentless", "authority", "proxy", "source_credit")
+_OFFSET_COLUMNS = ("speaker_start", "speaker_end", "cue_start", "cue_end", "content_start", "content_end", "sentence_id")
+DEFAULT_LEXICON = PACKAGE_DIR / "data" / "reporting_verbs.yaml"
+
+
+class LexiconError(KitError):
+    """The reporting-cue lexicon file is invalid."""
+
+
+# ---------------------------------------------------------------------------
+# Lexicon
+# ---------------------------------------------------------------------------
+_PHRASE_FAMILIES = (
+    "according_to", "in_words", "agentless", "credit_verbs",
+    "proxy_mouthpiece", "proxy_principal", "proxy_subject_is_mouthpiece",
+)
+_LEX_KEYS = {"id", "version", "verbs", "characterising", "speaker_nouns", "skip_before_verb", "listeners", "phrases"}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The validated reporting-cue lexicon (see ``reporting_verbs.yaml`` for every field)."""
+
+    verbs: dict  # form (lower-case, may be several words) -> (lemma, that_optional)
+    characterising: frozenset
+    speaker_nouns: frozenset
+    skip_before_verb: frozenset
+    listeners: tuple  # tuples of lower-case words
+    phrases: dict  # family -> tuple of phrases
+    path: str = ""
+    sha256: str = ""
+
+
+def _word_list(value, what: str, path: Path) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise LexiconError(f"{what} must be a list of non-empty strings", path=path)
+    return tuple(" ".join(v.lower().split()) for v in value)
+
+
+def load_lexicon(path: str | Path | None = None) -> Lexicon:
+    """Load and validate a reporting-cue lexicon (default: the bundled one).
+
+    Raises:
+        LexiconError: one line naming the file and the problem.
+    """
+    path = Path(path) if path is not None else DEFAULT_LEXICON
+    return _load_lexicon(str(path))
+
+
+@lru_cache(maxsize=4)
+def _load_lexicon(path_str: str) -> Lexicon:
+    path = Path(path_str)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise LexiconError(f"cannot read the lexicon: {e.strerror or e}", path=path) from None
+    try:
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as e:
+        raise LexiconError(f"malformed YAML: {getattr(e, 'problem', None) or e}", path=path) from None
+    if not isinstance(data, dict) or not isinstance(data.get("verbs"), dict):
+        raise LexiconError("expected a mapping with a 'verbs:' mapping", path=path)
+    unknown = set(data) - _LEX_KEYS
+    if unknown:
+        raise LexiconError(f"unknown top-level key(s): {', '.join(sorted(unknown))}", path=path)
+    verbs: dict[str, tuple[str, bool]] = {}
+    for lemma, spec in data["verbs"].items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("forms"), list):
+            raise LexiconError("each verb needs a 'forms:' list", path=path, where=f"verb {lemma!r}")
+        extra = set(spec) - {"forms", "that_optional"}
+        if extra:
+            raise LexiconError(f"unknown key(s): {', '.join(sorted(extra))}", path=path, where=f"verb {lemma!r}")
+        for form in _word_list(spec["forms"], f"verb {lemma!r} forms", path):
+            verbs[form] = (str(lemma), bool(spec.get("that_optional", False)))
+    phrases_raw = data.get("phrases") or {}
+    if not isinstance(phrases_raw, dict):
+        raise LexiconError("'phrases' must be a mapping of family -> list", path=path)
+    unknown = set(phrases_raw) - set(_PHRASE_FAMILIES)
+    if unknown:
+        raise LexiconError(
+            f"unknown phrase family {', '.join(sorted(unknown))}; known: {', '.join(_PHRASE_FAMILIES)}", path=path
+        )
+    phrases = {}
+    for fam in _PHRASE_FAMILIES:
+        items = _word_list(phrases_raw.get(fam), f"phrases.{fam}", path)
+        for p in items:
+            if p.split().count("x") > 1:
+                raise LexiconError(f"phrase {p!r} has more than one X slot", path=path, where=f"phrases.{fam}")
+        phrases[fam] = items
+    return Lexicon(
+        verbs=verbs,
+        characterising=frozenset(_word_list(data.get("characterising"), "characterising", path)),
+        speaker_nouns=frozenset(_word_list(data.get("speaker_nouns"), "speaker_nouns", path)),
+        skip_before_verb=frozenset(_word_list(data.get("skip_before_verb"), "skip_before_verb", path)),
+        listeners=tuple(tuple(x.split()) for x in _word_list(data.get("listeners"), "listeners", path)),
+        phrases=phrases,
+        path=str(path),
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Records
+# ---------------------------------------------------------------------------
+@dataclass
+class Attribution:
+    """One attribution with character offsets (``-1`` = absent) and resolution details.
+
+    ``antecedent_start``/``antecedent_end`` locate the named mention that a
+    pronoun or title speaker was resolved to (``-1`` when none): the
+    benchmark uses them; the record keeps only ``speaker``.
+    """
+
+    kind: str
+    sentence_id: int = -1
+    speaker: str = ""
+    speaker_start: int = -1
+    speaker_end: int = -1
+    cue_start: int = -1
+    cue_end: int = -1
+    content_start: int = -1
+    content_end: int = -1
+    principal: str = ""
+    speaker_text_override: str = ""
+    cue_override: str = ""
+    antecedent_start: int = -1
+    antecedent_end: int = -1
+
+    def record(self, doc_id: str, text: str) -> dict:
+        """The record of this attribution (keys :data:`ATTRIBUTION_COLUMNS`)."""
+
+        def part(s: int, e: int, override: str = "") -> str:
+            return text[s:e] if s >= 0 else override
+
+        def off(v: int):
+            return v if v >= 0 else pd.NA
+
+        return {
+            "doc_id": doc_id,
+            "kind": self.kind,
+            "speaker": self.speaker,
+            "speaker_text": part(self.speaker_start, self.speaker_end, self.speaker_text_override),
+            "speaker_start": off(self.speaker_start),
+            "speaker_end": off(self.speaker_end),
+            "cue": part(self.cue_start, self.cue_end, self.cue_override),
+            "cue_start": off(self.cue_start),
+            "cue_end": off(self.cue_end),
+            "content": part(self.content_start, self.content_end),
+            "content_start": off(self.content_start),
+            "content_end": off(self.content_end),
+            "sentence_id": off(self.sentence_id),
+            "principal": self.principal,
+        }
+
+
+@dataclass
+class _Mention:
+    """A phrase that names (or points to) an actor: token span + how it names."""
+
+    start: int
+    end: int
+    kind: str  # actor | title | pronoun | name | np
+    key: str = ""  # canonical name (actor), title key (title), lower-case pronoun
+    canonical: str = ""
+    ante: tuple[int, int] = (-1, -1)
+
+
+@dataclass
+class _Raw:
+    """An attribution before its speaker is resolved."""
+
+    kind: str
+    sent: int
+    mention: _Mention | None = None
+    cue: tuple[int, int] = (-1, -1)  # char offsets
+    content: tuple[int, int] = (-1, -1)  # char offsets
+    principal: _Mention | None = None
+    principal_name: str = ""
+    needs: str = ""  # "" | "context" (direct without speaker) | "outer" (authority/partial in speech)
+    quote: int = -1
+    order: int = 0
+    resolved: Attribution | None = None
+    mouthpiece_anchor: int = -1
+    extra: dict = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------
+# Quotations
+# ---------------------------------------------------------------------------
+_QUOTE_RE = re.compile(r"[\"“”«»„‟‘’'‹›]")
+_DOUBLE_OPEN = frozenset("“«„‟")
+_DOUBLE_CLOSE = frozenset("”»")
+_SINGLE_OPEN = frozenset("‘‹")
+_SINGLE_CLOSE = frozenset("’›")
+_OPEN_CONTEXT = frozenset(" \t\n\r([{—–-/:")
+_MAX_SINGLE_CHARS = 600
+
+
+@dataclass
+class _Quote:
+    start: int  # char of the opening mark
+    end: int  # char after the closing mark
+    content_start: int
+    content_end: int
+    open_tok: int = -1
+    close_tok: int = -1
+
+
+def _paragraph_breaks(text: str) -> tuple[list[int], bool]:
+    """Positions of paragraph breaks; blank lines when the text has any, else every newline."""
+    blank = [m.start() for m in re.finditer(r"\n[ \t\r]*\n", text)]
+    if blank:
+        return blank, True
+    return [m.start() for m in re.finditer(r"\n", text)], False
+
+
+def _at_line_start(text: str, pos: int) -> bool:
+    line = text.rfind("\n", 0, pos) + 1
+    return not text[line:pos].strip()
+
+
+def _find_quotes(text: str, doc_id: str, warnings: list[str] | None) -> list[_Quote]:
+    """Pair quotation marks into spans (top level only; nested marks are skipped)."""
+    breaks, _blank = _paragraph_breaks(text)
+    n = len(text)
+
+    def brk_between(a: int, b: int) -> bool:
+        i = bisect.bisect_left(breaks, a)
+        return i < len(breaks) and breaks[i] < b
+
+    def warn(pos: int, what: str) -> None:
+        if warnings is not None:
+            warnings.append(f"{doc_id or '<doc>'}: {what} {text[pos]!r} at offset {pos} ignored")
+
+    doubles: list[tuple[int, str]] = []
+    singles: list[tuple[int, str]] = []
+    for m in _QUOTE_RE.finditer(text):
+        p = m.start()
+        c = text[p]
+        prev = text[p - 1] if p > 0 else " "
+        nxt = text[p + 1] if p + 1 < n else " "
+        if c in "'’":
+            if prev.isalnum() and nxt.isalnum():
+                continue  # apostrophe: don't, Russia’s
+            if c == "'" and prev.isspace() and nxt.isspace():
+                continue
+        if c in _DOUBLE_OPEN:
+            doubles.append((p, "open"))
+        elif c in _DOUBLE_CLOSE:
+            doubles.append((p, "close"))
+        elif c == '"':
+            if prev in _OPEN_CONTEXT and not nxt.isspace():
+                role = "open"
+            elif not prev.isspace() and (nxt.isspace() or not nxt.isalnum()):
+                role = "close"
+            else:
+                role = "either"
+            doubles.append((p, role))
+        elif c in _SINGLE_OPEN:
+            singles.append((p, "open"))
+        elif c in _SINGLE_CLOSE:
+            singles.append((p, "close"))
+        elif c == "'":
+            if prev in _OPEN_CONTEXT and nxt.isalnum():
+                singles.append((p, "open"))
+            elif not prev.isspace() and not nxt.isalnum():
+                singles.append((p, "close"))
+
+    quotes: list[_Quote] = []
+    open_at = -1  # the first opening mark of the current quotation
+    last_mark = -1  # the latest mark belonging to it
+    for p, role in doubles:
+        if open_at >= 0 and brk_between(last_mark, p):
+            if role in ("open", "either") and _at_line_start(text, p):
+                last_mark = p  # the quotation continues into this paragraph
+                continue
+            warn(open_at, "unclosed quotation mark")
+            open_at = -1
+        if open_at < 0:
+            if role == "close":
+                warn(p, "unmatched closing quotation mark")
+                continue
+            open_at = last_mark = p
+            continue
+        if role == "open":
+            warn(open_at, "unclosed quotation mark")
+            open_at = last_mark = p
+            continue
+        quotes.append(_Quote(open_at, p + 1, open_at + 1, p))
+        open_at = last_mark = -1
+    if open_at >= 0:
+        warn(open_at, "unclosed quotation mark")
+
+    # single marks: only outside double quotations and within one paragraph
+    starts = [q.start for q in quotes]
+
+    def inside_double(p: int) -> bool:
+        i = bisect.bisect_right(starts, p) - 1
+        return i >= 0 and quotes[i].start <= p < quotes[i].end
+
+    extra: list[_Quote] = []
+    open_s = -1
+    for p, role in singles:
+        if inside_double(p):
+            continue
+        if role == "open":
+            open_s = p  # an earlier unmatched ‘ is most likely an apostrophe: no warning
+            continue
+        if open_s >= 0 and p - open_s <= _MAX_SINGLE_CHARS and not brk_between(open_s, p) and p > open_s + 1:
+            extra.append(_Quote(open_s, p + 1, open_s + 1, p))
+        open_s = -1
+    if extra:
+        quotes = sorted(quotes + extra, key=lambda q: q.start)
+    for q in quotes:
+        s, e = q.content_start, q.content_end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        q.content_start, q.content_end = s, e
+    return [q for q in quotes if q.content_end > q.content_start]
+
+
+# ---------------------------------------------------------------------------
+# The per-document context
+# ---------------------------------------------------------------------------
+_PRONOUNS = {"he": "male", "she": "female", "they": "plural", "it": "neuter", "i": "self", "we": "self"}
+_DETERMINERS = frozenset(
+    "the a an this that these those its his her their our my your one another some many several "
+    "both each two three four five other such any no".split()
+)
+_HONORIFICS = {"mr.": "male", "mr": "male", "mrs.": "female", "mrs": "female", "ms.": "female", "ms": "female",
+               "miss": "female", "dr.": "", "dr": "", "prof.": "", "professor": "", "sir": "male", "madam": "female",
+               "president": "", "minister": "", "senator": "", "sen.": "", "rep.": "", "gen.": "", "general": "",
+               "ambassador": "", "secretary": "", "chancellor": "", "premier": "", "prime": "", "governor": "",
+               "gov.": "", "mayor": "", "judge": "", "justice": "", "lt.": "", "col.": "", "capt.": "", "adm.": "",
+               "lord": "male", "lady": "female", "king": "male", "queen": "female", "prince": "male", "st.": ""}
+_NAME_PARTICLES = frozenset({"de", "von", "van", "der", "den", "al", "al-", "bin", "ibn", "da", "di", "la", "le", "du", "-"})
+_NOT_NAMES = frozenset(
+    "the a an this that these those it he she they we i you his her their our my on in at for to of and but or so "
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
+    "september october november december earlier later meanwhile however also then today yesterday tomorrow "
+    "there here when while after before as if although though since until because what who which where how why "
+    "mr. mrs. ms. dr. no yes".split()
+)
+_SENT_PUNCT = frozenset({".", "!", "?", "…", ";"})
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’", "s'"})
+_DASHES = frozenset({"—", "–", "-", "--"})
+_LABELS = frozenset(
+    "source sources note update photo photos video read tags tag q a question answer editor comments related "
+    "subject date title summary keywords image credit via posted see also by from to cc re caption "
+    "background context correction disclaimer warning".split()
+)
+
+
+class _Ctx:
+    """Per-document arrays and look-ups shared by the rules."""
+
+    def __init__(self, doc: Doc, gazetteer: Gazetteer, lex: Lexicon):
+        self.doc = doc
+        self.text = doc.text
+        self.gaz = gazetteer
+        self.lex = lex
+        self.n = len(doc)
+        self.idx = np.fromiter((t.idx for t in doc), dtype=np.int64, count=self.n) if self.n else np.zeros(0, np.int64)
+        self.sents = [(s.start, s.end) for s in doc.sents] if self.n else []
+        self.sent_of = np.zeros(self.n, dtype=np.int64)
+        for i, (s, e) in enumerate(self.sents):
+            self.sent_of[s:e] = i
+        self.ents = [e for e in doc.ents if e.label_ in (ACTOR_LABEL, TITLE_LABEL)]
+        self.ent_end_at = {e.end - 1: e for e in self.ents}
+        self.ent_start_at = {e.start: e for e in self.ents}
+        self.ent_cover = np.full(self.n, -1, dtype=np.int64)
+        for k, e in enumerate(self.ents):
+            self.ent_cover[e.start : e.end] = k
+        self.quotes: list[_Quote] = []
+        self.in_quote = np.zeros(self.n, dtype=bool)
+
+    # token helpers ---------------------------------------------------------
+    def tok_at_char(self, pos: int) -> int:
+        """The token containing character ``pos``."""
+        return max(int(np.searchsorted(self.idx, pos, side="right")) - 1, 0)
+
+    def tok_from_char(self, pos: int) -> int:
+        """The first token starting at or after ``pos``."""
+        return int(np.searchsorted(self.idx, pos, side="left"))
+
+    def lower(self, i: int) -> str:
+        return self.doc[i].lower_
+
+    def tstart(self, i: int) -> int:
+        return int(self.idx[i])
+
+    def tend(self, i: int) -> int:
+        t = self.doc[i]
+        return t.idx + len(t.text)
+
+    def char_span(self, start_tok: int, end_tok: int) -> tuple[int, int]:
+        return self.tstart(start_tok), self.tend(end_tok - 1)
+
+    def is_punct(self, i: int) -> bool:
+        t = self.doc[i]
+        return t.is_punct or t.is_space
+
+    def sent_bounds(self, i: int) -> tuple[int, int]:
+        return self.sents[int(self.sent_of[i])]
+
+    # mentions ----------------------------------------------------------------
+    def ent_mention(self, ent) -> _Mention:
+        if ent.label_ == ACTOR_LABEL:
+            return _Mention(ent.start, ent.end, "actor", ent.ent_id_ or ent.text, ent.ent_id_ or ent.text)
+        return _Mention(ent.start, ent.end, "title", ent.ent_id_ or ent.text.lower())
+
+    def _is_cap(self, i: int) -> bool:
+        t = self.doc[i]
+        s = t.text
+        if not s[:1].isupper():
+            return False
+        return t.is_alpha or (len(s) <= 3 and s.endswith(".")) or "-" in s or "'" in s or "’" in s or "." in s
+
+    def name_ending_at(self, j: int, lo: int) -> _Mention | None:
+        """A capitalised name (unknown to the gazetteer) ending at token ``j``."""
+        if j < lo or not self._is_cap(j) or self.lower(j) in _NOT_NAMES:
+            return None
+        k = j
+        while k - 1 >= lo and (self._is_cap(k - 1) or (self.lower(k - 1) in _NAME_PARTICLES and k - 2 >= lo
+                                                        and self._is_cap(k - 2))):
+            if self.ent_cover[k - 1] >= 0 and self.ent_cover[k - 1] != self.ent_cover[j]:
+                break
+            k -= 1
+        while k < j and self.lower(k) in _NOT_NAMES:
+            k += 1
+        if k == j and j == self.sent_bounds(j)[0] and self.lower(j) in _NOT_NAMES:
+            return None
+        return _Mention(k, j + 1, "name")
+
+    def name_starting_at(self, k: int, hi: int) -> _Mention | None:
+        """A capitalised name starting at token ``k`` (honorifics kept)."""
+        if k >= hi or not self._is_cap(k) or self.lower(k) in _NOT_NAMES - {"mr.", "mrs.", "ms.", "dr."}:
+            return None
+        j = k
+        while j + 1 < hi and (self._is_cap(j + 1) or (self.lower(j + 1) in _NAME_PARTICLES and j + 2 < hi
+                                                       and self._is_cap(j + 2))):
+            j += 1
+        return _Mention(k, j + 1, "name")
+
+    def mention_ending_at(self, j: int, lo: int) -> _Mention | None:
+        """The speaker phrase ending at token ``j`` (not before ``lo``)."""
+        if j < lo:
+            return None
+        doc = self.doc
+        if self.lower(j) in _POSSESSIVE and j - 1 >= lo:
+            j -= 1
+        ent = self.ent_end_at.get(j)
+        if ent is not None and ent.start >= lo:
+            m = self.ent_mention(ent)
+            # "Foreign Minister Sergei Lavrov": keep the title in the speaker text
+            prev = self.ent_end_at.get(ent.start - 1)
+            if m.kind == "actor" and prev is not None and prev.label_ == TITLE_LABEL and prev.start >= lo:
+                m.start = prev.start
+            # "the Minister", "a spokesman": include the determiner
+            if m.start - 1 >= lo and self.lower(m.start - 1) in _DETERMINERS and m.kind == "title":
+                m.start -= 1
+            return m
+        low = self.lower(j)
+        if low in _PRONOUNS:
+            return _Mention(j, j + 1, "pronoun", low)
+        name = self.name_ending_at(j, lo)
+        if name is not None:
+            # "Russia's Foreign Ministry spokeswoman Maria Zakharova" -> the name
+            return name
+        t = doc[j]
+        if not t.is_alpha or t.is_stop and low not in self.lex.speaker_nouns:
+            return None
+        # a determiner phrase: "the company", "a senior US official", "officials"
+        k = j
+        steps = 0
+        while k - 1 >= lo and steps < 5:
+            prev = doc[k - 1]
+            pl = prev.lower_
+            if pl in _DETERMINERS:
+                return _Mention(k - 1, j + 1, "np", low)
+            if pl in _POSSESSIVE:  # "Russia's top diplomat"
+                owner = self.mention_ending_at(k - 2, lo) if k - 2 >= lo else None
+                if owner is not None and owner.kind in ("actor", "name"):
+                    return _Mention(owner.start, j + 1, "np", low, ante=(owner.start, owner.end))
+                return None
+            if not (prev.is_alpha or "-" in prev.text) or pl in self.lex.skip_before_verb or prev.is_stop:
+                break
+            k -= 1
+            steps += 1
+        if low in self.lex.speaker_nouns:
+            return _Mention(k, j + 1, "np", low)
+        return None
+
+    def mention_starting_at(self, k: int, hi: int) -> _Mention | None:
+        """The speaker phrase starting at token ``k`` (``said the spokesman``)."""
+        if k >= hi:
+            return None
+        ent = self.ent_start_at.get(k)
+        low = self.lower(k)
+        if ent is None and low in _DETERMINERS and k + 1 < hi:
+            ent = self.ent_start_at.get(k + 1)
+            if ent is not None and ent.label_ == ACTOR_LABEL:
+                return self.ent_mention(ent)
+        if ent is not None:
+            m = self.ent_mention(ent)
+            if m.kind == "title":
+                # "Foreign Minister Sergei Lavrov", "the Minister, Sergei Lavrov,"
+                j = ent.end
+                if j < hi and self.lower(j) == ",":
+                    j += 1
+                nxt = self.ent_start_at.get(j)
+                if nxt is not None and nxt.label_ == ACTOR_LABEL:
+                    return self.ent_mention(nxt)
+                if k > 0 and self.lower(k - 1) in _DETERMINERS:
+                    m.start = k - 1
+            return m
+        if low in _PRONOUNS:
+            return _Mention(k, k + 1, "pronoun", low)
+        name = self.name_starting_at(k, hi)
+        if name is not None:
+            return name
+        if low in _DETERMINERS:
+            j = k + 1
+            while j < hi and j - k <= 8 and not self.is_punct(j) and self.lower(j) not in ("who", "which", "that"):
+                if self.ent_start_at.get(j) is not None and self.ent_start_at[j].label_ == ACTOR_LABEL and j > k + 1:
+                    break
+                j += 1
+            if j > k + 1:
+                # an actor inside the phrase ("the head of NATO") stays in the text
+                return _Mention(k, j, "np", self.lower(j - 1))
+        if low in self.lex.speaker_nouns:
+            return _Mention(k, k + 1, "np", low)
+        return None
+
+    def mention_in(self, a: int, b: int) -> _Mention | None:
+        """The actor phrase filling tokens ``[a, b)`` (an X slot)."""
+        while b > a and self.lower(b - 1) in _POSSESSIVE:
+            b -= 1
+        if b <= a:
+            return None
+        for k in range(b - 1, a - 1, -1):  # the last actor entity in the slot
+            ent = self.ent_end_at.get(k)
+            if ent is not None and ent.start >= a:
+                m = self.ent_mention(ent)
+                if m.kind == "title":
+                    j = ent.end + (1 if ent.end < self.n and self.lower(ent.end) == "," else 0)
+                    nxt = self.ent_start_at.get(j)
+                    if nxt is not None and nxt.label_ == ACTOR_LABEL and nxt.end <= b + 2:
+                        return self.ent_mention(nxt)
+                return m
+        m = self.mention_ending_at(b - 1, a)
+        return m
+
+
+# ---------------------------------------------------------------------------
+# Resolution of titles and pronouns
+# ---------------------------------------------------------------------------
+class _Resolver:
+    """Resolve titles and pronouns to canonical names by recency (see the module docstring)."""
+
+    def __init__(self, ctx: _Ctx):
+        self.ctx = ctx
+        gaz = ctx.gaz
+        # named gazetteer mentions in text order: (token, canonical)
+        self.named: list[tuple[int, str]] = [
+            (e.start, e.ent_id_ or e.text) for e in ctx.ents if e.label_ == ACTOR_LABEL
+        ]
+        self.named_pos = [p for p, _ in self.named]
+        self.speakers: list[tuple[int, str, tuple[int, int], str]] = []  # token, canonical, ante, gender
+        self.gaz = gaz
+
+    def _gender(self, name: str) -> str:
+        actor = self.gaz.get(name)
+        if actor is None:
+            return ""
+        if actor.type != "person":
+            return "neuter"
+        return actor.gender or ""
+
+    def title(self, m: _Mention, *, camp: str = "") -> str:
+        holders = self.gaz.holders(m.key)
+        if not holders:
+            return ""
+        ctx = self.ctx
+        # apposition: "the Russian Foreign Minister, Sergei Lavrov" / "Foreign Minister Lavrov"
+        j = m.end
+        if j < ctx.n and ctx.lower(j) == ",":
+            j += 1
+        ent = ctx.ent_start_at.get(j)
+        if ent is not None and ent.label_ == ACTOR_LABEL and (ent.ent_id_ in holders):
+            m.ante = (ent.start, ent.end)
+            return ent.ent_id_
+        if camp:
+            in_camp = [h for h in holders if self.gaz.camp(h) == camp]
+            if len(in_camp) == 1:
+                return in_camp[0]
+            holders = in_camp or holders
+        i = bisect.bisect_left(self.named_pos, m.start) - 1
+        while i >= 0:
+            tok, name = self.named[i]
+            if name in holders:
+                m.ante = (tok, tok + 1)
+                return name
+            i -= 1
+        return ""
+
+    def pronoun(self, m: _Mention) -> str:
+        want = _PRONOUNS.get(m.key, "")
+        if want in ("self", "plural", ""):
+            if want != "plural":
+                return ""
+        ctx = self.ctx
+        sent = int(ctx.sent_of[m.start])
+
+        def compatible(gender: str, person: bool) -> bool:
+            if want == "male":
+                return person and gender in ("male", "")
+            if want == "female":
+                return person and gender in ("female", "")
+            if want in ("neuter", "plural"):
+                return not person
+            return False
+
+        # 1. the most recent speaker within three sentences
+        for tok, name, ante, gender in reversed(self.speakers):
+            if tok >= m.start:
+                continue
+            if sent - int(ctx.sent_of[tok]) > 3:
+                break
+            person = gender not in ("neuter",)
+            if compatible(gender, person):
+                m.ante = ante
+                return name
+        if want in ("neuter", "plural"):
+            return ""
+        # 2. the most recent named person outside quotations (five sentences)
+        i = bisect.bisect_left(self.named_pos, m.start) - 1
+        while i >= 0:
+            tok, name = self.named[i]
+            if sent - int(ctx.sent_of[tok]) > 5:
+                break
+            if not ctx.in_quote[tok]:
+                g = self._gender(name)
+                if g != "neuter" and compatible(g, True):
+                    m.ante = (tok, tok + 1)
+                    return name
+            i -= 1
+        # 3. an unknown capitalised name in this or the previous two sentences
+        lo = ctx.sents[max(sent - 2, 0)][0]
+        k = m.start - 1
+        while k >= lo:
+            if not ctx.in_quote[k] and ctx.ent_cover[k] < 0:
+                nm = ctx.name_ending_at(k, lo)
+                if nm is not None and (nm.end - nm.start >= 2 or ctx.lower(nm.start) in _HONORIFICS):
+                    g = _HONORIFICS.get(ctx.lower(nm.start), "")
+                    if compatible(g, True):
+                        m.ante = (nm.start, nm.end)
+                        return ""
+                    k = nm.start - 1
+                    continue
+            k -= 1
+        return ""
+
+    def resolve(self, m: _Mention | None, *, camp: str = "") -> str:
+        """Canonical name for ``m`` (``""`` when unresolved); sets ``m.ante``."""
+        if m is None:
+            return ""
+        if m.kind == "actor":
+            m.ante = (m.start, m.end)
+            return m.canonical
+        if m.kind == "title":
+            return self.title(m, camp=camp)
+        if m.kind == "pronoun":
+            return self.pronoun(m)
+        if m.kind == "np":
+            if m.ante[0] >= 0:  # "Russia's top diplomat": possessor known, person unknown
+                return ""
+            holders = self.ctx.gaz.holders(m.key)
+            if holders:
+                return self.title(_Mention(m.start, m.end, "title", m.key), camp=camp)
+            return ""
+        if m.kind == "name":
+            m.ante = (m.start, m.end)
+            # a surname or full name listed in the gazetteer but not caught by the ruler
+            return ""
+        return ""
+
+    def add_speaker(self, m: _Mention | None, name: str) -> None:
+        if m is None:
+            return
+        if m.kind == "np" and not name:
+            return
+        gender = self._gender(name) if name else _HONORIFICS.get(self.ctx.lower(m.start), "")
+        if m.kind == "pronoun" and not name:
+            gender = {"he": "male", "she": "female"}.get(m.key, "neuter")
+        self.speakers.append((m.start, name, m.ante, gender))
+
+
+def resolve_titles(doc: Doc, gazetteer: Gazetteer | None = None) -> dict[int, str]:
+    """Canonical name of every ``TITLE`` entity that resolves (token start -> name).
+
+    A title resolves to an actor named right after it (apposition) or to the
+    most recent named mention of an actor holding that title.
+    """
+    gazetteer = gazetteer or load_gazetteer()
+    ctx = _Ctx(doc, gazetteer, load_lexicon())
+    res = _Resolver(ctx)
+    out = {}
+    for e in ctx.ents:
+        if e.label_ == TITLE_LABEL:
+            name = res.title(ctx.ent_mention(e))
+            if name:
+                out[e.start] = name
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Cue matching
+# ---------------------------------------------------------------------------
+@dataclass
+class _Matchers:
+    verbs: PhraseMatcher
+    anchors: PhraseMatcher
+    specs: dict  # key -> (family, prefix words, suffix words, slot position: "start" | "end" | "mid" | "none")
+
+
+_MATCHERS: dict[tuple[int, str], _Matchers] = {}
+
+
+def _matchers(doc: Doc, lex: Lexicon) -> _Matchers:
+    key = (id(doc.vocab), lex.sha256)
+    found = _MATCHERS.get(key)
+    if found is not None:
+        return found
+    vocab = doc.vocab
+    make = lambda words: Doc(vocab, words=list(words))  # noqa: E731
+    verbs = PhraseMatcher(vocab, attr="LOWER")
+    for form in list(lex.verbs) + sorted(lex.characterising):
+        verbs.add(form, [make(_split_words(form))])
+    anchors = PhraseMatcher(vocab, attr="LOWER")
+    specs: dict[str, tuple] = {}
+    for fam in _PHRASE_FAMILIES:
+        for phrase in lex.phrases.get(fam, ()):
+            words = _split_words(phrase)
+            if "x" in words:
+                i = words.index("x")
+                prefix, suffix = words[:i], words[i + 1 :]
+                slot = "end" if not suffix else ("start" if not prefix else "mid")
+            else:
+                prefix, suffix, slot = words, [], "none"
+            anchor = suffix if slot in ("mid", "start") else prefix
+            if fam == "credit_verbs":
+                anchor, prefix, suffix, slot = words, [], words, "start"
+            k = f"{fam}|{phrase}"
+            specs[k] = (fam, tuple(prefix), tuple(suffix), slot)
+            anchors.add(k, [make(anchor)])
+    m = _Matchers(verbs, anchors, specs)
+    _MATCHERS[key] = m
+    return m
+
+
+def _split_words(phrase: str) -> list[str]:
+    # tokenise like spaCy's English tokenizer for the simple words we use
+    out = []
+    for w in phrase.split():
+        if w.endswith("'s") and len(w) > 2:
+            out.extend([w[:-2], "'s"])
+        else:
+            out.append(w)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# The extractor
+# ---------------------------------------------------------------------------
+def _present(value) -> bool:
+    return not (value is None or value is pd.NA or value != value or value == "")
+
+
+class _Extractor:
+    def __init__(self, doc: Doc, gazetteer: Gazetteer, lex: Lexicon, metadata: dict | None, warnings):
+        self.ctx = ctx = _Ctx(doc, gazetteer, lex)
+        self.doc = doc
+        self.text = doc.text
+        self.lex = lex
+        self.metadata = metadata or {}
+        self.warnings = warnings
+        self.doc_id = doc_id_of(doc)
+        ctx.quotes = _find_quotes(self.text, self.doc_id, warnings) if ctx.n else []
+        for q in ctx.quotes:
+            q.open_tok = ctx.tok_at_char(q.start)
+            q.close_tok = ctx.tok_at_char(q.end - 1)
+            ctx.in_quote[ctx.tok_from_char(q.content_start) : ctx.tok_from_char(q.content_end)] = True
+        self.quote_starts = [q.start for q in ctx.quotes]
+        self.raws: list[_Raw] = []
+        self.used_verbs: set[int] = set()  # verb token starts consumed by an attribution
+        m = _matchers(doc, lex)
+        self.verbs: list[tuple[int, int, str, bool]] = []
+        self.verb_at: dict[int, tuple[int, int, str, bool]] = {}
+        if ctx.n:
+            strings = doc.vocab.strings
+            found = sorted(m.verbs(doc), key=lambda x: (x[1], -(x[2] - x[1])))
+            last_end = -1
+            for mid, s, e in found:
+                if s < last_end:
+                    continue
+                form = strings[mid]
+                lemma, that_opt = lex.verbs.get(form, ("_characterising", False))
+                v = (s, e, lemma, that_opt)
+                self.verbs.append(v)
+                self.verb_at[s] = v
+                last_end = e
+            self.anchor_hits = [(strings[mid], s, e) for mid, s, e in m.anchors(doc)]
+        else:
+            self.anchor_hits = []
+        self.specs = m.specs
+        self.verb_starts = [v[0] for v in self.verbs]
+
+    # helpers -------------------------------------------------------------------
+    def quote_at(self, char: int) -> int:
+        i = bisect.bisect_right(self.quote_starts, char) - 1
+        if i >= 0 and self.ctx.quotes[i].start <= char < self.ctx.quotes[i].end:
+            return i
+        return -1
+
+    def verbs_in(self, a: int, b: int) -> list[tuple[int, int, str, bool]]:
+        i = bisect.bisect_left(self.verb_starts, a)
+        out = []
+        while i < len(self.verbs) and self.verbs[i][0] < b:
+            if self.verbs[i][1] <= b:
+                out.append(self.verbs[i])
+            i += 1
+        return out
+
+    def skip_left(self, j: int, lo: int) -> int:
+        """Skip adverbs/auxiliaries and one comma-delimited aside left of token ``j``."""
+        ctx = self.ctx
+        skip = self.lex.skip_before_verb
+        while j >= lo and ctx.lower(j) in skip:
+            j -= 1
+        if j >= lo and ctx.lower(j) == "," and j - 1 >= lo:
+            # "Lavrov, who …, said": jump to the comma opening the aside
+            k = j - 1
+            while k >= lo and j - k <= 25 and ctx.lower(k) not in (",", ";", ":") and not ctx.in_quote[k]:
+                k -= 1
+            if k >= lo and ctx.lower(k) == "," and k - 1 >= lo:
+                m = ctx.mention_ending_at(k - 1, lo)
+                if m is not None and m.kind in ("actor", "name", "title", "np"):
+                    return k - 1
+            # "Sergei Lavrov, the Russian Foreign Minister, said" handled above;
+            # "The talks, he said," -> the comma is not an aside
+            return -1
+        return j
+
+    def left_speaker(self, v: int, lo: int) -> _Mention | None:
+        j = self.skip_left(v - 1, lo)
+        if j < lo:
+            return None
+        return self.ctx.mention_ending_at(j, lo)
+
+    def right_speaker(self, e: int, hi: int) -> _Mention | None:
+        return self.ctx.mention_starting_at(e, hi)
+
+    def add(self, raw: _Raw) -> _Raw:
+        raw.order = len(self.raws)
+        self.raws.append(raw)
+        return raw
+
+    def trim(self, s: int, e: int) -> tuple[int, int]:
+        """Trim spaces and final punctuation from a char span."""
+        text = self.text
+        while s < e and (text[s].isspace() or text[s] in ",;:—–-"):
+            s += 1
+        while e > s and (text[e - 1].isspace() or text[e - 1] in ".,;:!?—–-…"):
+            e -= 1
+        return s, e
+
+    # speaker + verb frames ----------------------------------------------------
+    def frame_after(self, a: int, hi: int) -> tuple[_Mention, tuple[int, int, str, bool]] | None:
+        """``, the Minister said`` / ``, said Lavrov`` starting at token ``a``."""
+        ctx = self.ctx
+        while a < hi and (ctx.lower(a) in (",", "—", "–", "-", "--") or ctx.doc[a].is_space):
+            a += 1
+        if a >= hi:
+            return None
+        v = self.verb_at.get(a)
+        if v is not None and v[2] != "_characterising":
+            m = self.right_speaker(v[1], hi)
+            if m is not None:
+                return m, v
+            return None
+        for v in self.verbs_in(a, min(hi, a + 14)):
+            if v[2] == "_characterising":
+                continue
+            m = self.left_speaker(v[0], a)
+            if m is not None and m.start == a:
+                return m, v
+            # "…," Lavrov, the Foreign Minister, said
+            if m is not None and m.start > a and ctx.lower(a) in _DETERMINERS:
+                return m, v
+            break
+        return None
+
+    def frame_before(self, lo: int, b: int) -> tuple[_Mention | None, tuple[int, int], str] | None:
+        """An introduction ending just before token ``b``: ``Lavrov said:``, ``he said that``, ``Lavrov:``.
+
+        Returns (speaker mention, cue char span, how) where how is "intro" when
+        nothing but ``: , that`` and a few words follow the cue.
+        """
+        ctx = self.ctx
+        if b <= lo:
+            return None
+        vs = [v for v in self.verbs_in(lo, b) if v[2] != "_characterising"]
+        if vs:
+            v = vs[-1]
+            gap = [ctx.lower(k) for k in range(v[1], b) if not ctx.doc[k].is_space]
+            if len(gap) <= 8 and (not gap or gap[-1] in (":", ",", "that", "—", "–", "-")) and not any(
+                w in _SENT_PUNCT for w in gap
+            ):
+                m = self.left_speaker(v[0], lo)
+                if m is None:
+                    m = self.right_speaker(v[1], b)
+                if m is not None:
+                    return m, ctx.char_span(v[0], v[1]), "intro"
+        # "Lavrov:" / "According to Lavrov," / "As Lavrov put it,"
+        last = b - 1
+        while last >= lo and ctx.doc[last].is_space:
+            last -= 1
+        if last >= lo and ctx.lower(last) == ":":
+            m = ctx.mention_ending_at(last - 1, lo)
+            if m is not None and m.start == lo and m.kind in ("actor", "title", "name"):
+                if ctx.lower(m.start) not in _LABELS:
+                    return m, ctx.char_span(last, last + 1), "intro"
+        return None
+
+    # rules ---------------------------------------------------------------------
+    def run(self) -> list[Attribution]:
+        if self.ctx.n == 0:
+            return self._finish()
+        self.rule_quotes()
+        self.rule_cue_phrases()
+        self.rule_headlines()
+        self.rule_indirect()
+        self.rule_credits()
+        return self._finish()
+
+    def rule_quotes(self) -> None:
+        ctx = self.ctx
+        quotes = ctx.quotes
+        for qi, q in enumerate(quotes):
+            s_open = int(ctx.sent_of[q.open_tok])
+            s_close = int(ctx.sent_of[q.close_tok])
+            sent_lo = ctx.sents[s_open][0]
+            sent_hi = ctx.sents[s_close][1]
+            prev_end = quotes[qi - 1].close_tok + 1 if qi > 0 and quotes[qi - 1].close_tok >= sent_lo else sent_lo
+            next_start = quotes[qi + 1].open_tok if qi + 1 < len(quotes) and quotes[qi + 1].open_tok < sent_hi else sent_hi
+            before_lo = max(prev_end, sent_lo)
+            content = (q.content_start, q.content_end)
+            # text after the closing mark up to the sentence end (or the next quote)
+            after_words = [k for k in range(q.close_tok + 1, next_start) if not ctx.is_punct(k)]
+            before_words = [k for k in range(before_lo, q.open_tok) if not ctx.is_punct(k)]
+            n_words = sum(1 for k in range(q.open_tok + 1, q.close_tok) if not ctx.is_punct(k))
+            fa = self.frame_after(q.close_tok + 1, next_start)
+            if fa is not None:
+                m, v = fa
+                kind = "direct"
+                if before_words and not self._quote_starts_clause(before_lo, q.open_tok):
+                    kind = "partial"
+                self.used_verbs.add(v[0])
+                self.add(_Raw(kind, s_open, m, ctx.char_span(v[0], v[1]), content, quote=qi))
+                continue
+            fb = self.frame_before(before_lo, q.open_tok)
+            if fb is not None:
+                m, cue, how = fb
+                vstart = ctx.tok_at_char(cue[0])
+                self.used_verbs.add(vstart)
+                kind = "direct" if not after_words or self._after_is_trailer(q.close_tok + 1, next_start) else "partial"
+                self.add(_Raw(kind, s_open, m, cue, content, quote=qi))
+                continue
+            # a speech cue elsewhere in the sentence: partial quotation of that speaker
+            if before_words or after_words:
+                if n_words <= 3 and not self._sentence_has_speech(sent_lo, sent_hi):
+                    continue  # scare quotes
+                self.add(_Raw("partial", s_open, None, (-1, -1), content, needs="outer", quote=qi))
+                continue
+            # a whole sentence (or several) in quotation marks: speaker from context
+            self.add(_Raw("direct", s_open, None, (-1, -1), content, needs="context", quote=qi))
+
+    def _quote_starts_clause(self, lo: int, open_tok: int) -> bool:
+        """True when only an introduction precedes the quotation (``that``, ``:``, a speaker frame)."""
+        return self.frame_before(lo, open_tok) is not None
+
+    def _after_is_trailer(self, a: int, hi: int) -> bool:
+        """Words after a quotation that do not continue the clause (``, he said.``, ``, on Monday.``)."""
+        return self.frame_after(a, hi) is not None
+
+    def _sentence_has_speech(self, lo: int, hi: int) -> bool:
+        return any(v[2] != "_characterising" or True for v in self.verbs_in(lo, hi)) or any(
+            self.specs[k][0] in ("according_to", "in_words") and lo <= s < hi for k, s, _ in self.anchor_hits
+        )
+
+    def rule_headlines(self) -> None:
+        """``Russian Foreign Ministry: Negotiations …`` — a speaker label opening a line."""
+        ctx = self.ctx
+        text = self.text
+        for si, (s, e) in enumerate(ctx.sents):
+            if not _at_line_start(text, ctx.tstart(s)):
+                continue
+            k = s
+            while k < e and k - s <= 7 and ctx.lower(k) != ":":
+                k += 1
+            if k >= e - 1 or ctx.lower(k) != ":" or k == s:
+                continue
+            colon_char = ctx.tstart(k)
+            if self.quote_at(colon_char) >= 0 or self.quote_at(ctx.tstart(s)) >= 0:
+                continue
+            nxt = ctx.tstart(k + 1)
+            if self.quote_at(nxt) >= 0:
+                continue  # `Lavrov: "…"` is handled with the quotation
+            if ctx.doc[k].whitespace_ == "" and ctx.doc[k + 1].text[:1].isdigit():
+                continue  # 12:30
+            m = ctx.mention_ending_at(k - 1, s)
+            if m is None or m.start != s or m.kind not in ("actor", "title", "name"):
+                continue
+            if ctx.lower(s) in _LABELS or (m.kind == "name" and m.end - m.start < 2 and not ctx.doc[s].is_upper):
+                continue
+            if m.kind == "actor" and self._is_media(m.canonical):
+                continue
+            content = self.trim(nxt, ctx.tend(e - 1))
+            if content[1] <= content[0]:
+                continue
+            self.add(_Raw("direct", si, m, (colon_char, colon_char + 1), content))
+
+    def rule_cue_phrases(self) -> None:
+        """according to / in X's words / agentless / proxy / credit verbs."""
+        ctx = self.ctx
+        text = self.text
+        proxies: dict[int, dict] = {}
+        for key, s, e in sorted(self.anchor_hits, key=lambda h: (h[1], -(h[2] - h[1]))):
+            fam, prefix, suffix, slot = self.specs[key]
+            sent = int(ctx.sent_of[s])
+            lo, hi = ctx.sents[sent]
+            # locate the whole cue and the X slot
+            if slot == "none":
+                cue = (s, e)
+                m = None
+            elif slot == "end":
+                m = ctx.mention_starting_at(e, hi)
+                if m is None:
+                    continue
+                cue = (s, e)
+                if m.start - 1 >= e and ctx.lower(m.start - 1) in _DETERMINERS:
+                    m.start = min(m.start, e)
+            elif slot == "start":
+                j = s - 1
+                m = ctx.mention_ending_at(j, lo) if j >= lo else None
+                if fam == "credit_verbs":
+                    if m is None or m.kind != "actor" or not self._is_media(m.canonical):
+                        continue
+                if m is None:
+                    continue
+                cue = (m.start, e)
+            else:  # mid
+                a = s - 1
+                while a >= lo and s - a <= 7 and tuple(ctx.lower(k) for k in range(a - len(prefix) + 1, a + 1)) != prefix:
+                    a -= 1
+                if a < lo or s - a > 7:
+                    continue
+                slot_a = a + 1
+                if slot_a >= s:
+                    continue
+                m = ctx.mention_in(slot_a, s)
+                if m is None:
+                    continue
+                cue = (a - len(prefix) + 1, e)
+            cue_chars = ctx.char_span(*cue)
+            in_q = self.quote_at(cue_chars[0])
+            for v in self.verbs_in(cue[0], cue[1]):
+                self.used_verbs.add(v[0])
+            if fam == "agentless":
+                # "it was reported that": content is the rest of the sentence
+                content = self._content_after(cue[1], hi, lo)
+                self.add(_Raw("agentless", sent, None, cue_chars, content))
+                for v in self.verbs_in(lo, hi):
+                    if v[0] >= cue[0] and v[0] < cue[1] + 1:
+                        self.used_verbs.add(v[0])
+            elif fam in ("according_to", "in_words"):
+                content = self._content_around(cue, lo, hi)
+                outer = in_q >= 0
+                kind = "authority" if outer or self._inside_indirect(cue[0]) else "according_to"
+                raw = _Raw(kind, sent, m, cue_chars, content)
+                if kind == "authority":
+                    raw.principal, raw.mention, raw.needs = m, None, "outer"
+                self.add(raw)
+            elif fam == "credit_verbs":
+                content = self._content_around(cue, lo, hi)
+                self.add(_Raw("source_credit", sent, m, cue_chars, content))
+            else:
+                rec = proxies.setdefault(sent, {"mouth": [], "principal": [], "subject": []})
+                key2 = {"proxy_mouthpiece": "mouth", "proxy_principal": "principal",
+                        "proxy_subject_is_mouthpiece": "subject"}[fam]
+                rec[key2].append((m, cue_chars, cue))
+        for sent, rec in sorted(proxies.items()):
+            self._proxy(sent, rec)
+        # "as the President said": an authority inside speech, according_to in narration
+        for v in self.verbs:
+            s, e, lemma, _ = v
+            if s in self.used_verbs or lemma == "_characterising" or s < 2:
+                continue
+            lo, hi = ctx.sent_bounds(s)
+            j = self.skip_left(s - 1, lo)
+            if j < lo:
+                continue
+            m = ctx.mention_ending_at(j, lo)
+            if m is None or m.start - 1 < lo or ctx.lower(m.start - 1) != "as":
+                continue
+            if m.kind == "pronoun":
+                continue
+            cue_chars = (ctx.tstart(m.start - 1), ctx.tend(e - 1))
+            # "as X said, …" or "…, as X said."
+            after = e
+            while after < hi and (ctx.lower(after) in ("it", "so", "before", "earlier", "repeatedly", "recently")):
+                after += 1
+            content = self._content_around((m.start - 1, after), lo, hi)
+            in_q = self.quote_at(cue_chars[0])
+            self.used_verbs.add(s)
+            if in_q >= 0 or self._inside_indirect(cue_chars[0]):
+                self.add(_Raw("authority", int(ctx.sent_of[s]), None, cue_chars, content, principal=m, needs="outer"))
+            else:
+                self.add(_Raw("according_to", int(ctx.sent_of[s]), m, cue_chars, content))
+        # "as announced by X": indirect with a passive cue
+        for v in self.verbs:
+            s, e, lemma, _ = v
+            if s in self.used_verbs or e >= ctx.n or ctx.lower(e) != "by" or s < 1:
+                continue
+            if ctx.lower(s - 1) not in ("as", "was", "were", "is", "been"):
+                continue
+            lo, hi = ctx.sent_bounds(s)
+            m = ctx.mention_starting_at(e + 1, hi)
+            if m is None or ctx.in_quote[s]:
+                continue
+            self.used_verbs.add(s)
+            cue_lo = s - 1 if ctx.lower(s - 1) == "as" else s
+            content = self._content_around((cue_lo, m.end), lo, hi)
+            self.add(_Raw("indirect", int(ctx.sent_of[s]), m, ctx.char_span(cue_lo, e + 1), content))
+
+    def _proxy(self, sent: int, rec: dict) -> None:
+        ctx = self.ctx
+        lo, hi = ctx.sents[sent]
+        mouths = rec["mouth"] + rec["subject"]
+        principals = rec["principal"]
+        content = self._content_around((lo, lo), lo, hi)
+        # "X, a puppet of Y": the mouthpiece is the actor before the phrase
+        for m, cue_chars, cue in rec["subject"]:
+            mouth = self._actor_before(cue[0], lo, exclude=m)
+            self.add(_Raw("proxy", sent, mouth, cue_chars, content, principal=m))
+        for m, cue_chars, cue in rec["mouth"]:
+            if principals:
+                p = principals[0][0]
+            else:
+                p = self._actor_before(cue[0], lo, exclude=m)
+            self.add(_Raw("proxy", sent, m, cue_chars, content, principal=p))
+        if not mouths:
+            for m, cue_chars, cue in principals:
+                mouth = self._actor_before(cue[0], lo, exclude=m)
+                self.add(_Raw("proxy", sent, mouth, cue_chars, content, principal=m))
+
+    def _actor_before(self, tok: int, lo: int, exclude: _Mention | None = None) -> _Mention | None:
+        """The nearest actor entity before ``tok`` in the sentence (the mouthpiece of a proxy)."""
+        ctx = self.ctx
+        speaker_verbs = {v[0] for v in self.verbs_in(lo, tok)}
+        best = None
+        for k in range(tok - 1, lo - 1, -1):
+            ent = ctx.ent_end_at.get(k)
+            if ent is None or ent.start < lo:
+                continue
+            if exclude is not None and ent.start == exclude.start:
+                continue
+            m = ctx.ent_mention(ent)
+            if m.kind != "actor":
+                continue
+            # skip the reporting speaker: "Lavrov said that …"
+            if any(ent.end <= v <= ent.end + 3 for v in speaker_verbs):
+                continue
+            best = m
+            break
+        return best
+
+    def _inside_indirect(self, char: int) -> bool:
+        """True when ``char`` lies in the content of an indirect/direct attribution found so far."""
+        for raw in self.raws:
+            if raw.kind in ("indirect", "direct", "partial") and raw.content[0] <= char < raw.content[1]:
+                return True
+        # a speech verb with a speaker earlier in the sentence: "Lavrov said that, as the President noted, …"
+        ctx = self.ctx
+        tok = ctx.tok_at_char(char)
+        lo, _ = ctx.sent_bounds(tok)
+        for v in self.verbs_in(lo, tok):
+            if v[2] != "_characterising" and self.left_speaker(v[0], lo) is not None:
+                return True
+        return False
+
+    def _content_after(self, tok: int, hi: int, lo: int) -> tuple[int, int]:
+        ctx = self.ctx
+        if tok >= hi:
+            # "…, reportedly." -> the rest of the sentence before the cue
+            return self.trim(ctx.tstart(lo), ctx.tstart(hi - 1) if hi - 1 >= lo else ctx.tstart(lo))
+        return self.trim(ctx.tstart(tok), ctx.tend(hi - 1))
+
+    def _content_around(self, cue: tuple[int, int], lo: int, hi: int) -> tuple[int, int]:
+        """The larger side of a sentence around a cue phrase."""
+        ctx = self.ctx
+        a, b = cue
+        left = self.trim(ctx.tstart(lo), ctx.tstart(a)) if a > lo else (0, 0)
+        right = self.trim(ctx.tstart(b), ctx.tend(hi - 1)) if b < hi else (0, 0)
+        if right[1] - right[0] >= left[1] - left[0]:
+            return right if right[1] > right[0] else (-1, -1)
+        return left if left[1] > left[0] else (-1, -1)
+
+    def rule_indirect(self) -> None:
+        ctx = self.ctx
+        for v in self.verbs:
+            s, e, lemma, that_opt = v
+            if s in self.used_verbs or lemma == "_characterising" or ctx.in_quote[s]:
+                continue
+            lo, hi = ctx.sent_bounds(s)
+            # complement: [listener] that …
+            k = e
+            while k < hi and ctx.doc[k].is_space:
+                k += 1
+            listener_end = self._listener(k, hi)
+            comp = None
+            if listener_end is not None:
+                k = listener_end
+            if k < hi and ctx.lower(k) == "that":
+                comp = k + 1
+            elif k < hi and ctx.lower(k) == ",":
+                # "He added that, in this regard," is handled above; "…, saying, …" no
+                comp = None
+            else:
+                # "told reporters on Monday that …": allow a short gap before "that"
+                for g in range(k, min(hi, k + 6)):
+                    low = ctx.lower(g)
+                    if low == "that":
+                        comp = g + 1
+                        break
+                    if ctx.is_punct(g) and low not in ("-",) or g in self.verb_at:
+                        break
+                if comp is None and (that_opt or listener_end is not None) and k < hi and not ctx.is_punct(k):
+                    if self.quote_at(ctx.tstart(k)) < 0 and ctx.lower(k) not in ("to", "by", "about", "of", "for", "in", "on", "at", "with", "as"):
+                        comp = k
+            if comp is None or comp >= hi:
+                continue
+            # speaker
+            m = None
+            if ctx.lower(s).endswith("ing") and s - 1 >= lo and ctx.lower(s - 1) == ",":
+                m = self._first_actor(lo, s)
+            if m is None:
+                m = self.left_speaker(s, lo)
+            if m is None:
+                continue
+            if m.start - 1 >= lo and ctx.lower(m.start - 1) in ("as", "if", "than"):
+                continue
+            content = self._content_after(comp, hi, lo)
+            # the complement is a quotation that runs to the end: already a direct quotation
+            q = self.quote_at(content[0]) if content[0] >= 0 else -1
+            if q >= 0 and self.ctx.quotes[q].end >= content[1]:
+                continue
+            self.used_verbs.add(s)
+            self.add(_Raw("indirect", int(ctx.sent_of[s]), m, ctx.char_span(s, e), content))
+
+    def _listener(self, k: int, hi: int) -> int | None:
+        ctx = self.ctx
+        for words in self.lex.listeners:
+            n = len(words)
+            if k + n <= hi and tuple(ctx.lower(k + i) for i in range(n)) == words:
+                return k + n
+        ent = ctx.ent_start_at.get(k)
+        if ent is not None and ent.label_ == ACTOR_LABEL and ent.end < hi and ctx.lower(ent.end) == "that":
+            return ent.end
+        return None
+
+    def _first_actor(self, lo: int, hi: int) -> _Mention | None:
+        ctx = self.ctx
+        for k in range(lo, hi):
+            ent = ctx.ent_start_at.get(k)
+            if ent is not None:
+                return ctx.ent_mention(ent)
+            if ctx.lower(k) in ("he", "she", "they"):
+                return _Mention(k, k + 1, "pronoun", ctx.lower(k))
+        return None
+
+    def _is_media(self, name: str) -> bool:
+        actor = self.ctx.gaz.get(name)
+        return actor is not None and actor.type == "media"
+
+    def rule_credits(self) -> None:
+        ctx = self.ctx
+        text = self.text
+        head = text[:400]
+        for m in re.finditer(r"\((?P<agency>[A-Z][A-Za-z&.\- ]{0,30})\)\s*[-–—]", head):
+            self._credit(m.start(), m.end(), m.start("agency"), m.end("agency"))
+        for m in re.finditer(r"/(?P<agency>[A-Z][A-Za-z\- ]{1,25})/\s*[.\-–—]", head):
+            self._credit(m.start(), m.end(), m.start("agency"), m.end("agency"))
+        for m in re.finditer(r"(?im)^[ \t]*(?:source|sources|credit)[ \t]*:[ \t]*(?P<agency>[^\n]{1,80}?)[ \t]*$", text):
+            self._credit(m.start(), m.start("agency"), m.start("agency"), m.end("agency"))
+        credit = self.metadata.get("source_credit") if self.metadata else None
+        if isinstance(credit, str) and credit.strip():
+            agency = self.metadata.get("source_agency") or credit.split(":", 1)[-1].strip()
+            cue = credit[: credit.find(agency)].strip() if agency in credit else credit
+            name = ctx.gaz.lookup(agency) if hasattr(ctx.gaz, "lookup") else None
+            a = Attribution("source_credit", speaker=name or "", principal="")
+            a.speaker_text_override = agency
+            a.cue_override = cue
+            self.add(_Raw("source_credit", -1, None)).resolved = a
+
+    def _credit(self, cue_s: int, cue_e: int, ag_s: int, ag_e: int) -> None:
+        ctx = self.ctx
+        tok = ctx.tok_at_char(ag_s)
+        name = ctx.gaz.lookup(self.text[ag_s:ag_e]) if hasattr(ctx.gaz, "lookup") else None
+        sent = int(ctx.sent_of[tok])
+        a = Attribution("source_credit", sent, name or "", ag_s, ag_e, cue_s, cue_e)
+        self.add(_Raw("source_credit", sent, None)).resolved = a
+
+    # resolution ------------------------------------------------------------------
+    def _finish(self) -> list[Attribution]:
+        ctx = self.ctx
+        res = _Resolver(ctx)
+        raws = self.raws
+
+        def pos(r: _Raw) -> int:
+            if r.mention is not None:
+                return r.mention.start
+            if r.cue[0] >= 0:
+                return ctx.tok_at_char(r.cue[0])
+            if r.content[0] >= 0:
+                return ctx.tok_at_char(r.content[0])
+            return 1 << 60
+
+        # pass 1: own speakers, in text order of the speaker phrase
+        for r in sorted((r for r in raws if r.resolved is None and not r.needs), key=lambda r: (pos(r), r.order)):
+            r.resolved = self._resolve(r, res)
+        # pass 2: quotations without a speaker in their sentence, authority and partial inside speech
+        for r in sorted((r for r in raws if r.resolved is None), key=lambda r: (pos(r), r.order)):
+            r.resolved = self._resolve_dependent(r, res)
+        out = [r.resolved for r in raws if r.resolved is not None]
+        out.sort(key=lambda a: (a.sentence_id < 0, a.sentence_id, _first_offset(a), KINDS.index(a.kind)))
+        return out
+
+    def _mk(self, r: _Raw, speaker: str, m: _Mention | None, principal: str = "") -> Attribution:
+        ctx = self.ctx
+        a = Attribution(r.kind, r.sent, speaker)
+        if m is not None:
+            a.speaker_start, a.speaker_end = ctx.char_span(m.start, m.end)
+            if m.ante[0] >= 0:
+                a.antecedent_start, a.antecedent_end = ctx.char_span(*m.ante)
+        a.cue_start, a.cue_end = r.cue
+        a.content_start, a.content_end = r.content
+        a.principal = principal
+        return a
+
+    def _resolve(self, r: _Raw, res: _Resolver) -> Attribution:
+        principal = ""
+        if r.principal is not None:
+            principal = res.resolve(r.principal)
+        speaker = res.resolve(r.mention)
+        if r.kind != "proxy":
+            res.add_speaker(r.mention, speaker)
+        return self._mk(r, speaker, r.mention, principal)
+
+    def _outer(self, r: _Raw) -> Attribution | None:
+        """The attribution whose content contains this one (the quoting voice)."""
+        c = r.content[0] if r.content[0] >= 0 else r.cue[0]
+        best = None
+        for o in self.raws:
+            if o is r or o.resolved is None or o.kind not in ("direct", "partial", "indirect"):
+                continue
+            a = o.resolved
+            if a.content_start <= c < a.content_end or (r.cue[0] >= 0 and a.content_start <= r.cue[0] < a.content_end):
+                if best is None or a.content_end - a.content_start < best.content_end - best.content_start:
+                    best = a
+        if best is None and r.kind == "partial":
+            # same sentence
+            for o in self.raws:
+                if o is not r and o.resolved is not None and o.sent == r.sent and o.kind in ("indirect", "according_to", "direct"):
+                    return o.resolved
+        return best
+
+    def _resolve_dependent(self, r: _Raw, res: _Resolver) -> Attribution:
+        ctx = self.ctx
+        if r.kind == "authority":
+            outer = self._outer(r)
+            camp = ctx.gaz.camp(outer.speaker) if outer is not None and outer.speaker else ""
+            principal = res.resolve(r.principal, camp=camp)
+            a = self._mk(r, outer.speaker if outer else "", None, principal)
+            if outer is not None:
+                a.speaker_start, a.speaker_end = outer.speaker_start, outer.speaker_end
+                a.antecedent_start, a.antecedent_end = outer.antecedent_start, outer.antecedent_end
+            return a
+        if r.kind == "partial":
+            outer = self._outer(r)
+            a = self._mk(r, outer.speaker if outer else "", None)
+            if outer is not None:
+                a.speaker_start, a.speaker_end = outer.speaker_start, outer.speaker_end
+                a.cue_start, a.cue_end = outer.cue_start, outer.cue_end
+                a.antecedent_start, a.antecedent_end = outer.antecedent_start, outer.antecedent_end
+            return a
+        # a quotation standing alone: previous sentence introduces it, or the
+        # neighbouring sentence's attribution names the speaker
+        a = self._mk(r, "", None)
+        src = self._context_speaker(r, res)
+        if src is not None:
+            a.speaker = src.speaker
+            a.speaker_start, a.speaker_end = src.speaker_start, src.speaker_end
+            a.cue_start, a.cue_end = src.cue_start, src.cue_end
+            a.antecedent_start, a.antecedent_end = src.antecedent_start, src.antecedent_end
+        return a
+
+    def _context_speaker(self, r: _Raw, res: _Resolver) -> Attribution | None:
+        ctx = self.ctx
+        q = ctx.quotes[r.quote] if r.quote >= 0 else None
+        first = r.sent
+        last = int(ctx.sent_of[q.close_tok]) if q is not None else r.sent
+        by_sent: dict[int, list[_Raw]] = {}
+        for o in self.raws:
+            if o.resolved is not None and o is not r and o.sent >= 0 and o.kind in ("direct", "indirect", "according_to"):
+                by_sent.setdefault(o.sent, []).append(o)
+        # 1. the previous sentence introduces it ("Lavrov told reporters:") or speaks just before
+        prev = by_sent.get(first - 1)
+        if prev:
+            o = max(prev, key=lambda o: o.content[1])
+            if o.resolved.speaker_start >= 0 or o.resolved.speaker:
+                return o.resolved
+        # 2. the next sentence: "He added …", "So said Lavrov."
+        nxt = by_sent.get(last + 1)
+        if nxt:
+            o = min(nxt, key=lambda o: o.content[0] if o.content[0] >= 0 else 1 << 60)
+            lemma = ""
+            if o.cue[0] >= 0:
+                v = self.verb_at.get(ctx.tok_at_char(o.cue[0]))
+                lemma = v[2] if v else ""
+            start_of_next = ctx.sents[last + 1][0]
+            if o.mention is not None and (lemma in ("add", "continue") or o.mention.start <= start_of_next + 1):
+                if o.resolved.speaker_start >= 0:
+                    return o.resolved
+        return None
+
+    def attributions(self) -> list[Attribution]:
+        return self.run()
+
+
+def _first_offset(a: Attribution) -> int:
+    for v in (a.content_start, a.cue_start, a.speaker_start):
+        if v >= 0:
+            return v
+    return 1 << 60
+
+
+def find_attributions(
+    doc: Doc,
+    *,
+    gazetteer: Gazetteer | None = None,
+    metadata: dict | None = None,
+    warnings: list[str] | None = None,
+    lexicon: Lexicon | None = None,
+) -> list[Attribution]:
+    """Every attribution in ``doc`` as :class:`Attribution` objects (sentence order)."""
+    gazetteer = gazetteer or load_gazetteer()
+    lexicon = lexicon or load_lexicon()
+    return _Extractor(doc, gazetteer, lexicon, metadata, warnings).run()
+
+
+def doc_attributions(
+    doc: Doc,
+    *,
+    gazetteer: Gazetteer | None = None,
+    metadata: dict | None = None,
+    warnings: list[str] | None = None,
+    lexicon: Lexicon | None = None,
+) -> list[dict]:
+    """Attribution records of one Doc (keys :data:`ATTRIBUTION_COLUMNS`), in sentence order.
+
+    Args:
+        doc: a Doc from :func:`analysis.make_nlp` (needs its ACTOR/TITLE entities).
+        gazetteer: resolves speakers (default: the bundled one).
+        metadata: the document's metadata; ``source_credit`` yields a
+            ``source_credit`` row without offsets.
+        warnings: a list that receives one line per odd quotation mark.
+        lexicon: the reporting-cue lexicon (default: ``reporting_verbs.yaml``).
+
+    Example:
+        >>> nlp = make_nlp()  # doctest: +SKIP
+        >>> doc = nlp('"We are ready," Lavrov said.')  # doctest: +SKIP
+        >>> doc_attributions(doc)[0]["speaker"]  # doctest: +SKIP
+        'Sergei Lavrov'
+    """
+    doc_id = doc_id_of(doc)
+    text = doc.text
+    return [a.record(doc_id, text) for a in find_attributions(
+        doc, gazetteer=gazetteer, metadata=metadata, warnings=warnings, lexicon=lexicon)]
+
+
+def attributions_frame(records: Iterable[dict]) -> pd.DataFrame:
+    """A DataFrame of attribution records with the columns :data:`ATTRIBUTION_COLUMNS`.
+
+    Offsets and ``sentence_id`` are nullable ``Int64`` (``<NA>`` when absent);
+    text columns use ``""`` for missing values.
+    """
+    rows = list(records)
+    frame = pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS)
+    for col in ATTRIBUTION_COLUMNS:
+        if col in _OFFSET_COLUMNS:
+            frame[col] = pd.array([None if not _present(v) else int(v) for v in frame[col]], dtype="Int64")
+        else:
+            frame[col] = frame[col].fillna("").astype(str) if len(frame) else frame[col].astype(str)
+    return frame.reset_index(drop=True)
+
+
+def attributions(docs, *, gazetteer: Gazetteer | None = None, nlp=None) -> pd.DataFrame:
+    """Attributions of parsed Docs or a Corpus (parsed with ``make_nlp()``) as one DataFrame."""
+    from .corpus import Corpus, Document
+    from .pipeline import gazetteer_of, make_nlp, parse
+
+    metas: dict[str, dict] = {}
+    if isinstance(docs, Document):
+        docs = Corpus([docs])
+    if isinstance(docs, Doc):
+        docs = [docs]
+    if isinstance(docs, Corpus):
+        nlp = nlp or make_nlp(actors=gazetteer)
+        metas = {d.doc_id: d.metadata for d in docs}
+        docs = parse(docs, nlp)
+    gazetteer = gazetteer or (gazetteer_of(nlp) if nlp is not None else load_gazetteer())
+    records: list[dict] = []
+    for doc in docs:
+        records.extend(doc_attributions(doc, gazetteer=gazetteer, metadata=metas.get(doc_id_of(doc))))
+    return attributions_frame(records)

@@ -1,0 +1,291 @@
+"""Whose words are these? The *voice* of every character, sentence and token.
+
+A document is layered speech: the reporter (``narrator``) quotes a minister,
+who may quote his president. The voice of a stretch of text is
+
+* the canonical speaker of the quotation that contains it (``direct`` and
+  ``partial`` attributions, see :mod:`analysis.attribution`), or
+  ``"unknown speaker"`` when that quotation's speaker is not resolved;
+* ``"narrator"`` everywhere else.
+
+Nested quotation keeps the **outer** speaker: a quote inside Lavrov's quoted
+words is still Lavrov's voice (he chose to repeat it). Quotation marks belong
+to the quotation they delimit.
+
+:func:`voice_map` builds a :class:`VoiceMap` from a Doc and its attribution
+records; :func:`voices` cuts documents into derived sub-documents, one per
+voice ("Sergei Lavrov (quoted)", "narrator"), that every table and figure can
+compare like ordinary documents.
+"""
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE
+from spacy.tokens import Doc
+
+from .corpus import Corpus, Document
+
+__all__ = ["NARRATOR", "UNKNOWN_SPEAKER", "VOICE_KINDS", "VoiceMap", "voice_map", "voices", "voice_label"]
+
+NARRATOR = "narrator"
+UNKNOWN_SPEAKER = "unknown speaker"
+#: Attribution kinds whose content is the speaker's own words (quoted).
+VOICE_KINDS = ("direct", "partial")
+
+
+def _present(value) -> bool:
+    return not (value is None or value is pd.NA or value != value or value == "")
+
+
+class VoiceMap:
+    """Voices of a document as sorted, non-overlapping character intervals.
+
+    Args:
+        doc: the parsed document.
+        spans: ``(start_char, end_char, voice)`` for quoted stretches; where
+            they overlap, the outer (longer, earlier) one wins.
+    """
+
+    def __init__(self, doc: Doc, spans: Iterable[tuple[int, int, str]] = ()):
+        self.doc = doc
+        merged: list[tuple[int, int, str]] = []
+        # Outer spans first: earlier start, then longer.
+        for start, end, voice in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+            if end <= start:
+                continue
+            if merged and start < merged[-1][1]:
+                if end <= merged[-1][1]:
+                    continue  # nested: the outer speaker keeps the voice
+                start = merged[-1][1]  # overlapping tail
+            merged.append((start, end, voice))
+        self.spans: list[tuple[int, int, str]] = merged
+        self._starts = [s[0] for s in merged]
+        self._token_voices: list[str] | None = None
+
+    def voice_at(self, start_char: int, end_char: int | None = None) -> str:
+        """The voice of a character (or of the larger part of ``[start_char, end_char)``)."""
+        if end_char is None or end_char <= start_char:
+            i = bisect.bisect_right(self._starts, start_char) - 1
+            if i >= 0 and self.spans[i][0] <= start_char < self.spans[i][1]:
+                return self.spans[i][2]
+            return NARRATOR
+        overlap: Counter[str] = Counter()
+        covered = 0
+        i = max(bisect.bisect_right(self._starts, start_char) - 1, 0)
+        while i < len(self.spans) and self.spans[i][0] < end_char:
+            s, e, voice = self.spans[i]
+            n = min(e, end_char) - max(s, start_char)
+            if n > 0:
+                overlap[voice] += n
+                covered += n
+            i += 1
+        overlap[NARRATOR] += (end_char - start_char) - covered
+        best = max(overlap.values())
+        # ties go to the narrator, then alphabetically (deterministic)
+        if overlap[NARRATOR] == best:
+            return NARRATOR
+        return min(v for v, n in overlap.items() if n == best)
+
+    def _token_voice_list(self) -> list[str]:
+        if self._token_voices is None:
+            doc = self.doc
+            n = len(doc)
+            out = [NARRATOR] * n
+            if self.spans and n:
+                idx = doc.to_array([IDX]).reshape(-1)
+                for s, e, voice in self.spans:
+                    lo = int(np.searchsorted(idx, s, side="left"))
+                    hi = int(np.searchsorted(idx, e, side="left"))
+                    for k in range(lo, hi):
+                        out[k] = voice
+            self._token_voices = out
+        return self._token_voices
+
+    def token_voice(self, i: int) -> str:
+        """The voice of token ``i`` (by its first character)."""
+        return self._token_voice_list()[i]
+
+    def sentence_voice(self, sentence_id: int) -> str:
+        """Voice of the majority of the sentence's word tokens (ties: narrator)."""
+        sents = self._sentences()
+        if not 0 <= sentence_id < len(sents):
+            raise IndexError(f"sentence_id {sentence_id} out of range (0..{len(sents) - 1})")
+        start, end = sents[sentence_id]
+        voices_ = self._token_voice_list()
+        words = self._word_mask()
+        counts = Counter(voices_[k] for k in range(start, end) if words[k])
+        if not counts:
+            return NARRATOR
+        best = max(counts.values())
+        if counts.get(NARRATOR, 0) == best:
+            return NARRATOR
+        return min(v for v, n in counts.items() if n == best)
+
+    def token_counts(self) -> dict[str, int]:
+        """Word tokens (not space, not punctuation) per voice, narrator included when present."""
+        voices_ = self._token_voice_list()
+        words = self._word_mask()
+        counts = Counter(v for v, w in zip(voices_, words) if w)
+        return {v: counts[v] for v in sorted(counts)}
+
+    def _word_mask(self) -> list[bool]:
+        if not hasattr(self, "_words"):
+            if len(self.doc):
+                arr = self.doc.to_array([IS_SPACE, IS_PUNCT])
+                self._words = [not (a or b) for a, b in arr.tolist()]
+            else:
+                self._words = []
+        return self._words
+
+    def _sentences(self) -> list[tuple[int, int]]:
+        if not hasattr(self, "_sents"):
+            self._sents = [(s.start, s.end) for s in self.doc.sents] if len(self.doc) else []
+        return self._sents
+
+
+def voice_map(doc: Doc, attribution_records: Iterable[dict]) -> VoiceMap:
+    """Build the :class:`VoiceMap` of ``doc`` from its attribution records.
+
+    Only ``direct`` and ``partial`` records give a voice: their content span,
+    widened to the quotation marks around it, is the speaker's
+    (``"unknown speaker"`` when ``speaker`` is empty).
+    """
+    text = doc.text
+    spans = []
+    for rec in attribution_records:
+        if rec.get("kind") not in VOICE_KINDS:
+            continue
+        s, e = rec.get("content_start"), rec.get("content_end")
+        if not (_present(s) and _present(e)):
+            continue
+        s, e = int(s), int(e)
+        # the marks around the content belong to the quotation
+        if s > 0 and text[s - 1] in _QUOTE_CHARS:
+            s -= 1
+        if e < len(text) and text[e] in _QUOTE_CHARS:
+            e += 1
+        speaker = rec.get("speaker") or UNKNOWN_SPEAKER
+        spans.append((s, e, speaker))
+    return VoiceMap(doc, spans)
+
+
+_QUOTE_CHARS = frozenset('"“”«»„‘’\'‹›')
+
+
+def voice_label(voice: str) -> str:
+    """The sub-document label of a voice: ``"narrator"`` or ``"<speaker> (quoted)"``."""
+    return voice if voice == NARRATOR else f"{voice} (quoted)"
+
+
+def _segments(vmap: VoiceMap, length: int) -> list[tuple[int, int, str]]:
+    out = []
+    pos = 0
+    for s, e, voice in vmap.spans:
+        if s > pos:
+            out.append((pos, s, NARRATOR))
+        out.append((s, e, voice))
+        pos = e
+    if pos < length:
+        out.append((pos, length, NARRATOR))
+    return out
+
+
+def _doc_voices(doc: Doc, metadata: dict, gazetteer, separator: str) -> list[Document]:
+    from .attribution import doc_attributions
+    from .pipeline import doc_id_of
+
+    records = doc_attributions(doc, gazetteer=gazetteer, metadata=metadata)
+    vmap = voice_map(doc, records)
+    text = doc.text
+    parts: dict[str, list[tuple[int, int]]] = {}
+    for s, e, voice in _segments(vmap, len(text)):
+        # trim whitespace so that the segments join cleanly
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            parts.setdefault(voice, []).append((s, e))
+    parent = doc_id_of(doc)
+    out = []
+    order = sorted(parts, key=lambda v: (v != NARRATOR, v))
+    for voice in order:
+        segs = parts[voice]
+        label = voice_label(voice)
+        meta = {k: v for k, v in (metadata or {}).items() if k not in ("doc_id",)}
+        meta.update(
+            {
+                "parent_doc_id": parent,
+                "voice": voice,
+                "voice_label": label,
+                "segments": ";".join(f"{s}:{e}" for s, e in segs),
+            }
+        )
+        out.append(
+            Document(
+                doc_id=f"{parent}::{label}",
+                text=separator.join(text[s:e] for s, e in segs),
+                metadata=meta,
+                source=f"voice of {parent}",
+            )
+        )
+    return out
+
+
+def voices(
+    docs,
+    *,
+    nlp=None,
+    gazetteer=None,
+    separator: str = "\n\n",
+) -> list[Document]:
+    """Split documents into one derived sub-document per voice.
+
+    Each sub-document is an :class:`analysis.corpus.Document` whose ``text``
+    is the concatenation (joined by ``separator``, a paragraph break by
+    default, so no sentence runs across two segments) of every stretch of the
+    parent in that voice, whitespace-trimmed. ``doc_id`` is
+    ``"<parent>::<label>"`` with label ``narrator`` or ``"<speaker> (quoted)"``;
+    ``metadata`` repeats the parent's and adds ``parent_doc_id``, ``voice``,
+    ``voice_label`` and ``segments`` (``"start:end;..."``: parent character
+    offsets of each segment, in order, to trace every word back).
+
+    Args:
+        docs: a parsed Doc, an iterable of Docs, a Document or a Corpus
+            (Documents are parsed with ``nlp``, default :func:`make_nlp`).
+        nlp: the pipeline used to parse Documents.
+        gazetteer: resolves speakers (default: the pipeline's).
+        separator: text placed between segments.
+
+    Returns:
+        Sub-documents in input order; per parent, narrator first then the
+        quoted voices alphabetically. Wrap them in a :class:`Corpus` to use
+        them like documents.
+    """
+    from .pipeline import gazetteer_of, make_nlp, parse
+
+    if isinstance(docs, (Doc, Document)):
+        docs = [docs]
+    items = list(docs)
+    metas: dict[str, dict] = {}
+    to_parse = [d for d in items if isinstance(d, Document)]
+    parsed: dict[str, Doc] = {}
+    if to_parse:
+        nlp = nlp or make_nlp(actors=gazetteer)
+        for d in to_parse:
+            metas[d.doc_id] = d.metadata
+        for doc in parse(Corpus(to_parse), nlp, cache=False):
+            parsed[doc.user_data["doc_id"]] = doc
+    gaz = gazetteer or (gazetteer_of(nlp) if nlp is not None else None)
+    out: list[Document] = []
+    for item in items:
+        if isinstance(item, Document):
+            out.extend(_doc_voices(parsed[item.doc_id], metas[item.doc_id], gaz, separator))
+        else:
+            out.extend(_doc_voices(item, {}, gaz, separator))
+    return out
