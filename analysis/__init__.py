@@ -16,6 +16,10 @@ except PackageNotFoundError:  # running from a source tree without installation
 from .corpus import Corpus, Document, load_corpus
 from .errors import KitError
 from .pipeline import make_nlp, parse
+from .actors import load_gazetteer
+from .attribution import attributions, attributions_frame, doc_attributions
+from .mentions import actor_frame, actor_table, doc_mentions
+from .voices import voice_map, voices
 
 __all__ = [
     "__version__",
@@ -25,4 +29,13 @@ __all__ = [
     "load_corpus",
     "make_nlp",
     "parse",
+    "load_gazetteer",
+    "attributions",
+    "attributions_frame",
+    "doc_attributions",
+    "actor_frame",
+    "actor_table",
+    "doc_mentions",
+    "voice_map",
+    "voices",
 ]
