@@ -119,11 +119,17 @@ def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
         GazetteerError: one line naming the file, the actor and the problem.
     """
     path = Path(path) if path is not None else DEFAULT_ACTORS
-    return _load_cached(str(path.resolve()) if path.exists() else str(path))
+    key = str(path.resolve()) if path.exists() else str(path)
+    try:  # an edited file is read again (notebook users edit and re-run)
+        st = Path(key).stat()
+        stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = None
+    return _load_cached(key, stamp)
 
 
 @lru_cache(maxsize=8)
-def _load_cached(path_str: str) -> Gazetteer:
+def _load_cached(path_str: str, _stamp: tuple[int, int] | None = None) -> Gazetteer:
     path = Path(path_str)
     try:
         raw = path.read_bytes()
@@ -139,6 +145,8 @@ def _load_cached(path_str: str) -> Gazetteer:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else None
         raise GazetteerError(f"malformed YAML: {getattr(e, 'problem', None) or e}", path=path, where=where) from None
+    except RecursionError:
+        raise GazetteerError("malformed YAML: nested too deeply", path=path) from None
     if not isinstance(data, dict) or not isinstance(data.get("actors"), list):
         raise GazetteerError("expected a mapping with an 'actors:' list", path=path)
     unknown_top = set(data) - {"id", "version", "actors", "description"}
@@ -177,6 +185,9 @@ def _load_cached(path_str: str) -> Gazetteer:
                 raise GazetteerError(f"alias {alias!r} is also an alias of {owner!r}", path=path, where=where)
             alias_owner[alias] = name
         titles = _strings(entry.get("titles"), "titles", path, where)
+        for title in titles:
+            if not _title_key(title):  # would be an empty (zero-token) spaCy pattern
+                raise GazetteerError(f"title {title!r} has no words besides an article", path=path, where=where)
         actors.append(Actor(name.strip(), typ, camp, gender, aliases or (name.strip(),), titles))
     return Gazetteer(
         actors,
