@@ -13,7 +13,7 @@ Accepted inputs (``load_corpus(path)``):
 * a single ``.txt``, ``.md``, ``.csv`` or ``.jsonl`` file.
 
 Encoding: UTF-8 unless the file starts with a byte-order mark (UTF-8, UTF-16,
-UTF-32) or the caller passes ``encoding``. Line ends are kept as they are
+UTF-32); ``encoding`` names the encoding of files that are not valid UTF-8. Line ends are kept as they are
 (CRLF stays CRLF), so character offsets stay offsets into the decoded file.
 
 Raw files are never modified. Boilerplate is removed in code
@@ -235,15 +235,23 @@ def _check_encoding(encoding: str) -> str:
         raise CorpusError(f"unknown encoding {encoding!r} (try utf-8, latin-1, cp1252, utf-16)") from None
 
 
+def _is_wide(encoding: str) -> bool:
+    return encoding.startswith(("utf-16", "utf-32"))
+
+
 def read_text_file(path: str | os.PathLike, encoding: str | None = None) -> str:
     """Read a text file.
 
     A byte-order mark (UTF-8, UTF-16, UTF-32) always decides the encoding and
-    is dropped; otherwise ``encoding`` is used (default UTF-8).
+    is dropped. Otherwise the file is read as UTF-8; ``encoding`` is used for
+    files that are not valid UTF-8, so a folder mixing UTF-8 and, say,
+    Latin-1 files reads correctly with ``encoding="latin-1"`` (a file in a
+    legacy 8-bit encoding is practically never valid UTF-8). A wide encoding
+    (``utf-16-le``, ``utf-32``...) is applied to every file without a BOM.
 
     Args:
         path: the file.
-        encoding: the encoding of files without a BOM (e.g. ``"latin-1"``).
+        encoding: the encoding of files that are not UTF-8 (e.g. ``"latin-1"``).
 
     Raises:
         CorpusError: missing/unreadable file, a binary file, or bytes that do
@@ -252,26 +260,34 @@ def read_text_file(path: str | os.PathLike, encoding: str | None = None) -> str:
     """
     path = Path(path)
     data = _read_bytes(path)
+    fallback = _check_encoding(encoding) if encoding is not None else None
     for bom, name in _BOMS:
         if data.startswith(bom):
-            enc = name
+            encodings = [name]
             break
     else:
-        enc = _check_encoding(encoding) if encoding is not None else "utf-8"
-        if enc in ("utf-8", "ascii"):
+        if fallback is not None and _is_wide(fallback):
+            encodings = [fallback]
+        else:
             binary = _sniff_binary(data)
             if binary:
                 raise CorpusError(f"not a text document: looks like {binary}", path=path)
-    try:
-        return data.decode(enc)
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise CorpusError(
-            f"cannot decode as {enc} at byte {e.start} ({data[e.start:e.start + 1]!r}); "
-            "if the file uses another encoding, pass it with --encoding (e.g. --encoding latin-1)",
-            path=path,
-            where=f"line {line}",
-        ) from None
+            encodings = ["utf-8"] if fallback in (None, "utf-8") else ["utf-8", fallback]
+    for enc in encodings:
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError as e:
+            failed, error = enc, e
+    line = data.count(b"\n", 0, error.start) + 1
+    hint = (
+        "if the file uses another encoding, pass it with --encoding (e.g. --encoding latin-1)"
+        if fallback is None else "check the --encoding value"
+    )
+    raise CorpusError(
+        f"cannot decode as {failed} at byte {error.start} ({data[error.start:error.start + 1]!r}); {hint}",
+        path=path,
+        where=f"line {line}",
+    )
 
 
 # --------------------------------------------------------------------------- parsing
@@ -301,6 +317,8 @@ def _front_matter(text: str, path: Path) -> tuple[dict, str]:
         where = f"line {mark.line + 2}" if mark is not None else "front matter"
         problem = getattr(e, "problem", None) or str(e)
         raise CorpusError(f"malformed YAML front matter: {problem}", path=path, where=where) from None
+    except RecursionError:
+        raise CorpusError("malformed YAML front matter: nested too deeply", path=path, where="line 2") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -383,6 +401,9 @@ def _table_records(path: Path, raw: str, problems: _Problems) -> list[tuple[str,
                 rec = json.loads(line)
             except json.JSONDecodeError as e:
                 problems.report(CorpusError(f"invalid JSON: {e.msg} (column {e.colno})", path=path, where=f"line {n}"))
+                continue
+            except RecursionError:
+                problems.report(CorpusError("invalid JSON: nested too deeply", path=path, where=f"line {n}"))
                 continue
             if not isinstance(rec, dict):
                 problems.report(CorpusError("each line must be a JSON object", path=path, where=f"line {n}"))
@@ -533,8 +554,9 @@ def load_corpus(
 
     Args:
         path: a folder or a ``.txt``/``.md``/``.csv``/``.jsonl`` file.
-        encoding: the encoding of files without a byte-order mark (default
-            UTF-8); a BOM always wins.
+        encoding: the encoding of files that are not valid UTF-8 (e.g.
+            ``"latin-1"``); UTF-8 files and files with a byte-order mark are
+            still read correctly (see :func:`read_text_file`).
         skip_bad: leave out unreadable files (and bad rows of tables) instead
             of stopping; their one-line errors are listed in ``corpus.skipped``.
 
