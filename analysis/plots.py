@@ -1,0 +1,538 @@
+"""Figures from the output tables (matplotlib, no display needed).
+
+Every ``plot_*`` function takes tidy tables (the DataFrames that
+``discourse-kit run`` writes, see the README data dictionary) and returns a
+:class:`matplotlib.figure.Figure` with a title, labelled axes and a caption
+line naming the corpus, the codebook (id and version) and the kit's version.
+Figures are built with the object-oriented API (no pyplot state), so they
+work the same in scripts, in the CLI and inline in notebooks.
+
+:func:`save_all_figures` writes every figure as PNG and SVG, byte-identical
+across runs: fixed metadata (no dates, no software version in the files), a
+fixed SVG hash salt, fixed fonts (DejaVu Sans, shipped with matplotlib), and
+a fixed order of everything drawn.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from .io import atomic_write
+
+__all__ = [
+    "FIGURES",
+    "STYLE",
+    "caption_text",
+    "plot_category_rates",
+    "plot_heatmap",
+    "plot_dispersion",
+    "plot_sentiment_arc",
+    "plot_attributions",
+    "plot_keyness",
+    "save_figure",
+    "save_all_figures",
+]
+
+#: rcParams used for every figure (fonts, sizes, deterministic SVG ids).
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 8.5,
+    "axes.titlesize": 10,
+    "axes.labelsize": 8.5,
+    "xtick.labelsize": 7.5,
+    "ytick.labelsize": 7.5,
+    "legend.fontsize": 7.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.hashsalt": "discourse-kit",
+    "svg.fonttype": "path",
+    "savefig.dpi": 150,
+    "figure.dpi": 100,
+}
+NARRATOR_COLOR = "#7f7f7f"
+_PALETTE = [
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+    "#bcbd22", "#393b79", "#ad494a", "#637939", "#8c6d31", "#7b4173", "#3182bd", "#e6550d",
+]
+#: attribution kinds in display order (unknown kinds follow, sorted)
+ATTRIBUTION_KINDS = ["direct", "partial", "indirect", "according_to", "agentless", "authority", "proxy", "source_credit"]
+_CAPTION_INCHES = 0.28
+
+
+def _color(i: int) -> str:
+    return _PALETTE[i % len(_PALETTE)]
+
+
+def caption_text(info: dict | None = None) -> str:
+    """The caption line: corpus (path, size, hash), codebook id/version, kit version.
+
+    ``info`` is the ``run.json`` dict (:func:`analysis.run.run`); missing parts are left out.
+    """
+    from . import __version__
+
+    info = info or {}
+    parts = []
+    corpus = info.get("corpus") or {}
+    if corpus:
+        sha = str(corpus.get("sha256", ""))[:12]
+        n = corpus.get("n_documents")
+        desc = f"corpus: {corpus.get('path', '?')}"
+        extra = ", ".join(x for x in (f"{n} documents" if n is not None else "", f"sha256 {sha}" if sha else "") if x)
+        parts.append(f"{desc} ({extra})" if extra else desc)
+    codebook = info.get("codebook") or {}
+    if codebook:
+        parts.append(f"codebook: {codebook.get('id', '?')} v{codebook.get('version', '?')}")
+    parts.append(f"discourse-kit {info.get('version', __version__)}")
+    return " · ".join(parts)
+
+
+def _figure(width: float, height: float, info: dict | None) -> Figure:
+    with mpl.rc_context(STYLE):
+        fig = Figure(figsize=(width, height), layout="constrained")
+        bottom = _CAPTION_INCHES / height
+        fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
+        fig.text(0.005, 0.006, caption_text(info), fontsize=6.5, color="0.35", ha="left", va="bottom",
+                 family=STYLE["font.family"])
+    return fig
+
+
+def _empty(ax, message: str) -> None:
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="0.4")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _ordered(values) -> list[str]:
+    """Unique values in order of first appearance (tables keep codebook/corpus order)."""
+    return list(dict.fromkeys(str(v) for v in values))
+
+
+def _styled(func: Callable[..., Figure]) -> Callable[..., Figure]:
+    def wrapper(*args, **kwargs) -> Figure:
+        with mpl.rc_context(STYLE):
+            return func(*args, **kwargs)
+
+    wrapper.__name__ = func.__name__
+    wrapper.__qualname__ = func.__qualname__
+    wrapper.__doc__ = func.__doc__
+    wrapper.__wrapped__ = func  # type: ignore[attr-defined]
+    return wrapper
+
+
+# --------------------------------------------------------------------------- rates and heatmap
+
+
+def _rate_panel(ax, rows: pd.DataFrame, group_col: str, categories: list[str], max_groups: int) -> str:
+    groups = _ordered(rows[group_col])
+    note = ""
+    if len(groups) > max_groups:
+        note = f" (first {max_groups} of {len(groups)})"
+        groups = groups[:max_groups]
+    if not groups:
+        _empty(ax, "no rows")
+        return note
+    y = np.arange(len(categories))
+    height = 0.8 / len(groups)
+    for g_i, group in enumerate(groups):
+        part = rows[rows[group_col] == group].set_index("category")
+        rate = np.array([float(part["rate_per_1000"].get(c, 0.0)) for c in categories])
+        lo = np.array([float(part["ci_low"].get(c, np.nan)) if "ci_low" in part else np.nan for c in categories])
+        hi = np.array([float(part["ci_high"].get(c, np.nan)) if "ci_high" in part else np.nan for c in categories])
+        count = np.array([int(part["count"].get(c, 0)) for c in categories])
+        pos = y - 0.4 + height * (g_i + 0.5)
+        color = _color(g_i)
+        ax.barh(pos, rate, height=height * 0.92, color=color, label=group)
+        err = np.vstack([np.clip(rate - lo, 0, None), np.clip(hi - rate, 0, None)])
+        ok = ~np.isnan(err).any(axis=0)
+        if ok.any():
+            ax.errorbar(rate[ok], pos[ok], xerr=err[:, ok], fmt="none", ecolor="0.2", elinewidth=0.7, capsize=1.5)
+        for p_, r_, c_, h_ in zip(pos, rate, count, np.where(np.isnan(hi), rate, hi)):
+            if c_ > 0:
+                ax.text(max(r_, h_), p_, f" {c_}", va="center", ha="left", fontsize=6, color="0.25")
+    ax.set_yticks(y, categories)
+    ax.set_ylim(len(categories) - 0.5, -0.5)  # first category on top (set, not inverted: axes may share y)
+    ax.set_xlabel("hits per 1,000 word tokens (95% CI; number = hits)")
+    ax.legend(loc="lower right", frameon=False)
+    return note
+
+
+@_styled
+def plot_category_rates(
+    features: pd.DataFrame,
+    *,
+    info: dict | None = None,
+    by: str = "both",
+    max_groups: int = 8,
+) -> Figure:
+    """Category rates per 1,000 tokens with 95% confidence intervals.
+
+    Args:
+        features: the feature table (``doc_id, voice, category, count,
+            n_tokens, rate_per_1000, ci_low, ci_high``).
+        by: ``"document"`` (voice ``all``), ``"voice"`` (each document's
+            voices) or ``"both"`` (two panels).
+        max_groups: at most this many documents/voices per panel (in table order).
+        info: the ``run.json`` dict, for the caption.
+    """
+    if by not in ("document", "voice", "both"):
+        from .errors import KitError
+
+        raise KitError(f"The `by` parameter of plot_category_rates must be document, voice or both. Got {by!r} instead.")
+    categories = _ordered(features["category"]) if len(features) else []
+    panels = ["document", "voice"] if by == "both" else [by]
+    fig = _figure(5.2 * len(panels) + 0.8, 1.6 + 0.32 * max(len(categories), 3), info)
+    axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)[0]
+    for ax, panel in zip(axes, panels):
+        if not categories:
+            _empty(ax, "no features")
+            continue
+        if panel == "document":
+            rows = features[features["voice"].astype(str) == "all"].copy()
+            rows["group"] = rows["doc_id"].astype(str)
+            title = "by document"
+        else:
+            rows = features[features["voice"].astype(str) != "all"].copy()
+            rows["group"] = rows["doc_id"].astype(str) + " · " + rows["voice"].astype(str)
+            title = "by voice (quoted speaker or narrator)"
+        note = _rate_panel(ax, rows, "group", categories, max_groups)
+        ax.set_title(title + note, fontsize=8.5)
+    axes[0].set_ylabel("category")
+    fig.suptitle("Rhetorical categories: rate per 1,000 word tokens", fontsize=10)
+    return fig
+
+
+@_styled
+def plot_heatmap(features: pd.DataFrame, *, info: dict | None = None, max_docs: int = 40) -> Figure:
+    """Document × category heatmap of rates per 1,000 tokens, hit counts in the cells."""
+    rows = features[features["voice"].astype(str) == "all"] if len(features) else features
+    docs = _ordered(rows["doc_id"]) if len(rows) else []
+    note = ""
+    if len(docs) > max_docs:
+        note, docs = f" (first {max_docs} of {len(docs)} documents)", docs[:max_docs]
+    categories = _ordered(rows["category"]) if len(rows) else []
+    fig = _figure(2.2 + 0.55 * max(len(categories), 4), 2.7 + 0.3 * max(len(docs), 2), info)
+    ax = fig.subplots()
+    ax.set_title("Document × category: hits per 1,000 word tokens" + note)
+    if not docs or not categories:
+        _empty(ax, "no features")
+        return fig
+    table = rows.pivot_table(index="doc_id", columns="category", values="rate_per_1000", aggfunc="sum", sort=False)
+    counts = rows.pivot_table(index="doc_id", columns="category", values="count", aggfunc="sum", sort=False)
+    values = table.reindex(index=docs, columns=categories).fillna(0).to_numpy(dtype=float)
+    n = counts.reindex(index=docs, columns=categories).fillna(0).to_numpy(dtype=int)
+    vmax = max(float(values.max()), 1e-9)
+    mesh = ax.pcolormesh(values, cmap="Blues", vmin=0, vmax=vmax, edgecolors="white", linewidth=0.5)
+    for i in range(len(docs)):
+        for j in range(len(categories)):
+            dark = values[i, j] > 0.6 * vmax
+            ax.text(j + 0.5, i + 0.5, str(n[i, j]), ha="center", va="center", fontsize=7,
+                    color="white" if dark else ("0.1" if n[i, j] else "0.7"))
+    ax.set_xticks(np.arange(len(categories)) + 0.5, categories, rotation=40, ha="right")
+    ax.set_yticks(np.arange(len(docs)) + 0.5, docs)
+    ax.invert_yaxis()
+    ax.set_xlabel("category (cell number = hits)")
+    ax.set_ylabel("document")
+    fig.colorbar(mesh, ax=ax, label="hits / 1,000 tokens")
+    return fig
+
+
+# --------------------------------------------------------------------------- dispersion
+
+
+@_styled
+def plot_dispersion(
+    evidence: pd.DataFrame,
+    documents: pd.DataFrame | None = None,
+    *,
+    info: dict | None = None,
+    max_docs: int = 8,
+) -> Figure:
+    """Where each category's hits fall along each text (an "x-ray" plot).
+
+    One panel per document; x is the character offset into the text, each
+    hit a bar from ``start_char`` to ``end_char`` (multi-word hits keep their
+    true width; a thin outline keeps one-word hits visible). Text length
+    comes from ``documents.n_chars`` when given, else from the last hit.
+    """
+    docs = _ordered(documents["doc_id"]) if documents is not None and len(documents) else []
+    for d in _ordered(evidence["doc_id"]) if len(evidence) else []:
+        if d not in docs:
+            docs.append(d)
+    note = ""
+    if len(docs) > max_docs:
+        note, docs = f" (first {max_docs} of {len(docs)} documents)", docs[:max_docs]
+    categories = _ordered(evidence["category"]) if len(evidence) else []
+    lengths: dict[str, float] = {}
+    if documents is not None and "n_chars" in documents:
+        lengths = {str(k): float(v) for k, v in zip(documents["doc_id"], documents["n_chars"]) if pd.notna(v)}
+    n_panels = max(len(docs), 1)
+    fig = _figure(8.0, 1.0 + n_panels * (0.55 + 0.2 * max(len(categories), 1)), info)
+    axes = fig.subplots(n_panels, 1, squeeze=False)[:, 0]
+    fig.suptitle("Dispersion: where each category occurs along the text" + note, fontsize=10)
+    if not docs or not categories:
+        _empty(axes[0], "no codebook hits")
+        return fig
+    colors = {c: _color(i) for i, c in enumerate(categories)}
+    for ax, doc_id in zip(axes, docs):
+        part = evidence[evidence["doc_id"].astype(str) == doc_id]
+        length = lengths.get(doc_id) or (float(part["end_char"].max()) if len(part) else 1.0)
+        for y, cat in enumerate(categories):
+            hits = part[part["category"] == cat]
+            if len(hits):
+                spans = [(float(s), float(e) - float(s)) for s, e in zip(hits["start_char"], hits["end_char"])]
+                ax.broken_barh(spans, (y - 0.35, 0.7), facecolors=colors[cat], edgecolors=colors[cat], linewidth=0.6)
+        ax.set_xlim(0, length)
+        ax.set_ylim(len(categories) - 0.5, -0.5)
+        ax.set_yticks(range(len(categories)), categories)
+        ax.set_title(f"{doc_id} ({int(length):,} characters, {len(part)} hits)", fontsize=8, loc="left")
+        ax.grid(axis="y", color="0.92", linewidth=0.5)
+        ax.set_axisbelow(True)
+    axes[-1].set_xlabel("character offset in the document text")
+    for ax in axes:
+        ax.set_ylabel("category")
+    return fig
+
+
+# --------------------------------------------------------------------------- sentiment
+
+
+@_styled
+def plot_sentiment_arc(sentiment: pd.DataFrame, *, info: dict | None = None, max_docs: int = 8) -> Figure:
+    """Polarity of each sentence through each text, points coloured by voice."""
+    docs = _ordered(sentiment["doc_id"]) if len(sentiment) else []
+    note = ""
+    if len(docs) > max_docs:
+        note, docs = f" (first {max_docs} of {len(docs)} documents)", docs[:max_docs]
+    voices = sorted(set(sentiment["voice"].astype(str))) if len(sentiment) else []
+    voices.sort(key=lambda v: (v != "narrator", v))
+    colors = {v: (NARRATOR_COLOR if v == "narrator" else _color(i)) for i, v in enumerate(voices)}
+    n_panels = max(len(docs), 1)
+    fig = _figure(7.5, 0.9 + 1.7 * n_panels, info)
+    axes = fig.subplots(n_panels, 1, squeeze=False)[:, 0]
+    fig.suptitle("Sentiment arc: TextBlob polarity per sentence, by voice" + note, fontsize=10)
+    if not docs:
+        _empty(axes[0], "no sentences")
+        return fig
+    for ax, doc_id in zip(axes, docs):
+        part = sentiment[sentiment["doc_id"].astype(str) == doc_id].sort_values("sentence_id", kind="stable")
+        x = part["sentence_id"].to_numpy()
+        y = part["polarity"].to_numpy(dtype=float)
+        ax.axhline(0, color="0.75", linewidth=0.6)
+        ax.plot(x, y, color="0.6", linewidth=0.8, zorder=1)
+        for v in voices:
+            sel = part["voice"].astype(str).to_numpy() == v
+            if sel.any():
+                ax.scatter(x[sel], y[sel], s=18, color=colors[v], zorder=2, label=v)
+        ax.set_ylim(-1.05, 1.05)
+        ax.set_title(doc_id, fontsize=8, loc="left")
+        ax.set_ylabel("polarity")
+    axes[-1].set_xlabel("sentence (order in the text)")
+    handles = [Line2D([], [], marker="o", linestyle="", color=colors[v], label=v) for v in voices]
+    axes[0].legend(handles=handles, title="voice", loc="upper right", frameon=False, ncols=min(len(voices), 3))
+    return fig
+
+
+# --------------------------------------------------------------------------- attribution
+
+
+def _speaker_label(row) -> str:
+    speaker = str(row.get("speaker") or "")
+    if speaker and speaker.lower() != "nan":
+        return speaker
+    if row.get("kind") == "agentless":
+        return "(no source named)"
+    text = str(row.get("speaker_text") or "")
+    if text and text.lower() != "nan":
+        return f"“{text}” (unresolved)"
+    return "(unresolved)"
+
+
+@_styled
+def plot_attributions(attributions: pd.DataFrame, *, info: dict | None = None) -> Figure:
+    """Who speaks and how: attributions by speaker and kind, with proxy links.
+
+    Bubbles count attributions of each kind per speaker (all documents).
+    Arrows in the ``proxy`` column go from the mouthpiece (the speaker) to the
+    claimed principal; dashed arrows in the ``authority`` column from the
+    speaker to the authority invoked.
+    """
+    frame = attributions.copy()
+    if len(frame):
+        frame["label"] = [_speaker_label(r) for r in frame.to_dict("records")]
+        frame["principal"] = frame["principal"].fillna("").astype(str) if "principal" in frame else ""
+    kinds = [k for k in ATTRIBUTION_KINDS if len(frame) and k in set(frame["kind"])]
+    kinds += sorted(set(frame["kind"]) - set(ATTRIBUTION_KINDS)) if len(frame) else []
+    links = frame[(frame["principal"] != "") & frame["kind"].isin(["proxy", "authority"])] if len(frame) else frame
+    people = sorted(set(frame["label"]) | set(links["principal"]) if len(frame) else set())
+    fig = _figure(2.6 + 0.95 * max(len(kinds), 3), 1.4 + 0.34 * max(len(people), 3), info)
+    ax = fig.subplots()
+    ax.set_title("Who speaks and how: attributions by speaker and kind")
+    if not len(frame):
+        _empty(ax, "no attributions")
+        return fig
+    y_of = {p: i for i, p in enumerate(people)}
+    x_of = {k: i for i, k in enumerate(kinds)}
+    counts = frame.groupby(["label", "kind"], sort=True).size()
+    for (label, kind), n in counts.items():
+        x, y = x_of[kind], y_of[label]
+        ax.scatter([x], [y], s=90 + 70 * (n - 1), color=_color(x), alpha=0.85, zorder=3, edgecolors="white")
+        ax.text(x, y, str(n), ha="center", va="center", fontsize=7, color="white", zorder=4, fontweight="bold")
+    drawn = set()
+    for row in links.sort_values(["kind", "label", "principal"]).to_dict("records"):
+        key = (row["kind"], row["label"], row["principal"])
+        if key in drawn:
+            continue
+        drawn.add(key)
+        x = x_of[row["kind"]]
+        y0, y1 = y_of[row["label"]], y_of[row["principal"]]
+        ax.scatter([x], [y1], s=90, facecolors="none", edgecolors="0.3", zorder=3)
+        ax.annotate(
+            "", xy=(x, y1), xytext=(x, y0), zorder=2,
+            arrowprops=dict(arrowstyle="-|>", color="0.2", linewidth=1.0, shrinkA=7, shrinkB=7,
+                            linestyle="-" if row["kind"] == "proxy" else "--",
+                            connectionstyle="arc3,rad=0.35"),
+        )
+    ax.set_xticks(range(len(kinds)), kinds, rotation=30, ha="right")
+    ax.set_yticks(range(len(people)), people)
+    ax.set_xlim(-0.6, len(kinds) - 0.4)
+    ax.set_ylim(len(people) - 0.5, -0.5)
+    ax.set_xlabel("kind of attribution (bubble number = attributions)")
+    ax.set_ylabel("speaker")
+    ax.grid(color="0.93", linewidth=0.5)
+    ax.set_axisbelow(True)
+    handles = [
+        Line2D([], [], color="0.2", linestyle="-", label="proxy: mouthpiece → principal"),
+        Line2D([], [], color="0.2", linestyle="--", label="authority: speaker → authority invoked"),
+        Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor="0.3",
+               label="principal / authority invoked"),
+    ]
+    fig.legend(handles=handles, loc="outside right upper", frameon=False)
+    return fig
+
+
+# --------------------------------------------------------------------------- keyness
+
+
+@_styled
+def plot_keyness(keyness: pd.DataFrame, *, info: dict | None = None, top: int = 12) -> Figure:
+    """Key terms of a pair (target vs reference) as signed G² bars.
+
+    Bars to the right: terms relatively more frequent in the target; to the
+    left: in the reference. ``*`` marks p < 0.05 (G² > 3.84); the numbers are
+    the raw frequencies ``target/reference``.
+    """
+    target = str(keyness["target"].iloc[0]) if len(keyness) and "target" in keyness else "target"
+    reference = str(keyness["reference"].iloc[0]) if len(keyness) and "reference" in keyness else "reference"
+    parts = []
+    for direction, sign in (("target", 1.0), ("reference", -1.0)):
+        rows = keyness[keyness["direction"] == direction] if len(keyness) else keyness
+        rows = rows.sort_values(["g2", "term"], ascending=[False, True], kind="stable").head(top)
+        parts.append(rows.assign(signed=sign * rows["g2"]) if len(rows) else rows)
+    rows = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else keyness
+    fig = _figure(7.0, 1.5 + 0.22 * max(len(rows), 4), info)
+    ax = fig.subplots()
+    ax.set_title(f"Key terms: {target} vs {reference} (log-likelihood G²)")
+    if not len(rows):
+        _empty(ax, "no term reaches the minimum frequency")
+        return fig
+    rows = rows.sort_values(["signed", "term"], ascending=[True, True], kind="stable").reset_index(drop=True)
+    y = np.arange(len(rows))
+    colors = [_color(0) if s > 0 else _color(1) for s in rows["signed"]]
+    ax.barh(y, rows["signed"], color=colors, height=0.7)
+    span = float(rows["signed"].abs().max()) or 1.0
+    for yi, r in zip(y, rows.to_dict("records")):
+        star = "*" if r["p_value"] < 0.05 else ""
+        label = f" {r['term']}{star} ({r['freq_target']}/{r['freq_reference']}) "
+        if r["signed"] >= 0:
+            ax.text(r["signed"], yi, label, va="center", ha="left", fontsize=7)
+        else:
+            ax.text(r["signed"], yi, label, va="center", ha="right", fontsize=7)
+    ax.axvline(0, color="0.3", linewidth=0.7)
+    ax.set_xlim(-span * 1.9, span * 1.9)
+    ax.set_yticks([])
+    ax.set_xlabel(f"G², signed: right = more frequent in {target}, left = in {reference}")
+    ax.set_ylabel("term (lemma)")
+    ax.legend(handles=[Patch(color=_color(0), label=target), Patch(color=_color(1), label=reference)],
+              loc="lower right", frameon=False)
+    return fig
+
+
+# --------------------------------------------------------------------------- saving
+
+
+def _freeze_layout(fig: Figure) -> None:
+    """Run the constrained layout once, round the axes positions, then switch it off.
+
+    The layout solver's floating-point results can differ in the last digits
+    between processes; SVG clip-path ids hash those numbers, so without
+    rounding two runs could give different bytes.
+    """
+    if fig.get_layout_engine() is None:
+        return
+    fig.set_dpi(STYLE["savefig.dpi"])  # lay out at the resolution the files are written at
+    fig.draw_without_rendering()
+    positions = [(ax, [round(float(v), 6) for v in ax.get_position().bounds]) for ax in fig.axes]
+    fig.set_layout_engine("none")
+    for ax, bounds in positions:
+        ax.set_position(bounds)
+
+
+def save_figure(fig: Figure, folder: str | os.PathLike, name: str) -> list[Path]:
+    """Write ``<folder>/<name>.png`` and ``.svg`` atomically, with fixed metadata.
+
+    Same figure, same bytes: no creation date, no software string, a fixed
+    SVG hash salt (see :data:`STYLE`), axes positions rounded and frozen
+    before saving (the figure's layout engine is switched off).
+    """
+    folder = Path(folder)
+    title = name.replace("_", " ")
+    out = []
+    with mpl.rc_context(STYLE):
+        _freeze_layout(fig)
+        for fmt, metadata in (
+            ("png", {"Software": None, "Title": title}),
+            ("svg", {"Date": None, "Creator": None, "Title": title}),
+        ):
+            path = folder / f"{name}.{fmt}"
+            atomic_write(path, lambda p, f=fmt, m=metadata: fig.savefig(p, format=f, metadata=m))
+            out.append(path)
+    return out
+
+
+#: Figures made by :func:`save_all_figures`: name -> (tables needed, builder).
+FIGURES: dict[str, tuple[tuple[str, ...], Callable[[dict, dict], Figure]]] = {
+    "category_rates": (("features",), lambda t, i: plot_category_rates(t["features"], info=i)),
+    "category_heatmap": (("features",), lambda t, i: plot_heatmap(t["features"], info=i)),
+    "dispersion": (("evidence",), lambda t, i: plot_dispersion(t["evidence"], t.get("documents"), info=i)),
+    "sentiment_arc": (("sentiment",), lambda t, i: plot_sentiment_arc(t["sentiment"], info=i)),
+    "attributions": (("attributions",), lambda t, i: plot_attributions(t["attributions"], info=i)),
+    "keyness": (("keyness",), lambda t, i: plot_keyness(t["keyness"], info=i)),
+}
+
+
+def save_all_figures(tables: dict[str, pd.DataFrame], folder: str | os.PathLike, *, info: dict) -> list[Path]:
+    """Draw and save every figure of :data:`FIGURES` whose tables are present.
+
+    Args:
+        tables: the run's tables (``analysis.run.build_tables``).
+        folder: where to write ``<name>.png`` and ``<name>.svg``.
+        info: the ``run.json`` dict (caption: corpus, codebook, version).
+
+    Returns:
+        The files written, in :data:`FIGURES` order (PNG before SVG).
+    """
+    written: list[Path] = []
+    for name, (needs, build) in FIGURES.items():
+        if not all(k in tables and tables[k] is not None for k in needs):
+            continue
+        fig = build(tables, info)
+        written += save_figure(fig, folder, name)
+    return written

@@ -1,0 +1,195 @@
+"""Sentence sentiment with TextBlob's lexicon, by voice and by camp.
+
+Sentences come from spaCy (the kit's splitter); each sentence's text is scored
+with TextBlob's default analyzer (``PatternAnalyzer``, the pattern.en
+adjective lexicon that ships with TextBlob), so ``polarity`` and
+``subjectivity`` are exactly ``TextBlob(sentence_text).sentiment``. TextBlob's
+own sentence splitting, tagging and noun phrases are never used (they need
+NLTK downloads).
+
+Each record also says whose words the sentence is (``voice``: the majority
+voice of its word tokens, :meth:`analysis.voices.VoiceMap.sentence_voice`) and
+which camps its actors belong to (``camps``: the sorted, ``;``-joined camps
+of the ``ACTOR`` mentions in the sentence, e.g. ``"russia;west"``; ``""`` when
+none). Sentences without any word token (blank lines, stray punctuation) get
+no record. Lexicon sentiment is a blunt instrument for diplomatic prose: read
+the README's limits before interpreting it.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable
+
+import pandas as pd
+from spacy.tokens import Doc
+
+from .pipeline import doc_id_of
+
+__all__ = [
+    "SENTIMENT_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "score_text",
+    "doc_sentiment",
+    "sentiment_frame",
+    "summarize_sentiment",
+    "sentiment",
+]
+
+#: Columns of :func:`sentiment_frame` (one row per sentence).
+SENTIMENT_COLUMNS = [
+    "doc_id", "sentence_id", "start_char", "end_char", "voice", "polarity", "subjectivity", "camps",
+]
+#: Columns of :func:`summarize_sentiment` (tidy long).
+SUMMARY_COLUMNS = ["doc_id", "by", "group", "n_sentences", "mean_polarity", "mean_subjectivity"]
+#: ``group`` value for sentences that mention no actor of a known camp.
+NO_CAMP = "none"
+
+
+@lru_cache(maxsize=1)
+def _analyzer():
+    from textblob.en.sentiments import PatternAnalyzer
+
+    return PatternAnalyzer()
+
+
+def score_text(text: str) -> tuple[float, float]:
+    """``(polarity, subjectivity)`` of a text: TextBlob's default sentiment, unchanged.
+
+    Example:
+        >>> score_text("This is a great and honest proposal.")  # doctest: +SKIP
+        (0.7, 0.8)
+    """
+    result = _analyzer().analyze(text)
+    return float(result[0]), float(result[1])
+
+
+def doc_sentiment(doc: Doc, *, voice_map=None, gazetteer=None) -> list[dict]:
+    """One record per sentence: doc_id, sentence_id, start_char, end_char, voice, polarity, subjectivity, camps.
+
+    Args:
+        doc: a parsed Doc (sentences and ``ACTOR`` entities set by the pipeline).
+        voice_map: a :class:`analysis.voices.VoiceMap`; without one every
+            sentence is ``narrator``.
+        gazetteer: gives each actor's camp (default: the bundled gazetteer).
+    """
+    if gazetteer is None:
+        from .actors import load_gazetteer
+
+        gazetteer = load_gazetteer()
+    doc_id = doc_id_of(doc)
+    camps_by_sentence: dict[int, set[str]] = {}
+    sent_starts = []
+    sents = list(doc.sents) if len(doc) else []
+    for sent in sents:
+        sent_starts.append(sent.start)
+    if doc.ents:
+        import bisect
+
+        for ent in doc.ents:
+            if ent.label_ != "ACTOR":
+                continue
+            camp = gazetteer.camp(ent.ent_id_)
+            if camp:
+                i = bisect.bisect_right(sent_starts, ent.start) - 1
+                camps_by_sentence.setdefault(i, set()).add(camp)
+    out = []
+    for i, sent in enumerate(sents):
+        if all(t.is_space or t.is_punct for t in sent):
+            continue
+        polarity, subjectivity = score_text(sent.text)
+        out.append(
+            {
+                "doc_id": doc_id,
+                "sentence_id": i,
+                "start_char": sent.start_char,
+                "end_char": sent.end_char,
+                "voice": voice_map.sentence_voice(i) if voice_map is not None else "narrator",
+                "polarity": polarity,
+                "subjectivity": subjectivity,
+                "camps": ";".join(sorted(camps_by_sentence.get(i, ()))),
+            }
+        )
+    return out
+
+
+def sentiment_frame(records: Iterable[dict]) -> pd.DataFrame:
+    """The per-sentence table (:data:`SENTIMENT_COLUMNS`) from records, in input order."""
+    frame = pd.DataFrame(list(records), columns=SENTIMENT_COLUMNS)
+    return frame.astype(
+        {"doc_id": "object", "sentence_id": "int64", "start_char": "int64", "end_char": "int64",
+         "voice": "object", "polarity": "float64", "subjectivity": "float64", "camps": "object"}
+    )
+
+
+def summarize_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
+    """Mean polarity and subjectivity per document, by ``document``, ``voice`` and ``camp``.
+
+    Tidy long table (:data:`SUMMARY_COLUMNS`): for each document, one row with
+    ``by="document", group="all"``; one per voice; one per camp mentioned
+    (a sentence mentioning Russia and the West counts for both camps) and
+    ``group="none"`` for sentences that mention no actor. Documents keep
+    their order of first appearance; groups are sorted.
+    """
+    rows = []
+    if frame.empty:
+        return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+    def add(doc_id, by, group, part):
+        rows.append({
+            "doc_id": doc_id, "by": by, "group": group, "n_sentences": len(part),
+            "mean_polarity": float(part["polarity"].mean()),
+            "mean_subjectivity": float(part["subjectivity"].mean()),
+        })
+
+    for doc_id, part in frame.groupby("doc_id", sort=False):
+        add(doc_id, "document", "all", part)
+        for voice in sorted(part["voice"].unique()):
+            add(doc_id, "voice", voice, part[part["voice"] == voice])
+        camps = part["camps"].fillna("").str.split(";")
+        names = sorted({c for cs in camps for c in cs if c})
+        for camp in names:
+            add(doc_id, "camp", camp, part[camps.map(lambda cs, c=camp: c in cs)])
+        none = part[part["camps"].fillna("") == ""]
+        if len(none):
+            add(doc_id, "camp", NO_CAMP, none)
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def sentiment(docs, *, nlp=None, gazetteer=None) -> pd.DataFrame:
+    """Sentence sentiment of a corpus: parsed Docs or a :class:`analysis.corpus.Corpus`.
+
+    A Corpus (or Documents) is parsed with ``nlp`` (default :func:`make_nlp`);
+    voices come from the attribution rules. Returns :func:`sentiment_frame`;
+    pass it to :func:`summarize_sentiment` for the aggregates.
+
+    Example:
+        >>> from analysis import load_corpus
+        >>> frame = sentiment(load_corpus())  # doctest: +SKIP
+    """
+    from .attribution import doc_attributions
+    from .corpus import Corpus, Document
+    from .pipeline import gazetteer_of, make_nlp, parse
+    from .voices import voice_map
+
+    if isinstance(docs, (Doc, Document)):
+        docs = [docs]
+    if isinstance(docs, Corpus) or not isinstance(docs, Iterable):
+        docs = list(docs)
+    items = list(docs)
+    metadata: dict[str, dict] = {}
+    if any(isinstance(d, Document) for d in items):
+        documents = [d for d in items if isinstance(d, Document)]
+        metadata = {d.doc_id: d.metadata for d in documents}
+        nlp = nlp or make_nlp(actors=gazetteer)
+        parsed = {d.user_data["doc_id"]: d for d in parse(Corpus(documents), nlp)}
+        items = [parsed[d.doc_id] if isinstance(d, Document) else d for d in items]
+    gazetteer = gazetteer or (gazetteer_of(nlp) if nlp is not None else None)
+    if gazetteer is None:
+        from .actors import load_gazetteer
+
+        gazetteer = load_gazetteer()
+    records: list[dict] = []
+    for doc in items:
+        attributions = doc_attributions(doc, gazetteer=gazetteer, metadata=metadata.get(doc_id_of(doc)))
+        records.extend(doc_sentiment(doc, voice_map=voice_map(doc, attributions), gazetteer=gazetteer))
+    return sentiment_frame(records)
