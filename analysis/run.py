@@ -36,6 +36,7 @@ TABLES = {
     "actors": "actor counts per document and role",
     "sentiment": "TextBlob polarity and subjectivity per sentence",
     "sentiment_summary": "sentiment aggregated by document, voice and camp",
+    "keyness": "key terms of quoted speech against narration (G², Log Ratio), pooled over the corpus",
 }
 
 
@@ -59,8 +60,13 @@ def analyze_corpus(
     cache=None,
     with_sentiment: bool = True,
     progress: bool | None = None,
+    terms=None,
 ) -> Iterator[DocResult]:
-    """Stream :class:`DocResult` objects, one per document, in corpus order."""
+    """Stream :class:`DocResult` objects, one per document, in corpus order.
+
+    ``terms`` (an :class:`analysis.stats.VoiceTerms`) pools each Doc's term
+    frequencies by voice before the Doc is dropped (for the keyness table).
+    """
     from .codebook import load_codebook
 
     gazetteer = gazetteer or load_gazetteer()
@@ -68,7 +74,10 @@ def analyze_corpus(
     codebook = codebook or load_codebook()
     for doc in parse(corpus, nlp, n_process=n_process, cache=cache, progress=progress):
         meta = corpus[doc.user_data["doc_id"]].metadata if isinstance(corpus, Corpus) else None
-        yield analyze_doc(doc, codebook=codebook, gazetteer=gazetteer, metadata=meta, with_sentiment=with_sentiment)
+        result = analyze_doc(doc, codebook=codebook, gazetteer=gazetteer, metadata=meta, with_sentiment=with_sentiment)
+        if terms is not None:
+            terms.add(doc, result.attributions)
+        yield result
 
 
 def _records(results: list[DocResult], name: str) -> list[dict]:
@@ -81,8 +90,9 @@ def build_tables(
     *,
     codebook=None,
     with_sentiment: bool = True,
+    terms=None,
 ) -> dict[str, pd.DataFrame]:
-    """Assemble every output table from per-document records."""
+    """Assemble every output table from per-document records (``keyness`` when ``terms`` is given)."""
     from .attribution import attributions_frame
     from .mentions import actor_frame
     from .rhetoric import evidence_frame
@@ -110,6 +120,8 @@ def build_tables(
         sentiment = sentiment_frame(_records(results, "sentiment"))
         tables["sentiment"] = sentiment
         tables["sentiment_summary"] = summarize_sentiment(sentiment)
+    if terms is not None:
+        tables["keyness"] = terms.keyness()
     return tables
 
 
@@ -163,11 +175,14 @@ def run(
     cb = load_codebook(codebook)
     gazetteer = load_gazetteer(actors)
     nlp = make_nlp(model, actors=gazetteer)
+    from .stats import VoiceTerms
+
+    terms = VoiceTerms()  # quoted speech vs narration, for keyness.csv and its figure
     results = list(
         analyze_corpus(corpus, nlp, codebook=cb, gazetteer=gazetteer, n_process=n_process,
-                       cache=cache, with_sentiment=with_sentiment, progress=progress)
+                       cache=cache, with_sentiment=with_sentiment, progress=progress, terms=terms)
     )
-    tables = build_tables(results, corpus, codebook=cb, with_sentiment=with_sentiment)
+    tables = build_tables(results, corpus, codebook=cb, with_sentiment=with_sentiment, terms=terms)
     info = {
         "package": "discourse-kit",
         "version": __version__,
