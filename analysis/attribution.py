@@ -271,6 +271,7 @@ class _Mention:
     key: str = ""  # canonical name (actor), title key (title), lower-case pronoun
     canonical: str = ""
     ante: tuple[int, int] = (-1, -1)
+    owner: "_Mention | None" = None  # "NATO's spokesperson": the NATO mention
 
 
 @dataclass
@@ -338,7 +339,7 @@ def _find_quotes(text: str, doc_id: str, warnings: list[str] | None) -> list[_Qu
 
     def warn(pos: int, what: str) -> None:
         if warnings is not None:
-            warnings.append(f"{doc_id or '<doc>'}: {what} {text[pos]!r} at offset {pos} ignored")
+            warnings.append(f"{doc_id or '<doc>'}: {what} {text[pos]!r} at offset {pos}")
 
     doubles: list[tuple[int, str]] = []
     singles: list[tuple[int, str]] = []
@@ -377,27 +378,34 @@ def _find_quotes(text: str, doc_id: str, warnings: list[str] | None) -> list[_Qu
     quotes: list[_Quote] = []
     open_at = -1  # the first opening mark of the current quotation
     last_mark = -1  # the latest mark belonging to it
+    def close_at_paragraph_end(start: int, after: int) -> None:
+        """An unclosed quotation runs to the end of its paragraph (and is reported)."""
+        warn(start, "unclosed quotation mark (quotation ends with its paragraph)")
+        i = bisect.bisect_right(breaks, after)
+        end = breaks[i] if i < len(breaks) else n
+        quotes.append(_Quote(start, end, start + 1, end))
+
     for p, role in doubles:
         if open_at >= 0 and brk_between(last_mark, p):
             if role in ("open", "either") and _at_line_start(text, p):
                 last_mark = p  # the quotation continues into this paragraph
                 continue
-            warn(open_at, "unclosed quotation mark")
+            close_at_paragraph_end(open_at, last_mark)
             open_at = -1
         if open_at < 0:
             if role == "close":
-                warn(p, "unmatched closing quotation mark")
+                warn(p, "unmatched closing quotation mark (ignored)")
                 continue
             open_at = last_mark = p
             continue
         if role == "open":
-            warn(open_at, "unclosed quotation mark")
+            warn(open_at, "unclosed quotation mark (ignored)")
             open_at = last_mark = p
             continue
         quotes.append(_Quote(open_at, p + 1, open_at + 1, p))
         open_at = last_mark = -1
     if open_at >= 0:
-        warn(open_at, "unclosed quotation mark")
+        close_at_paragraph_end(open_at, last_mark)
 
     # single marks: only outside double quotations and within one paragraph
     starts = [q.start for q in quotes]
@@ -451,6 +459,12 @@ _NOT_NAMES = frozenset(
     "there here when while after before as if although though since until because what who which where how why "
     "mr. mrs. ms. dr. no yes".split()
 )
+_NP_STOP = frozenset(
+    "on in at during after before when while who whom whose which that and but as to with by from about since "
+    "today yesterday tonight this last earlier later told said says added was is were are has had have will would".split()
+)
+_SPOKES = frozenset({"spokesperson", "spokesman", "spokeswoman", "spokespeople", "representative", "representatives",
+                     "service", "office", "secretary", "spokespersons", "officials", "official"})
 _SENT_PUNCT = frozenset({".", "!", "?", "…", ";"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’", "s'"})
 _DASHES = frozenset({"—", "–", "-", "--"})
@@ -566,9 +580,17 @@ class _Ctx:
             prev = self.ent_end_at.get(ent.start - 1)
             if m.kind == "actor" and prev is not None and prev.label_ == TITLE_LABEL and prev.start >= lo:
                 m.start = prev.start
+            elif m.kind == "actor" and m.start - 1 >= lo and self.lower(m.start - 1) in _HONORIFICS \
+                    and self.doc[m.start - 1].text[:1].isupper():
+                m.start -= 1  # "Ms. Sherman", "President Putin"
             # "the Minister", "a spokesman": include the determiner
             if m.start - 1 >= lo and self.lower(m.start - 1) in _DETERMINERS and m.kind == "title":
                 m.start -= 1
+            elif m.kind == "title" and m.start - 2 >= lo and self.lower(m.start - 1) in _POSSESSIVE:
+                owner = self.ent_end_at.get(m.start - 2)  # "NATO's spokesperson"
+                if owner is not None and owner.label_ == ACTOR_LABEL and owner.start >= lo:
+                    m.owner = self.ent_mention(owner)
+                    m.start = owner.start
             return m
         low = self.lower(j)
         if low in _PRONOUNS:
@@ -588,10 +610,10 @@ class _Ctx:
             pl = prev.lower_
             if pl in _DETERMINERS:
                 return _Mention(k - 1, j + 1, "np", low)
-            if pl in _POSSESSIVE:  # "Russia's top diplomat"
+            if pl in _POSSESSIVE:  # "the ministry's spokeswoman"
                 owner = self.mention_ending_at(k - 2, lo) if k - 2 >= lo else None
-                if owner is not None and owner.kind in ("actor", "name"):
-                    return _Mention(owner.start, j + 1, "np", low, ante=(owner.start, owner.end))
+                if owner is not None and owner.kind in ("actor", "name", "title"):
+                    return _Mention(owner.start, j + 1, "np", low, owner=owner)
                 return None
             if not (prev.is_alpha or "-" in prev.text) or pl in self.lex.skip_before_verb or prev.is_stop:
                 break
@@ -601,28 +623,44 @@ class _Ctx:
             return _Mention(k, j + 1, "np", low)
         return None
 
+    def apposition(self, title, j: int, hi: int):
+        """The actor entity naming a title's holder right after it ("Foreign Minister Sergei Lavrov",
+        "the Minister, Sergei Lavrov"), or None."""
+        comma = j < hi and self.lower(j) == ","
+        nxt = self.ent_start_at.get(j + 1 if comma else j)
+        if nxt is None or nxt.label_ != ACTOR_LABEL:
+            return None
+        name = nxt.ent_id_ or nxt.text
+        if name in self.gaz.holders(title.ent_id_ or title.text):
+            return nxt
+        actor = self.gaz.get(name)
+        if not comma and actor is not None and actor.type == "person":
+            return nxt
+        return None
+
     def mention_starting_at(self, k: int, hi: int) -> _Mention | None:
         """The speaker phrase starting at token ``k`` (``said the spokesman``)."""
         if k >= hi:
             return None
         ent = self.ent_start_at.get(k)
         low = self.lower(k)
-        if ent is None and low in _DETERMINERS and k + 1 < hi:
-            ent = self.ent_start_at.get(k + 1)
-            if ent is not None and ent.label_ == ACTOR_LABEL:
-                return self.ent_mention(ent)
+        det = -1
+        if ent is None and (low in _DETERMINERS or low in _HONORIFICS) and k + 1 < hi \
+                and self.ent_start_at.get(k + 1) is not None:
+            ent = self.ent_start_at[k + 1]
+            det = k
+            if low in _HONORIFICS and ent.label_ == ACTOR_LABEL:
+                m = self.ent_mention(ent)
+                m.start = k  # "Ms. Sherman"
+                return m
         if ent is not None:
             m = self.ent_mention(ent)
             if m.kind == "title":
-                # "Foreign Minister Sergei Lavrov", "the Minister, Sergei Lavrov,"
-                j = ent.end
-                if j < hi and self.lower(j) == ",":
-                    j += 1
-                nxt = self.ent_start_at.get(j)
-                if nxt is not None and nxt.label_ == ACTOR_LABEL:
+                nxt = self.apposition(ent, ent.end, hi)
+                if nxt is not None:
                     return self.ent_mention(nxt)
-                if k > 0 and self.lower(k - 1) in _DETERMINERS:
-                    m.start = k - 1
+                if det >= 0:
+                    m.start = det
             return m
         if low in _PRONOUNS:
             return _Mention(k, k + 1, "pronoun", low)
@@ -631,10 +669,9 @@ class _Ctx:
             return name
         if low in _DETERMINERS:
             j = k + 1
-            while j < hi and j - k <= 8 and not self.is_punct(j) and self.lower(j) not in ("who", "which", "that"):
-                if self.ent_start_at.get(j) is not None and self.ent_start_at[j].label_ == ACTOR_LABEL and j > k + 1:
-                    break
-                j += 1
+            while j < hi and j - k <= 8 and not self.is_punct(j) and self.lower(j) not in _NP_STOP:
+                e = self.ent_start_at.get(j)
+                j = e.end if e is not None else j + 1
             if j > k + 1:
                 # an actor inside the phrase ("the head of NATO") stays in the text
                 return _Mention(k, j, "np", self.lower(j - 1))
@@ -653,9 +690,8 @@ class _Ctx:
             if ent is not None and ent.start >= a:
                 m = self.ent_mention(ent)
                 if m.kind == "title":
-                    j = ent.end + (1 if ent.end < self.n and self.lower(ent.end) == "," else 0)
-                    nxt = self.ent_start_at.get(j)
-                    if nxt is not None and nxt.label_ == ACTOR_LABEL and nxt.end <= b + 2:
+                    nxt = self.apposition(ent, ent.end, self.n)
+                    if nxt is not None and nxt.end <= b + 2:
                         return self.ent_mention(nxt)
                 return m
         m = self.mention_ending_at(b - 1, a)
@@ -697,6 +733,16 @@ class _Resolver:
         if j < ctx.n and ctx.lower(j) == ",":
             j += 1
         ent = ctx.ent_start_at.get(j)
+        if ent is not None and ent.label_ == ACTOR_LABEL and (ent.ent_id_ in holders):
+            m.ante = (ent.start, ent.end)
+            return ent.ent_id_
+        # "Lavrov, the Foreign Minister," / "Foreign Minister Lavrov" (title after the name)
+        k = m.start - 1
+        while k >= 0 and ctx.lower(k) in _DETERMINERS:
+            k -= 1
+        if k >= 0 and ctx.lower(k) == ",":
+            k -= 1
+        ent = ctx.ent_end_at.get(k)
         if ent is not None and ent.label_ == ACTOR_LABEL and (ent.ent_id_ in holders):
             m.ante = (ent.start, ent.end)
             return ent.ent_id_
@@ -779,11 +825,14 @@ class _Resolver:
             m.ante = (m.start, m.end)
             return m.canonical
         if m.kind == "title":
+            if m.owner is not None and not camp:
+                owner = self.resolve(m.owner)
+                camp = self.gaz.camp(owner) if owner else ""
             return self.title(m, camp=camp)
         if m.kind == "pronoun":
             return self.pronoun(m)
         if m.kind == "np":
-            if m.ante[0] >= 0:  # "Russia's top diplomat": possessor known, person unknown
+            if m.owner is not None:  # "the ministry's spokeswoman": possessor known, person unknown
                 return ""
             holders = self.ctx.gaz.holders(m.key)
             if holders:
@@ -912,8 +961,10 @@ class _Extractor:
             found = sorted(m.verbs(doc), key=lambda x: (x[1], -(x[2] - x[1])))
             last_end = -1
             for mid, s, e in found:
-                if s < last_end:
+                if s < last_end or ctx.ent_cover[s] >= 0:
                     continue
+                if doc[s].text[:1].isupper() and s != ctx.sents[int(ctx.sent_of[s])][0]:
+                    continue  # "United States", "Read More"
                 form = strings[mid]
                 lemma, that_opt = lex.verbs.get(form, ("_characterising", False))
                 v = (s, e, lemma, that_opt)
@@ -986,10 +1037,16 @@ class _Extractor:
         return s, e
 
     # speaker + verb frames ----------------------------------------------------
-    def frame_after(self, a: int, hi: int) -> tuple[_Mention, tuple[int, int, str, bool]] | None:
-        """``, the Minister said`` / ``, said Lavrov`` starting at token ``a``."""
+    def frame_after(self, a: int, hi: int) -> tuple[_Mention, tuple[int, int]] | None:
+        """``, the Minister said`` / ``, said Lavrov`` / ``- Matthew Ingram`` starting at token ``a``.
+
+        Returns the speaker and the cue's token span (the verb, or the dash).
+        """
         ctx = self.ctx
+        dash = -1
         while a < hi and (ctx.lower(a) in (",", "—", "–", "-", "--") or ctx.doc[a].is_space):
+            if ctx.lower(a) in _DASHES:
+                dash = a
             a += 1
         if a >= hi:
             return None
@@ -997,18 +1054,25 @@ class _Extractor:
         if v is not None and v[2] != "_characterising":
             m = self.right_speaker(v[1], hi)
             if m is not None:
-                return m, v
+                return m, (v[0], v[1])
             return None
         for v in self.verbs_in(a, min(hi, a + 14)):
             if v[2] == "_characterising":
                 continue
             m = self.left_speaker(v[0], a)
             if m is not None and m.start == a:
-                return m, v
+                return m, (v[0], v[1])
             # "…," Lavrov, the Foreign Minister, said
             if m is not None and m.start > a and ctx.lower(a) in _DETERMINERS:
-                return m, v
+                return m, (v[0], v[1])
             break
+        if dash >= 0:
+            # an epigraph-style credit: "…" - Matthew Ingram
+            m = ctx.mention_starting_at(a, hi)
+            if m is not None and m.kind in ("actor", "title", "name"):
+                rest = [k for k in range(m.end, hi) if not ctx.is_punct(k)]
+                if not rest or ctx.lower(m.end) == ",":
+                    return m, (dash, dash + 1)
         return None
 
     def frame_before(self, lo: int, b: int) -> tuple[_Mention | None, tuple[int, int], str] | None:
@@ -1072,12 +1136,15 @@ class _Extractor:
             n_words = sum(1 for k in range(q.open_tok + 1, q.close_tok) if not ctx.is_punct(k))
             fa = self.frame_after(q.close_tok + 1, next_start)
             if fa is not None:
-                m, v = fa
+                m, (c0, c1) = fa
                 kind = "direct"
                 if before_words and not self._quote_starts_clause(before_lo, q.open_tok):
                     kind = "partial"
-                self.used_verbs.add(v[0])
-                self.add(_Raw(kind, s_open, m, ctx.char_span(v[0], v[1]), content, quote=qi))
+                self.used_verbs.add(c0)
+                raw = _Raw(kind, s_open, m, ctx.char_span(c0, c1), content, quote=qi)
+                if kind == "partial":  # the voice is the reporting clause's speaker, if any
+                    raw.extra["fallback"], raw.mention, raw.needs = m, None, "outer"
+                self.add(raw)
                 continue
             fb = self.frame_before(before_lo, q.open_tok)
             if fb is not None:
@@ -1085,13 +1152,23 @@ class _Extractor:
                 vstart = ctx.tok_at_char(cue[0])
                 self.used_verbs.add(vstart)
                 kind = "direct" if not after_words or self._after_is_trailer(q.close_tok + 1, next_start) else "partial"
-                self.add(_Raw(kind, s_open, m, cue, content, quote=qi))
+                raw = _Raw(kind, s_open, m, cue, content, quote=qi)
+                if kind == "partial":
+                    raw.extra["fallback"], raw.mention, raw.needs = m, None, "outer"
+                self.add(raw)
                 continue
             # a speech cue elsewhere in the sentence: partial quotation of that speaker
             if before_words or after_words:
                 if n_words <= 3 and not self._sentence_has_speech(sent_lo, sent_hi):
                     continue  # scare quotes
-                self.add(_Raw("partial", s_open, None, (-1, -1), content, needs="outer", quote=qi))
+                raw = _Raw("partial", s_open, None, (-1, -1), content, needs="outer", quote=qi)
+                for v in self.verbs_in(sent_lo, q.open_tok):
+                    m = self.left_speaker(v[0], sent_lo)
+                    if m is not None:  # "Lavrov called the talks "chatter""
+                        raw.extra["fallback"] = m
+                        raw.cue = ctx.char_span(v[0], v[1])
+                        break
+                self.add(raw)
                 continue
             # a whole sentence (or several) in quotation marks: speaker from context
             self.add(_Raw("direct", s_open, None, (-1, -1), content, needs="context", quote=qi))
@@ -1105,9 +1182,14 @@ class _Extractor:
         return self.frame_after(a, hi) is not None
 
     def _sentence_has_speech(self, lo: int, hi: int) -> bool:
-        return any(v[2] != "_characterising" or True for v in self.verbs_in(lo, hi)) or any(
-            self.specs[k][0] in ("according_to", "in_words") and lo <= s < hi for k, s, _ in self.anchor_hits
-        )
+        """A speech frame (verb with a speaker, or "according to X") somewhere in the sentence."""
+        ctx = self.ctx
+        for v in self.verbs_in(lo, hi):
+            if v[0] >= 2 and ctx.lower(v[0] - 1) in _DASHES and ctx.lower(v[0] - 2) == "so":
+                continue  # "so-called"
+            if self.left_speaker(v[0], lo) is not None:
+                return True
+        return any(self.specs[k][0] in ("according_to", "in_words") and lo <= s < hi for k, s, _ in self.anchor_hits)
 
     def rule_headlines(self) -> None:
         """``Russian Foreign Ministry: Negotiations …`` — a speaker label opening a line."""
@@ -1195,9 +1277,10 @@ class _Extractor:
                     if v[0] >= cue[0] and v[0] < cue[1] + 1:
                         self.used_verbs.add(v[0])
             elif fam in ("according_to", "in_words"):
-                content = self._content_around(cue, lo, hi)
+                whole = (min(cue[0], m.start), max(cue[1], m.end)) if m is not None else cue
+                content = self._content_around(whole, lo, hi)
                 outer = in_q >= 0
-                kind = "authority" if outer or self._inside_indirect(cue[0]) else "according_to"
+                kind = "authority" if outer or self._inside_indirect(cue_chars[0]) else "according_to"
                 raw = _Raw(kind, sent, m, cue_chars, content)
                 if kind == "authority":
                     raw.principal, raw.mention, raw.needs = m, None, "outer"
@@ -1318,9 +1401,16 @@ class _Extractor:
         return self.trim(ctx.tstart(tok), ctx.tend(hi - 1))
 
     def _content_around(self, cue: tuple[int, int], lo: int, hi: int) -> tuple[int, int]:
-        """The larger side of a sentence around a cue phrase."""
+        """The larger side of a sentence around a cue phrase (within its quotation, if quoted)."""
         ctx = self.ctx
         a, b = cue
+        qi = self.quote_at(ctx.tstart(a)) if a < ctx.n else -1
+        if qi >= 0:
+            q = ctx.quotes[qi]
+            lo = max(lo, ctx.tok_from_char(q.content_start))
+            hi = min(hi, ctx.tok_from_char(q.content_end))
+            if hi <= lo:
+                return (-1, -1)
         left = self.trim(ctx.tstart(lo), ctx.tstart(a)) if a > lo else (0, 0)
         right = self.trim(ctx.tstart(b), ctx.tend(hi - 1)) if b < hi else (0, 0)
         if right[1] - right[0] >= left[1] - left[0]:
@@ -1360,6 +1450,7 @@ class _Extractor:
                     if self.quote_at(ctx.tstart(k)) < 0 and ctx.lower(k) not in ("to", "by", "about", "of", "for", "in", "on", "at", "with", "as"):
                         comp = k
             if comp is None or comp >= hi:
+                self._reversed_indirect(v, lo, hi)
                 continue
             # speaker
             m = None
@@ -1377,7 +1468,42 @@ class _Extractor:
             if q >= 0 and self.ctx.quotes[q].end >= content[1]:
                 continue
             self.used_verbs.add(s)
+            if self._spokesperson_of(m) is not None:
+                # "NATO's spokesperson said that …": according to NATO
+                owner = self._spokesperson_of(m)
+                self.add(_Raw("according_to", int(ctx.sent_of[s]), owner, ctx.char_span(m.end, e), content))
+                continue
             self.add(_Raw("indirect", int(ctx.sent_of[s]), m, ctx.char_span(s, e), content))
+
+    def _spokesperson_of(self, m: _Mention) -> _Mention | None:
+        """The institution behind "X's spokesperson" (a non-person owner), else None."""
+        if m.owner is None or m.owner.kind != "actor":
+            return None
+        head = self.ctx.lower(m.end - 1)
+        if head not in _SPOKES:
+            return None
+        actor = self.ctx.gaz.get(m.owner.canonical)
+        if actor is not None and actor.type == "person":
+            return None
+        return m.owner
+
+    def _reversed_indirect(self, v: tuple, lo: int, hi: int) -> None:
+        """``Kyiv acts at Washington's behest, Zakharova claimed.``: the content precedes the speaker."""
+        ctx = self.ctx
+        s, e = v[0], v[1]
+        tail = [k for k in range(e, hi) if not ctx.is_punct(k)]
+        if len(tail) > 4 or any(ctx.lower(k) == "that" for k in tail):
+            return
+        m = self.left_speaker(s, lo)
+        if m is None or m.start - 1 <= lo or ctx.lower(m.start - 1) not in (",", "—", "–"):
+            return
+        if self.quote_at(ctx.tstart(m.start - 1)) >= 0 or ctx.in_quote[m.start - 2]:
+            return
+        content = self.trim(ctx.tstart(lo), ctx.tstart(m.start - 1))
+        if content[1] <= content[0]:
+            return
+        self.used_verbs.add(s)
+        self.add(_Raw("indirect", int(ctx.sent_of[s]), m, ctx.char_span(s, e), content))
 
     def _listener(self, k: int, hi: int) -> int | None:
         ctx = self.ctx
@@ -1478,7 +1604,7 @@ class _Extractor:
             res.add_speaker(r.mention, speaker)
         return self._mk(r, speaker, r.mention, principal)
 
-    def _outer(self, r: _Raw) -> Attribution | None:
+    def _outer(self, r: _Raw, *, same_sentence: bool = True) -> Attribution | None:
         """The attribution whose content contains this one (the quoting voice)."""
         c = r.content[0] if r.content[0] >= 0 else r.cue[0]
         best = None
@@ -1489,7 +1615,7 @@ class _Extractor:
             if a.content_start <= c < a.content_end or (r.cue[0] >= 0 and a.content_start <= r.cue[0] < a.content_end):
                 if best is None or a.content_end - a.content_start < best.content_end - best.content_start:
                     best = a
-        if best is None and r.kind == "partial":
+        if best is None and r.kind == "partial" and same_sentence:
             # same sentence
             for o in self.raws:
                 if o is not r and o.resolved is not None and o.sent == r.sent and o.kind in ("indirect", "according_to", "direct"):
@@ -1508,7 +1634,14 @@ class _Extractor:
                 a.antecedent_start, a.antecedent_end = outer.antecedent_start, outer.antecedent_end
             return a
         if r.kind == "partial":
-            outer = self._outer(r)
+            outer = self._outer(r, same_sentence=False)
+            fallback = r.extra.get("fallback")
+            if outer is None and fallback is not None:
+                speaker = res.resolve(fallback)
+                res.add_speaker(fallback, speaker)
+                return self._mk(r, speaker, fallback)
+            if outer is None:
+                outer = self._outer(r)
             a = self._mk(r, outer.speaker if outer else "", None)
             if outer is not None:
                 a.speaker_start, a.speaker_end = outer.speaker_start, outer.speaker_end
@@ -1536,6 +1669,9 @@ class _Extractor:
             if o.resolved is not None and o is not r and o.sent >= 0 and o.kind in ("direct", "indirect", "according_to"):
                 by_sent.setdefault(o.sent, []).append(o)
         # 1. the previous sentence introduces it ("Lavrov told reporters:") or speaks just before
+        intro = self._colon_intro(first - 1, res)
+        if intro is not None:
+            return intro
         prev = by_sent.get(first - 1)
         if prev:
             o = max(prev, key=lambda o: o.content[1])
@@ -1553,6 +1689,31 @@ class _Extractor:
             if o.mention is not None and (lemma in ("add", "continue") or o.mention.start <= start_of_next + 1):
                 if o.resolved.speaker_start >= 0:
                     return o.resolved
+        return None
+
+    def _colon_intro(self, sent: int, res: _Resolver) -> Attribution | None:
+        """A sentence ending in ":" that names a speaker (``Lavrov told reporters in Moscow:``)."""
+        ctx = self.ctx
+        if sent < 0:
+            return None
+        lo, hi = ctx.sents[sent]
+        last = hi - 1
+        while last > lo and ctx.doc[last].is_space:
+            last -= 1
+        if ctx.lower(last) != ":" or ctx.in_quote[last]:
+            return None
+        for v in self.verbs_in(lo, last):
+            if v[2] == "_characterising":
+                continue
+            m = self.left_speaker(v[0], lo) or self.right_speaker(v[1], last)
+            if m is not None:
+                a = Attribution("direct", sent, res.resolve(m))
+                a.speaker_start, a.speaker_end = ctx.char_span(m.start, m.end)
+                a.cue_start, a.cue_end = ctx.char_span(v[0], v[1])
+                if m.ante[0] >= 0:
+                    a.antecedent_start, a.antecedent_end = ctx.char_span(*m.ante)
+                res.add_speaker(m, a.speaker)
+                return a
         return None
 
     def attributions(self) -> list[Attribution]:

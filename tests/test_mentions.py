@@ -1,0 +1,64 @@
+"""Actor mentions and the actor table: mentioned, speaker, target roles."""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.actors import load_gazetteer
+from analysis.attribution import doc_attributions
+from analysis.mentions import ACTOR_COLUMNS, MENTION_COLUMNS, actor_frame, actor_table, doc_mentions
+from analysis.voices import voice_map
+
+
+def _mentions(doc, evidence=None):
+    gaz = load_gazetteer()
+    attributions = doc_attributions(doc, gazetteer=gaz)
+    vmap = voice_map(doc, attributions)
+    return doc_mentions(doc, gaz, voice_map=vmap, evidence=evidence, attributions=attributions)
+
+
+def test_seed_mentions(seed_doc):
+    recs = _mentions(seed_doc)
+    assert all(list(r) == MENTION_COLUMNS for r in recs)
+    text = seed_doc.text
+    for r in recs:
+        if r["start_char"] is not pd.NA:
+            assert 0 <= r["start_char"] < r["end_char"] <= len(text)
+    mentioned = [r for r in recs if r["role"] == "mentioned"]
+    lavrov = [r for r in mentioned if r["actor"] == "Sergei Lavrov"]
+    # named 4 times, plus "the Russian Foreign Minister" and three times "the Minister"
+    assert len(lavrov) == 8
+    assert {text[r["start_char"]:r["end_char"]] for r in lavrov} == {
+        "Sergei Lavrov", "Lavrov", "Minister", "Russian Foreign Minister"}
+    speakers = [r for r in recs if r["role"] == "speaker"]
+    assert {r["actor"] for r in speakers} >= {"Sergei Lavrov", "Jens Stoltenberg"}
+    west = [r for r in mentioned if r["actor"] == "the West"]
+    assert len(west) == 2 and {r["voice"] for r in west} == {"Sergei Lavrov"} and west[0]["camp"] == "west"
+
+
+def test_targets_from_evidence(make_doc):
+    doc = make_doc("Lavrov said that the West will deceive Russia again.")
+    start = doc.text.index("the West will deceive")
+    evidence = [{"doc_id": "test", "category": "deception_accusation", "rule_id": "d1", "sentence_id": 0,
+                 "start_char": start, "end_char": start + 21, "text": "the West will deceive", "voice": "narrator",
+                 "target": "the West;United States"}]
+    recs = _mentions(doc, evidence)
+    targets = [r for r in recs if r["role"] == "target"]
+    assert [(r["actor"], r["camp"]) for r in targets] == [("the West", "west"), ("United States", "west")]
+
+
+def test_actor_frame_counts(seed_doc):
+    frame = actor_frame(_mentions(seed_doc))
+    assert list(frame.columns) == ACTOR_COLUMNS
+    row = frame[(frame.actor == "Sergei Lavrov") & (frame.role == "mentioned")]
+    assert int(row["count"].iloc[0]) == 8
+    assert str(frame["count"].dtype) == "int64"
+    empty = actor_frame([])
+    assert list(empty.columns) == ACTOR_COLUMNS and len(empty) == 0
+
+
+def test_actor_table_corpus(corpus):
+    table = actor_table(corpus, codebook=False)
+    assert list(table.columns) == ACTOR_COLUMNS
+    assert set(table["role"]) <= {"speaker", "mentioned", "target"}
+    seed = table[table.doc_id == corpus[0].doc_id]
+    assert set(seed[seed.role == "speaker"].actor) >= {"Sergei Lavrov", "Interfax"}
