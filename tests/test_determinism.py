@@ -1,0 +1,129 @@
+"""Same input, same bytes: `discourse-kit run` twice (different hash seeds, cold and warm
+cache, one or two processes) writes byte-identical tables and figures."""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import load_corpus
+from analysis.io import write_csv
+
+from conftest import ROOT, SEED_ID
+
+RUN_MODULES = ("codebook", "rhetoric", "tables", "attribution", "voices", "mentions", "sentiment")
+
+
+def _run_missing() -> str:
+    from analysis.paths import DEFAULT_CODEBOOK
+
+    missing = [f"analysis.{m}" for m in RUN_MODULES if importlib.util.find_spec(f"analysis.{m}") is None]
+    if not DEFAULT_CODEBOOK.exists():
+        missing.append(str(DEFAULT_CODEBOOK.relative_to(ROOT)))
+    return ", ".join(missing)
+
+
+needs_run = pytest.mark.skipif(bool(_run_missing()), reason=f"`run` needs {_run_missing()} (not written yet)")
+HAS_PLOTS = importlib.util.find_spec("analysis.plots") is not None
+
+
+def digest(folder: Path) -> dict[str, str]:
+    """sha256 of every file in a folder (by name)."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory) -> Path:
+    """The seed plus two texts of our own, one with quotations and one with odd characters."""
+    folder = tmp_path_factory.mktemp("det_corpus")
+    (folder / f"{SEED_ID}.txt").write_bytes((ROOT / "corpus" / f"{SEED_ID}.txt").read_bytes())
+    (folder / "quotes.txt").write_text(
+        "Talks Resume\n\n“We will not accept any ultimatum,” the envoy said. “It is clear that the West will again "
+        "deceive us,” she added. According to Washington, the talks are endless discussions.\n",
+        encoding="utf-8",
+    )
+    (folder / "odd.txt").write_text("Ünïcödé — “quotes” «guillemets» 👩\u200d👩\u200d👧 \u202eRTL\u202c. NATO said no.\n", encoding="utf-8")
+    return folder
+
+
+def _cli(args: list[str], hash_seed: str, cache: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed, "DISCOURSE_KIT_CACHE": str(cache)}
+    return subprocess.run([sys.executable, "-m", "analysis", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+
+
+@needs_run
+def test_two_runs_in_fresh_processes_are_byte_identical(small_corpus, tmp_path):
+    """Different PYTHONHASHSEED (set and dict orders differ), each with its own cold cache."""
+    outs = []
+    for seed in ("1", "2"):
+        out, figures = tmp_path / f"out{seed}", tmp_path / f"fig{seed}"
+        args = ["run", str(small_corpus), "--out", str(out)] + (["--figures", str(figures)] if HAS_PLOTS else [])
+        result = _cli(args, seed, tmp_path / f"cache{seed}")
+        assert result.returncode == 0, result.stderr
+        outs.append((digest(out), digest(figures) if HAS_PLOTS else {}))
+    (tables_1, figures_1), (tables_2, figures_2) = outs
+    assert {"documents.csv", "evidence.csv", "features.csv", "attributions.csv", "run.json"} <= set(tables_1)
+    assert tables_1 == tables_2
+    assert figures_1 == figures_2
+    if HAS_PLOTS:
+        assert any(name.endswith(".png") for name in figures_1) and any(name.endswith(".svg") for name in figures_1)
+
+
+@needs_run
+def test_warm_cache_and_two_processes_give_the_same_bytes(small_corpus, tmp_path):
+    from analysis.run import run
+
+    cache = tmp_path / "cache"
+    run(small_corpus, tmp_path / "cold", cache=cache)
+    assert list(cache.rglob("*.spacy"))  # the cache was written ...
+    run(small_corpus, tmp_path / "warm", cache=cache)  # ... and is read here
+    run(small_corpus, tmp_path / "two", cache=False, n_process=2)
+    assert digest(tmp_path / "cold") == digest(tmp_path / "warm") == digest(tmp_path / "two")
+
+
+@needs_run
+def test_run_tables_equal_the_files_written(small_corpus, tmp_path):
+    from analysis.run import run
+
+    result = run(small_corpus, tmp_path / "out", cache=False)
+    for name, frame in result.tables.items():
+        again = tmp_path / f"again_{name}.csv"
+        write_csv(frame, again)
+        assert again.read_bytes() == (tmp_path / "out" / f"{name}.csv").read_bytes(), name
+
+
+def test_load_order_does_not_depend_on_file_creation_order(tmp_path):
+    names = ["b.txt", "a.md", "c.jsonl", "A.txt", "10.txt", "9.txt"]
+    for folder, order in (("one", names), ("two", list(reversed(names)))):
+        (tmp_path / folder).mkdir()
+        for name in order:
+            path = tmp_path / folder / name
+            text = '{"text": "Row."}\n' if name.endswith(".jsonl") else f"Text of {name}."
+            path.write_text(text, encoding="utf-8")
+    one, two = load_corpus(tmp_path / "one"), load_corpus(tmp_path / "two")
+    assert one.ids == two.ids == ["10", "9", "A", "a", "b", "c_0001"]
+    assert one.hash() == two.hash()
+
+
+def test_write_csv_is_byte_stable(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "doc_id": ["b", "a"],
+            "rate": [1 / 3, 2.5e-7],
+            "count": pd.array([3, None], dtype="Int64"),
+            "text": ["line\nbreak, comma", '"quoted"'],
+        }
+    )
+    write_csv(frame, tmp_path / "one.csv")
+    write_csv(frame.copy(), tmp_path / "two.csv")
+    data = (tmp_path / "one.csv").read_bytes()
+    assert data == (tmp_path / "two.csv").read_bytes()
+    assert b"\r\n" not in data
+    assert data.decode("utf-8").splitlines()[1] == 'b,0.333333,3,"line'
+    assert ",2.5e-07,," in data.decode("utf-8")  # <NA> is an empty cell
