@@ -1,0 +1,179 @@
+"""One very large document: is it analysed in linear time and bounded memory?
+
+Scraped archives and OCR dumps arrive as single files of tens of megabytes. This
+benchmark builds one plain-text document of each size (default 1, 5, 10, 25 and
+50 MB) from the bundled corpus, replicated with small perturbations (numbers and
+names vary, so no cache can cheat), and measures in a fresh process per size:
+
+* ``load``   -- :func:`analysis.load_corpus` (read, decode, clean);
+* ``parse``  -- :func:`analysis.parse` with the default rule-based pipeline, no cache;
+* ``analyze``-- :func:`analysis.analyze.analyze_doc` (attribution, voices, codebook,
+  mentions, sentiment) plus :func:`analysis.run.build_tables`;
+* peak resident memory of the process.
+
+It prints a table and, as its last line, one JSON object. ``slowdown`` compares
+the time per MB of the largest document with that of the smallest: about 1 for
+linear cost, about ``largest/smallest`` (50 for 1 MB -> 50 MB) for quadratic
+cost. Target: ``slowdown <= 1.5`` for every stage. Run it with::
+
+    .venv/bin/python benchmarks/bench_large_text.py            # 1 ... 50 MB (a few minutes)
+    .venv/bin/python benchmarks/bench_large_text.py --quick    # 1 and 5 MB
+    .venv/bin/python benchmarks/bench_large_text.py --sizes 2 20 --stages load parse
+
+Not a unit test: timings depend on the machine. Nothing is written outside a
+temporary folder, and the parse cache is not used.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STAGES = ("load", "parse", "analyze")
+DEFAULT_SIZES = (1, 5, 10, 25, 50)
+TARGET_SLOWDOWN = 1.5
+_NAMES = ["Lavrov", "Blinken", "Stoltenberg", "Ryabkov", "Sullivan", "Peskov", "Nuland", "Grushko"]
+
+
+def build_text(megabytes: float, seed: int = 0) -> str:
+    """A document of about ``megabytes`` MB (UTF-8) made of perturbed copies of the bundled texts."""
+    from analysis import load_corpus
+
+    paragraphs = [p for d in load_corpus() for p in d.text.split("\n\n") if p.strip()]
+    rng = random.Random(seed)
+    target = int(megabytes * 1_000_000)
+    parts: list[str] = []
+    size = 0
+    while size < target:
+        p = rng.choice(paragraphs)
+        p = re.sub(r"\d+", lambda m: str(rng.randrange(1, 3000)), p)
+        p = re.sub(r"\bLavrov\b", lambda m: rng.choice(_NAMES), p)
+        parts.append(p)
+        size += len(p.encode("utf-8")) + 2
+    return "\n\n".join(parts) + "\n"
+
+
+def _peak_rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
+
+
+def measure_one(megabytes: float, stages: tuple[str, ...]) -> dict:
+    """Time each stage on one document of the given size (run in its own process)."""
+    from analysis import load_corpus, make_nlp, parse
+
+    result: dict = {"mb": megabytes}
+    text = build_text(megabytes)
+    result["chars"] = len(text)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "large.txt"
+        path.write_text(text, encoding="utf-8")
+        del text
+        t = time.perf_counter()
+        corpus = load_corpus(path)
+        result["load"] = time.perf_counter() - t
+    if "parse" not in stages and "analyze" not in stages:
+        result["peak_rss_mb"] = _peak_rss_mb()
+        return result
+    nlp = make_nlp()
+    t = time.perf_counter()
+    try:
+        doc = next(parse(corpus, nlp, cache=False, progress=False))
+    except Exception as e:  # noqa: BLE001 - a benchmark reports, it does not crash
+        result["error"] = f"parse: {type(e).__name__}: {' '.join(str(e).split())[:200]}"
+        result["peak_rss_mb"] = _peak_rss_mb()
+        return result
+    result["parse"] = time.perf_counter() - t
+    result["tokens"] = len(doc)
+    if "analyze" in stages:
+        from analysis.analyze import analyze_doc
+        from analysis.run import build_tables
+
+        t = time.perf_counter()
+        try:
+            analysed = analyze_doc(doc, metadata=corpus[0].metadata)
+            tables = build_tables([analysed], corpus)
+        except Exception as e:  # noqa: BLE001
+            result["error"] = f"analyze: {type(e).__name__}: {' '.join(str(e).split())[:200]}"
+            result["peak_rss_mb"] = _peak_rss_mb()
+            return result
+        result["analyze"] = time.perf_counter() - t
+        result["evidence_rows"] = len(tables["evidence"])
+        result["attribution_rows"] = len(tables["attributions"])
+    result["peak_rss_mb"] = _peak_rss_mb()
+    return result
+
+
+def _child(megabytes: float, stages: tuple[str, ...]) -> dict:
+    command = [sys.executable, __file__, "--one", str(megabytes), "--stages", *stages]
+    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        tail = " ".join(proc.stderr.strip().splitlines()[-1:]) or f"exit code {proc.returncode}"
+        return {"mb": megabytes, "error": f"process failed: {tail[:200]}"}
+    return json.loads(lines[-1])
+
+
+def summarize(rows: list[dict], stages: tuple[str, ...]) -> dict:
+    """Seconds per MB at each size and the slowdown (largest vs smallest) per stage."""
+    summary: dict = {"sizes_mb": [r["mb"] for r in rows], "rows": rows, "target_slowdown": TARGET_SLOWDOWN}
+    ok = [r for r in rows if "error" not in r]
+    for stage in stages:
+        timed = [r for r in ok if stage in r]
+        if len(timed) >= 2:
+            small, large = timed[0], timed[-1]
+            per_small, per_large = small[stage] / small["mb"], large[stage] / large["mb"]
+            summary[f"{stage}_s_per_mb"] = [round(r[stage] / r["mb"], 4) for r in timed]
+            summary[f"{stage}_slowdown"] = round(per_large / per_small, 3) if per_small > 0 else None
+    if len(ok) >= 2:
+        summary["rss_mb_per_input_mb"] = [round(r["peak_rss_mb"] / r["mb"], 1) for r in ok]
+    summary["errors"] = [f"{r['mb']} MB: {r['error']}" for r in rows if "error" in r]
+    summary["linear"] = not summary["errors"] and all(
+        (summary.get(f"{s}_slowdown") or 0) <= TARGET_SLOWDOWN for s in stages if f"{s}_slowdown" in summary
+    )
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every size in a fresh process, print a table and a final JSON line."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=float, nargs="+", default=list(DEFAULT_SIZES), help="document sizes in MB")
+    parser.add_argument("--quick", action="store_true", help="only 1 and 5 MB")
+    parser.add_argument("--stages", nargs="+", choices=STAGES, default=list(STAGES))
+    parser.add_argument("--one", type=float, help=argparse.SUPPRESS)  # internal: measure one size here
+    ns = parser.parse_args(argv)
+    stages = tuple(ns.stages)
+    if ns.one is not None:
+        print(json.dumps(measure_one(ns.one, stages)))
+        return 0
+    sizes = [1.0, 5.0] if ns.quick else sorted(ns.sizes)
+    rows = []
+    print(f"{'MB':>6} {'tokens':>10} " + " ".join(f"{s + ' s':>10}" for s in stages) + f" {'peak RSS MB':>12}")
+    for mb in sizes:
+        row = _child(mb, stages)
+        rows.append(row)
+        if "error" in row:
+            print(f"{mb:>6g} FAILED  {row['error']}")
+            continue
+        cells = " ".join(f"{row[s]:>10.2f}" if s in row else f"{'-':>10}" for s in stages)
+        print(f"{mb:>6g} {row.get('tokens', 0):>10} {cells} {row['peak_rss_mb']:>12.0f}")
+    summary = summarize(rows, stages)
+    for stage in stages:
+        if f"{stage}_slowdown" in summary:
+            print(f"{stage}: time per MB, largest vs smallest document = x{summary[f'{stage}_slowdown']} (linear = 1; target <= {TARGET_SLOWDOWN})")
+    print(json.dumps(summary, sort_keys=True))
+    return 0 if summary["linear"] else 1
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DISCOURSE_KIT_CACHE", tempfile.gettempdir())
+    raise SystemExit(main())
