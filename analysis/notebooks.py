@@ -1,0 +1,236 @@
+"""Run the numbered notebooks headless, and the set-up they share.
+
+:func:`execute_notebooks` runs every ``*.ipynb`` of a folder top to bottom
+with nbclient (each with its own folder as working directory) and writes the
+executed copies to ``build/notebooks/``; the committed notebooks stay free of
+outputs. ``discourse-kit notebooks`` and ``make notebooks`` call it.
+
+The notebooks themselves start with a parameters cell (``CORPUS``,
+``CODEBOOK``, ``MODEL``) and call :func:`notebook_paths` and
+:func:`load_notebook_corpus`, so that every notebook finds the project, the
+bundled corpus and the fetched documents the same way, and writes its tables
+to ``results/`` and figures to ``figures/`` — or to the folders named by the
+environment variables ``DISCOURSE_KIT_RESULTS`` and ``DISCOURSE_KIT_FIGURES``
+(the test suite sets them so that it never overwrites a user's results).
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from .corpus import Corpus, load_corpus
+from .errors import KitError
+
+__all__ = [
+    "RESULTS_ENV",
+    "FIGURES_ENV",
+    "NotebookPaths",
+    "notebook_paths",
+    "load_notebook_corpus",
+    "fetched_status",
+    "execute_notebooks",
+]
+
+#: Environment variable overriding where notebooks write their tables.
+RESULTS_ENV = "DISCOURSE_KIT_RESULTS"
+#: Environment variable overriding where notebooks write their figures.
+FIGURES_ENV = "DISCOURSE_KIT_FIGURES"
+
+
+@dataclass(frozen=True)
+class NotebookPaths:
+    """Where a notebook reads and writes (all absolute).
+
+    Attributes:
+        project: the project folder (the notebook folder's parent).
+        corpus: the bundled corpus (``corpus/``).
+        fetched: documents downloaded by ``discourse-kit corpus fetch`` (``corpus/fetched/``).
+        annotations: hand annotations (``corpus/annotations/``).
+        manifest: the fetch list (``corpus/manifest.csv``).
+        results: folder for tables (``results/`` or ``$DISCOURSE_KIT_RESULTS``).
+        figures: folder for figures (``figures/`` or ``$DISCOURSE_KIT_FIGURES``).
+    """
+
+    project: Path
+    corpus: Path
+    fetched: Path
+    annotations: Path
+    manifest: Path
+    results: Path
+    figures: Path
+
+    def resolve(self, path: str | os.PathLike) -> Path:
+        """A user path: absolute as given, relative ones relative to the project folder."""
+        p = Path(path).expanduser()
+        return p if p.is_absolute() else self.project / p
+
+
+def notebook_paths(notebook_dir: str | os.PathLike | None = None) -> NotebookPaths:
+    """The paths a notebook uses, resolved from its own folder (default: the working directory).
+
+    Jupyter and :func:`execute_notebooks` run a notebook with its folder as
+    working directory, so ``notebooks/`` → the project is its parent.
+    """
+    here = Path(notebook_dir) if notebook_dir is not None else Path.cwd()
+    project = here.resolve().parent
+    corpus = project / "corpus"
+    results = Path(os.environ.get(RESULTS_ENV) or project / "results").resolve()
+    figures = Path(os.environ.get(FIGURES_ENV) or project / "figures").resolve()
+    return NotebookPaths(project, corpus, corpus / "fetched", corpus / "annotations", corpus / "manifest.csv",
+                         results, figures)
+
+
+def _fetched_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.md")) if folder.is_dir() else []
+
+
+def fetched_status(paths: NotebookPaths) -> str:
+    """One plain sentence: how many fetched documents exist, or that there are none and how to get them."""
+    files = _fetched_files(paths.fetched)
+    if files:
+        return f"{len(files)} fetched document(s) in {paths.fetched} are included."
+    return (f"No fetched documents: {paths.fetched} does not exist or is empty, so only the bundled texts are "
+            f"analysed. To add the real statements listed in {paths.manifest.name}, run "
+            f"`discourse-kit corpus fetch {paths.manifest}` (needs internet).")
+
+
+def load_notebook_corpus(
+    spec: str | os.PathLike | Sequence[str | os.PathLike | None] | None,
+    paths: NotebookPaths,
+    *,
+    include_fetched: bool = True,
+) -> Corpus:
+    """The corpus named by a notebook's ``CORPUS`` parameter.
+
+    Args:
+        spec: ``None`` — the bundled corpus plus ``corpus/fetched/`` when it
+            holds documents; a path (folder or file) — that corpus instead;
+            a list — the union, where ``None`` stands for the bundled corpus
+            (e.g. ``[None, "~/my_statements"]`` extends it). Relative paths
+            are relative to the project folder.
+        paths: from :func:`notebook_paths`.
+        include_fetched: add ``corpus/fetched/`` to the bundled corpus.
+
+    Raises:
+        KitError: a path does not exist or two documents share a doc_id.
+    """
+    items = list(spec) if isinstance(spec, (list, tuple)) else [spec]
+    if not items:
+        raise KitError("CORPUS is an empty list; use None for the bundled corpus")
+    corpus = Corpus()
+    for item in items:
+        if item is None:
+            parts = [load_corpus(paths.corpus)]
+            if include_fetched and _fetched_files(paths.fetched):
+                parts.append(load_corpus(paths.fetched))
+        else:
+            parts = [load_corpus(paths.resolve(item))]
+        for part in parts:
+            for doc in part:
+                corpus.add(doc)
+            corpus.skipped.extend(part.skipped)
+    return corpus
+
+
+def _this_python_specs():
+    """A kernel-spec manager whose every kernel is the interpreter running this code (the project's venv).
+
+    A ``python3`` kernel installed elsewhere (e.g. in the user's Jupyter
+    folder, pointing at another Python without the kit) is never used.
+    """
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+
+    class _Specs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name):  # noqa: D401 - jupyter_client API
+            return KernelSpec(
+                argv=[sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                      "--IPKernelApp.log_level=ERROR"],  # no TCP-encryption notice per notebook
+                display_name="discourse-kit (this Python)",
+                language="python",
+                resource_dir=str(Path(sys.executable).parent),
+            )
+
+    return _Specs()
+
+
+def execute_notebooks(
+    folder: str | os.PathLike = "notebooks",
+    *,
+    timeout: int = 600,
+    output_dir: str | os.PathLike = "build/notebooks",
+) -> Iterator[tuple[Path, float]]:
+    """Execute every notebook of ``folder`` in name order; yield ``(path, seconds)``.
+
+    Each notebook runs in a fresh kernel of the current Python interpreter,
+    with the notebook's folder as working directory; the executed copy is
+    written to ``output_dir`` (the original is not modified).
+
+    Args:
+        folder: folder holding ``*.ipynb`` files.
+        timeout: seconds allowed per cell.
+        output_dir: where executed copies go (created if needed).
+
+    Raises:
+        KitError: the folder is missing or has no notebooks, or a cell fails
+            (one line: notebook, cell number, error; the partly executed copy
+            is still written to ``output_dir`` for inspection).
+
+    Example:
+        >>> for path, seconds in execute_notebooks("notebooks"):  # doctest: +SKIP
+        ...     print(path.name, round(seconds, 1))
+    """
+    import nbformat
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    from .io import atomic_write
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise KitError("notebook folder not found", path=folder)
+    notebooks = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+    if not notebooks:
+        raise KitError("no notebooks (*.ipynb) in the folder", path=folder)
+    if not isinstance(timeout, int) or timeout <= 0:
+        raise KitError(f"The `timeout` parameter of execute_notebooks must be a positive int. Got {timeout!r} instead.")
+    out_dir = Path(output_dir)
+    for path in notebooks:
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception as e:  # malformed JSON, wrong format version
+            raise KitError(f"cannot read notebook: {type(e).__name__}: {e}", path=path) from None
+        km = KernelManager(kernel_spec_manager=_this_python_specs(), kernel_name="python3")
+        client = NotebookClient(nb, km=km, timeout=timeout, resources={"metadata": {"path": str(path.parent.resolve())}})
+        start = time.perf_counter()
+        failure = None
+        try:
+            client.execute()
+        except CellExecutionError as e:
+            failure = _cell_failure(nb, e)
+        except CellTimeoutError:
+            failure = f"a cell ran longer than {timeout} s (raise --timeout)"
+        except DeadKernelError as e:
+            failure = f"the kernel died: {e}"
+        seconds = time.perf_counter() - start
+        target = out_dir / path.name
+        atomic_write(target, lambda p, nb=nb: nbformat.write(nb, str(p)))
+        if failure:
+            raise KitError(f"{failure} (executed copy: {target})", path=path)
+        yield path, seconds
+
+
+def _cell_failure(nb, error) -> str:
+    index = None
+    for i, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                index = i
+    ename = getattr(error, "ename", "") or "error"
+    evalue = " ".join(str(getattr(error, "evalue", "") or "").split())
+    where = f"cell {index + 1}" if index is not None else "a cell"
+    return f"{where} failed: {ename}: {evalue}"[:500]
