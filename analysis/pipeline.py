@@ -8,26 +8,26 @@ can be used instead; the actor ruler is added before its NER.
 
 :func:`parse` streams Docs with ``nlp.pipe`` and caches each one on disk as a
 DocBin keyed by the text's SHA-256 and a fingerprint of the pipeline (config,
-gazetteer, package version), so a second run does not parse again.
+gazetteer, package version), so a second run does not parse again (file
+format and fast I/O: :mod:`analysis.cache`).
 """
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc
 
+from . import components  # noqa: F401  (registers discourse_lemmatizer, discourse_actor_ruler)
 from . import sentences  # noqa: F401  (registers the discourse_sentences component)
 from .actors import Gazetteer, load_gazetteer, ruler_patterns
+from .cache import cache_dir, read_doc, write_doc
 from .corpus import Corpus, Document
 from .errors import ModelError
-from .paths import DEFAULT_CACHE
 
 __all__ = ["make_nlp", "parse", "pipeline_fingerprint", "doc_id_of", "gazetteer_of", "RULES"]
 
@@ -55,9 +55,9 @@ def make_nlp(model: str = RULES, *, actors: str | Path | Gazetteer | None = None
     if model == RULES:
         nlp = spacy.blank("en")
         nlp.add_pipe("discourse_sentences")
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.add_pipe("discourse_lemmatizer", name="lemmatizer", config={"mode": "lookup"})
         ruler = nlp.add_pipe(
-            "entity_ruler", name=ACTOR_RULER, config={"overwrite_ents": True, "validate": True}
+            "discourse_actor_ruler", name=ACTOR_RULER, config={"overwrite_ents": True, "validate": True}
         )
         try:
             nlp.initialize()
@@ -77,7 +77,7 @@ def make_nlp(model: str = RULES, *, actors: str | Path | Gazetteer | None = None
             ) from None
         before = "ner" if "ner" in nlp.pipe_names else None
         ruler = nlp.add_pipe(
-            "entity_ruler",
+            "discourse_actor_ruler",
             name=ACTOR_RULER,
             before=before,
             config={"overwrite_ents": True, "validate": True},
@@ -118,39 +118,6 @@ def doc_id_of(doc: Doc) -> str:
     return doc.user_data.get("doc_id", "")
 
 
-def _cache_dir(cache: str | Path | bool | None) -> Path | None:
-    if cache is False:
-        return None
-    if cache is None or cache is True:
-        return Path(os.environ.get("DISCOURSE_KIT_CACHE", DEFAULT_CACHE))
-    return Path(cache)
-
-
-def _read_cached(path: Path, nlp: Language) -> Doc | None:
-    try:
-        data = path.read_bytes()
-        docs = list(DocBin(store_user_data=True).from_bytes(data).get_docs(nlp.vocab))
-    except Exception:  # a damaged cache file is simply re-parsed
-        return None
-    return docs[0] if len(docs) == 1 else None
-
-
-def _write_cached(path: Path, doc: Doc) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    bin_ = DocBin(store_user_data=True)
-    bin_.add(doc)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(bin_.to_bytes())
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-
-
 def parse(
     corpus: Corpus | Iterable[Document],
     nlp: Language | None = None,
@@ -176,7 +143,7 @@ def parse(
     """
     nlp = nlp or make_nlp()
     docs = list(corpus)
-    folder = _cache_dir(cache)
+    folder = cache_dir(cache)
     fingerprint = pipeline_fingerprint(nlp)[:16]
     if progress is None:
         progress = len(docs) > 20 and sys.stderr.isatty()
@@ -197,7 +164,7 @@ def parse(
         for doc, (d, p) in nlp.pipe(texts, as_tuples=True, n_process=n_process, batch_size=batch_size):
             doc.user_data["doc_id"] = d.doc_id
             if p is not None:
-                _write_cached(p, doc)
+                write_doc(p, doc)
             if bar:
                 bar.update(1)
             yield doc
@@ -205,7 +172,7 @@ def parse(
 
     # Keep corpus order: parse runs of uncached documents between cached ones.
     for d, p in paths():
-        cached = _read_cached(p, nlp) if p is not None and p.exists() else None
+        cached = read_doc(p, nlp.vocab) if p is not None else None
         if cached is None:
             pending.append((d, p))
             continue
