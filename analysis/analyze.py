@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.tokens import Doc
 
 from .actors import Gazetteer
@@ -35,16 +37,25 @@ class DocResult:
     sentiment: list[dict] = field(default_factory=list)
     voice_tokens: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: term counts by side ({"quoted": {term: n}, "narration": {...}}), only when requested
+    terms: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def _word_mask(doc: Doc) -> np.ndarray:
+    """True for word tokens (not whitespace, not punctuation)."""
+    arr = doc.to_array([IS_SPACE, IS_PUNCT]).reshape(len(doc), 2)
+    return (arr[:, 0] == 0) & (arr[:, 1] == 0)
 
 
 def count_tokens(doc: Doc) -> int:
     """Word tokens: not whitespace, not punctuation (the denominator of every rate)."""
-    return sum(1 for t in doc if not (t.is_space or t.is_punct))
+    return int(_word_mask(doc).sum()) if len(doc) else 0
 
 
 def sentence_records(doc: Doc, voice_map=None) -> list[dict]:
     """One record per sentence: doc_id, sentence_id, start_char, end_char, n_tokens, voice."""
     doc_id = doc_id_of(doc)
+    words = np.concatenate([[0], np.cumsum(_word_mask(doc))]) if len(doc) else np.zeros(1, dtype=np.int64)
     out = []
     for i, sent in enumerate(doc.sents):
         voice = voice_map.sentence_voice(i) if voice_map is not None else "narrator"
@@ -54,7 +65,7 @@ def sentence_records(doc: Doc, voice_map=None) -> list[dict]:
                 "sentence_id": i,
                 "start_char": sent.start_char,
                 "end_char": sent.end_char,
-                "n_tokens": sum(1 for t in sent if not (t.is_space or t.is_punct)),
+                "n_tokens": int(words[sent.end] - words[sent.start]),
                 "voice": voice,
             }
         )
@@ -68,8 +79,14 @@ def analyze_doc(
     gazetteer: Gazetteer | None = None,
     metadata: dict | None = None,
     with_sentiment: bool = True,
+    terms_by: str | None = None,
 ) -> DocResult:
-    """Run attribution, codebook, actor and (optionally) sentiment extraction on one Doc."""
+    """Run attribution, codebook, actor and (optionally) sentiment extraction on one Doc.
+
+    ``terms_by`` (``"lemma"`` or ``"lower"``) also counts the word tokens of
+    quoted speech and of narration (:class:`analysis.stats.VoiceTerms`) into
+    ``DocResult.terms``, so keyness can be pooled without keeping the Doc.
+    """
     from .actors import load_gazetteer
     from .attribution import doc_attributions
     from .codebook import load_codebook
@@ -90,6 +107,13 @@ def analyze_doc(
         from .sentiment import doc_sentiment
 
         sentiment = doc_sentiment(doc, voice_map=vmap, gazetteer=gazetteer)
+    terms: dict[str, dict[str, int]] = {}
+    if terms_by is not None:
+        from .stats import VoiceTerms
+
+        counts = VoiceTerms(by=terms_by)
+        counts.add(doc, attributions)
+        terms = {"quoted": dict(counts.quoted), "narration": dict(counts.narration)}
     return DocResult(
         doc_id=doc_id_of(doc),
         n_tokens=count_tokens(doc),
@@ -101,4 +125,5 @@ def analyze_doc(
         sentiment=sentiment,
         voice_tokens=vmap.token_counts(),
         warnings=warnings,
+        terms=terms,
     )

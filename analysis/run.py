@@ -7,9 +7,9 @@ Nothing under the corpus folder is ever written.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import platform
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -19,7 +19,7 @@ import spacy
 
 from .actors import Gazetteer, load_gazetteer
 from .analyze import DocResult, analyze_doc
-from .corpus import Corpus, load_corpus
+from .corpus import Corpus, Document, load_corpus
 from .errors import KitError
 from .io import transaction, write_csv, write_json
 from .pipeline import make_nlp, parse
@@ -51,7 +51,7 @@ class RunOutput:
 
 
 def analyze_corpus(
-    corpus: Corpus,
+    corpus: Corpus | Iterable[Document],
     nlp=None,
     *,
     codebook=None,
@@ -64,20 +64,173 @@ def analyze_corpus(
 ) -> Iterator[DocResult]:
     """Stream :class:`DocResult` objects, one per document, in corpus order.
 
-    ``terms`` (an :class:`analysis.stats.VoiceTerms`) pools each Doc's term
-    frequencies by voice before the Doc is dropped (for the keyness table).
+    Each document is parsed and analysed once and dropped; its records are
+    cached on disk (:class:`analysis.cache.RecordCache`), so a re-run with the
+    same text, pipeline, codebook, gazetteer and kit version neither parses
+    nor extracts. With ``n_process > 1`` chunks of documents are analysed by a
+    pool of worker processes (each builds nothing twice: it inherits or
+    rebuilds the pipeline and codebook once); the results are identical and in
+    the same order as with one process.
+
+    Args:
+        corpus: documents to analyse.
+        nlp: the pipeline (default: :func:`make_nlp` with ``gazetteer``).
+        codebook, gazetteer: default: the bundled ones.
+        n_process: worker processes for parsing *and* analysis.
+        cache: a folder, ``False`` to disable, or ``None`` for ``.cache/``
+            (or ``$DISCOURSE_KIT_CACHE``).
+        with_sentiment: also score sentence sentiment (the slowest extractor).
+        progress: show a progress bar (default: on a terminal, > 20 documents).
+        terms: an :class:`analysis.stats.VoiceTerms` that pools each
+            document's term frequencies by voice (for the keyness table).
     """
     from .codebook import load_codebook
 
+    if n_process < 1:
+        raise KitError(f"n_process must be a positive integer; got {n_process}")
     gazetteer = gazetteer or load_gazetteer()
     nlp = nlp or make_nlp(actors=gazetteer)
     codebook = codebook or load_codebook()
-    for doc in parse(corpus, nlp, n_process=n_process, cache=cache, progress=progress):
-        meta = corpus[doc.user_data["doc_id"]].metadata if isinstance(corpus, Corpus) else None
-        result = analyze_doc(doc, codebook=codebook, gazetteer=gazetteer, metadata=meta, with_sentiment=with_sentiment)
-        if terms is not None:
-            terms.add(doc, result.attributions)
-        yield result
+    documents = list(corpus)
+    job = _Job(nlp, codebook, gazetteer, with_sentiment=with_sentiment,
+               terms_by=getattr(terms, "by", None) if terms is not None else None, cache=cache)
+    if progress is None:
+        progress = len(documents) > 20 and sys.stderr.isatty()
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(documents), desc="analysing", unit="doc")
+    try:
+        for result in _stream(job, documents, n_process):
+            if terms is not None and result.terms:
+                terms.quoted.update(result.terms.get("quoted", {}))
+                terms.narration.update(result.terms.get("narration", {}))
+            if bar:
+                bar.update(1)
+            yield result
+    finally:
+        if bar:
+            bar.close()
+
+
+# --------------------------------------------------------------------------- the engine
+
+#: A chunk of work sent to one worker: at most this many documents / characters.
+CHUNK_DOCS = 32
+CHUNK_CHARS = 120_000
+
+
+class _Job:
+    """Everything a process needs to analyse documents; built once per process."""
+
+    def __init__(self, nlp, codebook, gazetteer, *, with_sentiment: bool, terms_by: str | None, cache) -> None:
+        from .cache import RecordCache, analysis_fingerprint, cache_dir
+
+        self.nlp, self.codebook, self.gazetteer = nlp, codebook, gazetteer
+        self.with_sentiment, self.terms_by = with_sentiment, terms_by
+        folder = cache_dir(cache)
+        fingerprint = analysis_fingerprint(nlp, codebook, gazetteer, with_sentiment=with_sentiment,
+                                           terms_by=terms_by) if folder else None
+        self.records = RecordCache(folder, fingerprint) if fingerprint else None
+        # Parsed Docs are cached only where parsing is the expensive part (a
+        # trained model). The rule-based pipeline parses faster than a cached
+        # Doc is written and read back; its re-runs are served by the records.
+        self.parse_cache = folder if folder and not _is_rules(nlp) else False
+
+    def analyze(self, items: list[tuple[Document, str | None]]) -> list[DocResult | bytes]:
+        """Parse and analyse a chunk; each result is cached and returned (encoded when cacheable)."""
+        from .cache import encode_result
+
+        out: list[DocResult | bytes] = []
+        docs = parse([d for d, _ in items], self.nlp, cache=self.parse_cache, progress=False)
+        for doc, (document, key) in zip(docs, items, strict=True):
+            result = analyze_doc(doc, codebook=self.codebook, gazetteer=self.gazetteer,
+                                 metadata=document.metadata, with_sentiment=self.with_sentiment,
+                                 terms_by=self.terms_by)
+            data = encode_result(result) if key is not None or _IN_WORKER else None
+            if data is not None and key is not None:
+                self.records.save(key, data)
+            out.append(data if data is not None and _IN_WORKER else result)  # bytes travel faster
+        return out
+
+
+def _is_rules(nlp) -> bool:
+    return nlp.meta.get("discourse_kit", {}).get("model") == "rules"
+
+
+_WORKER_JOB: _Job | None = None  # the job of this worker process (inherited on fork)
+_IN_WORKER = False
+
+
+def _init_worker(job: _Job | None) -> None:
+    global _WORKER_JOB, _IN_WORKER
+    if job is not None:  # spawn: the job was sent pickled
+        _WORKER_JOB = job
+    _IN_WORKER = True
+
+
+def _analyze_in_worker(items: list[tuple[Document, str | None]]) -> list[DocResult | bytes]:
+    assert _WORKER_JOB is not None
+    return _WORKER_JOB.analyze(items)
+
+
+def _chunks(items: list[tuple[Document, str | None]]) -> Iterator[list[tuple[Document, str | None]]]:
+    chunk: list[tuple[Document, str | None]] = []
+    size = 0
+    for item in items:
+        chunk.append(item)
+        size += len(item[0].text)
+        if len(chunk) >= CHUNK_DOCS or size >= CHUNK_CHARS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _stream(job: _Job, documents: list[Document], n_process: int) -> Iterator[DocResult]:
+    """Results in corpus order: cached ones read here, the others computed in chunks."""
+    global _WORKER_JOB
+    keys = [job.records.key(d) for d in documents] if job.records else [None] * len(documents)
+    cached = [key is not None and job.records.path(key).exists() for key in keys]
+    todo = [(d, k) for d, k, hit in zip(documents, keys, cached) if not hit]
+    pool = None
+    if n_process > 1 and len(todo) > 1:
+        import multiprocessing as mp
+
+        methods = mp.get_all_start_methods()
+        ctx = mp.get_context("fork" if "fork" in methods else "spawn")
+        _WORKER_JOB = job
+        pool = ctx.Pool(min(n_process, len(todo)), initializer=_init_worker,
+                        initargs=(None if ctx.get_start_method() == "fork" else job,))
+        computed = pool.imap(_analyze_in_worker, _chunks(todo))
+    else:
+        computed = map(job.analyze, _chunks(todo))
+    try:
+        chunk: Iterator[DocResult | bytes] = iter(())
+        for document, key, hit in zip(documents, keys, cached):
+            if hit:
+                result = job.records.load(key)
+                if result is None:  # vanished or damaged since we looked: compute it here
+                    result = _as_result(job.analyze([(document, key)])[0])
+            else:
+                item = next(chunk, None)
+                if item is None:
+                    chunk = iter(next(computed))
+                    item = next(chunk)
+                result = _as_result(item)
+            yield result
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        _WORKER_JOB = None
+
+
+def _as_result(item: DocResult | bytes) -> DocResult:
+    from .cache import decode_result
+
+    return decode_result(item) if isinstance(item, bytes) else item
 
 
 def _records(results: list[DocResult], name: str) -> list[dict]:
