@@ -81,7 +81,7 @@ def test_warm_cache_and_two_processes_give_the_same_bytes(small_corpus, tmp_path
 
     cache = tmp_path / "cache"
     run(small_corpus, tmp_path / "cold", cache=cache)
-    assert list(cache.rglob("*.spacy"))  # the cache was written ...
+    assert any(p.is_file() for p in cache.rglob("*"))  # the cache was written ...
     run(small_corpus, tmp_path / "warm", cache=cache)  # ... and is read here
     run(small_corpus, tmp_path / "two", cache=False, n_process=2)
     assert digest(tmp_path / "cold") == digest(tmp_path / "warm") == digest(tmp_path / "two")

@@ -126,6 +126,8 @@ def test_load_corpus_on_generated_files(text, bom, crlf):
     raw = text.replace("\n", "\r\n") if crlf else text
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "doc.txt").write_bytes((b"\xef\xbb\xbf" if bom else b"") + raw.encode("utf-8"))
+        if not bom and raw.startswith("\ufeff"):
+            raw = raw[1:]  # U+FEFF first in a UTF-8 file *is* a byte-order mark, and is dropped
         try:
             corpus = load_corpus(tmp)
         except CorpusError as e:

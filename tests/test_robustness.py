@@ -284,12 +284,12 @@ def test_hostile_unicode_document_runs(capfd, tmp_path):
     folder = tmp_path / "corpus"
     folder.mkdir()
     hostile = (
-        "\u202eRTL override\u202c “unbalanced « nested ‘quotes » ” \" ' \x00\x07\x1b[31m "
+        "\u202eRTL override\u202c “unbalanced « nested ‘quotes » ” \" ' \x07\x1b[31m "
         "👩\u200d👩\u200d👧 family \u200b\ufeff zero-widths. Lavrov said: “The West will deceive.\n\n"
         "مرحبا بالعالم. שלום. ”Stray closing. «Unclosed\r\n\u2028\u2029 end"
     )
     (folder / "hostile.txt").write_text(hostile, encoding="utf-8")
-    (folder / "hostile.jsonl").write_text(json.dumps({"doc_id": "j", "text": hostile + "\ud800"}) + "\n", encoding="utf-8")
+    (folder / "hostile.jsonl").write_text(json.dumps({"doc_id": "j", "text": hostile + "\x00\ud800"}) + "\n", encoding="utf-8")  # NUL is fine in JSON
     out = tmp_path / "out"
     code, _, err = in_process(capfd, "run", str(folder), "--out", str(out), "--no-cache")
     assert code == 0, err
