@@ -27,11 +27,13 @@ from . import sentences  # noqa: F401  (registers the discourse_sentences compon
 from .actors import Gazetteer, load_gazetteer, ruler_patterns
 from .cache import cache_dir, read_doc, write_doc
 from .corpus import Corpus, Document
-from .errors import ModelError
+from .errors import KitError, ModelError
 
 __all__ = ["make_nlp", "parse", "pipeline_fingerprint", "doc_id_of", "gazetteer_of", "RULES"]
 
 RULES = "rules"
+#: Longest document (characters) the rule-based pipeline accepts (trained models keep spaCy's limit).
+MAX_RULES_LENGTH = 2**31 - 1
 ACTOR_RULER = "actor_ruler"
 
 
@@ -66,6 +68,9 @@ def make_nlp(model: str = RULES, *, actors: str | Path | Gazetteer | None = None
                 f"cannot load the lookup lemmatizer tables ({e}); install them with "
                 "`pip install spacy-lookups-data`"
             ) from None
+        # spaCy's 1,000,000-character limit protects the memory of trained parsers;
+        # the rule-based pipeline is linear in memory, so long documents are fine.
+        nlp.max_length = MAX_RULES_LENGTH
     else:
         try:
             nlp = spacy.load(model)
@@ -160,6 +165,13 @@ def parse(
     pending: list[tuple[Document, Path | None]] = []
 
     def flush() -> Iterator[Doc]:
+        for d, _ in pending:
+            if len(d.text) > nlp.max_length:  # spaCy would raise E088 with a traceback
+                raise KitError(
+                    f"document {d.doc_id!r} has {len(d.text):,} characters, more than this pipeline accepts "
+                    f"({nlp.max_length:,}); split the text or use the rule-based pipeline (--model rules)",
+                    path=d.source or None,
+                )
         texts = ((d.text, (d, p)) for d, p in pending)
         for doc, (d, p) in nlp.pipe(texts, as_tuples=True, n_process=n_process, batch_size=batch_size):
             doc.user_data["doc_id"] = d.doc_id
