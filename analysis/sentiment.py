@@ -2,8 +2,10 @@
 
 Sentences come from spaCy (the kit's splitter); each sentence's text is scored
 with TextBlob's default analyzer (``PatternAnalyzer``, the pattern.en
-adjective lexicon that ships with TextBlob), so ``polarity`` and
-``subjectivity`` are exactly ``TextBlob(sentence_text).sentiment``. TextBlob's
+adjective lexicon that ships with TextBlob; called through the lexicon
+function it wraps), so ``polarity`` and ``subjectivity`` are exactly
+``TextBlob(sentence_text).sentiment``. The lexicon is loaded once per
+process (about a second). TextBlob's
 own sentence splitting, tagging and noun phrases are never used (they need
 NLTK downloads).
 
@@ -20,7 +22,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
+from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.tokens import Doc
 
 from .pipeline import doc_id_of
@@ -46,21 +50,24 @@ NO_CAMP = "none"
 
 
 @lru_cache(maxsize=1)
-def _analyzer():
-    from textblob.en.sentiments import PatternAnalyzer
+def _lexicon():
+    # The function TextBlob's default PatternAnalyzer.analyze() calls; calling it
+    # directly skips the namedtuple class that analyze() builds on every call
+    # (a third of the time), with identical values.
+    from textblob.en import sentiment as pattern_sentiment
 
-    return PatternAnalyzer()
+    return pattern_sentiment
 
 
 def score_text(text: str) -> tuple[float, float]:
-    """``(polarity, subjectivity)`` of a text: TextBlob's default sentiment, unchanged.
+    """``(polarity, subjectivity)`` of a text: exactly ``TextBlob(text).sentiment``.
 
     Example:
         >>> score_text("This is a great and honest proposal.")  # doctest: +SKIP
         (0.7, 0.8)
     """
-    result = _analyzer().analyze(text)
-    return float(result[0]), float(result[1])
+    polarity, subjectivity = _lexicon()(text)
+    return float(polarity), float(subjectivity)
 
 
 def doc_sentiment(doc: Doc, *, voice_map=None, gazetteer=None) -> list[dict]:
@@ -93,8 +100,11 @@ def doc_sentiment(doc: Doc, *, voice_map=None, gazetteer=None) -> list[dict]:
                 i = bisect.bisect_right(sent_starts, ent.start) - 1
                 camps_by_sentence.setdefault(i, set()).add(camp)
     out = []
+    if sents:  # word tokens before each token index, to skip sentences without words
+        flags = doc.to_array([IS_SPACE, IS_PUNCT])
+        words_before = np.concatenate(([0], np.cumsum(flags.sum(axis=1) == 0)))
     for i, sent in enumerate(sents):
-        if all(t.is_space or t.is_punct for t in sent):
+        if words_before[sent.end] == words_before[sent.start]:
             continue
         polarity, subjectivity = score_text(sent.text)
         out.append(
