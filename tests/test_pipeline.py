@@ -174,3 +174,20 @@ def test_two_processes_give_the_same_docs(nlp, tmp_path):
     one = [_summary(d) for d in parse(corpus, nlp, cache=False)]
     two = [_summary(d) for d in parse(corpus, nlp, cache=False, n_process=2, batch_size=2)]
     assert two == one
+
+
+def test_long_documents_are_accepted_by_the_rules_pipeline(nlp):
+    text = "Talks resume. " * 80_000  # 1.12 million characters: over spaCy's default limit
+    assert len(text) > 1_000_000
+    doc = next(parse(_corpus(text), nlp, cache=False))
+    assert doc.text == text
+
+
+def test_document_over_a_models_limit_is_a_one_line_error():
+    small = make_nlp()
+    small.max_length = 50  # what a trained model's limit looks like, scaled down
+    with pytest.raises(KitError) as info:
+        list(parse(Corpus([Document("long", "word " * 20, source="texts/long.txt")]), small, cache=False))
+    message = str(info.value)
+    assert "\n" not in message and message.startswith("texts/long.txt: document 'long' has 100 characters")
+    assert "--model rules" in message
