@@ -66,6 +66,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -74,6 +75,7 @@ from typing import Iterable, Iterator
 import numpy as np
 import pandas as pd
 import yaml
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LOWER, SENT_START
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
@@ -95,6 +97,8 @@ __all__ = [
     "attributions_frame",
     "attributions",
     "resolve_titles",
+    "token_index",
+    "doc_text",
 ]
 
 #: Keys of an attribution record, in table order.
@@ -123,7 +127,7 @@ _PHRASE_FAMILIES = (
 _LEX_KEYS = {"id", "version", "verbs", "characterising", "speaker_nouns", "skip_before_verb", "listeners", "phrases"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lexicon:
     """The validated reporting-cue lexicon (see ``reporting_verbs.yaml`` for every field)."""
 
@@ -478,17 +482,15 @@ _LABELS = frozenset(
 class _Ctx:
     """Per-document arrays and look-ups shared by the rules."""
 
-    def __init__(self, doc: Doc, gazetteer: Gazetteer, lex: Lexicon):
+    def __init__(self, doc: Doc, gazetteer: Gazetteer, lex: Lexicon, text: str | None = None):
         self.doc = doc
-        self.text = doc.text
+        self._text = text  # Doc.text joins every token: compute it once, lazily
         self.gaz = gazetteer
         self.lex = lex
         self.n = len(doc)
-        self.idx = np.fromiter((t.idx for t in doc), dtype=np.int64, count=self.n) if self.n else np.zeros(0, np.int64)
-        self.sents = [(s.start, s.end) for s in doc.sents] if self.n else []
-        self.sent_of = np.zeros(self.n, dtype=np.int64)
-        for i, (s, e) in enumerate(self.sents):
-            self.sent_of[s:e] = i
+        self.idx, self.sent_of, self.sents = token_index(doc)
+        self.strings = doc.vocab.strings
+        self.lower_arr, self.punct_arr = _token_flags(doc)
         self.ents = [e for e in doc.ents if e.label_ in (ACTOR_LABEL, TITLE_LABEL)]
         self.ent_end_at = {e.end - 1: e for e in self.ents}
         self.ent_start_at = {e.start: e for e in self.ents}
@@ -497,6 +499,12 @@ class _Ctx:
             self.ent_cover[e.start : e.end] = k
         self.quotes: list[_Quote] = []
         self.in_quote = np.zeros(self.n, dtype=bool)
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = doc_text(self.doc)
+        return self._text
 
     # token helpers ---------------------------------------------------------
     def tok_at_char(self, pos: int) -> int:
@@ -508,7 +516,7 @@ class _Ctx:
         return int(np.searchsorted(self.idx, pos, side="left"))
 
     def lower(self, i: int) -> str:
-        return self.doc[i].lower_
+        return self.strings[int(self.lower_arr[i])]
 
     def tstart(self, i: int) -> int:
         return int(self.idx[i])
@@ -521,8 +529,7 @@ class _Ctx:
         return self.tstart(start_tok), self.tend(end_tok - 1)
 
     def is_punct(self, i: int) -> bool:
-        t = self.doc[i]
-        return t.is_punct or t.is_space
+        return bool(self.punct_arr[i])
 
     def sent_bounds(self, i: int) -> tuple[int, int]:
         return self.sents[int(self.sent_of[i])]
@@ -696,6 +703,68 @@ class _Ctx:
                 return m
         m = self.mention_ending_at(b - 1, a)
         return m
+
+
+_DOC_CACHE: "weakref.WeakKeyDictionary[Doc, dict]" = weakref.WeakKeyDictionary()
+
+
+def _cached(doc: Doc) -> dict:
+    try:
+        entry = _DOC_CACHE.get(doc)
+        if entry is None or entry.get("n") != len(doc):
+            entry = _DOC_CACHE[doc] = {"n": len(doc)}
+        return entry
+    except TypeError:  # not weak-referenceable: no cache
+        return {"n": len(doc)}
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per Doc (spaCy joins every token on each access)."""
+    entry = _cached(doc)
+    text = entry.get("text")
+    if text is None:
+        text = entry["text"] = doc.text
+    return text
+
+
+def _token_flags(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
+    """LOWER hash and punctuation-or-space flag of every token (cached per Doc)."""
+    entry = _cached(doc)
+    found = entry.get("flags")
+    if found is None:
+        if len(doc):
+            arr = doc.to_array([LOWER, IS_PUNCT, IS_SPACE])
+            found = (arr[:, 0], (arr[:, 1] != 0) | (arr[:, 2] != 0))
+        else:
+            found = (np.zeros(0, np.uint64), np.zeros(0, bool))
+        entry["flags"] = found
+    return found
+
+
+def token_index(doc: Doc) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:
+    """Vectorised token look-ups: char start of each token, sentence id of each token, sentence token spans.
+
+    Uses ``doc.to_array`` (iterating ``doc.sents`` is far slower on long
+    documents); a Doc without sentence boundaries is one sentence. Cached per Doc.
+    """
+    entry = _cached(doc)
+    found = entry.get("index")
+    if found is not None:
+        return found
+    n = len(doc)
+    if n == 0:
+        found = (np.zeros(0, np.int64), np.zeros(0, np.int64), [])
+    else:
+        arr = doc.to_array([IDX, SENT_START]).astype(np.int64)
+        idx = arr[:, 0]
+        is_start = arr[:, 1] == 1
+        is_start[0] = True
+        starts = np.flatnonzero(is_start)
+        sent_of = np.cumsum(is_start) - 1
+        ends = list(starts[1:].tolist()) + [n]
+        found = (idx, sent_of, list(zip(starts.tolist(), ends)))
+    entry["index"] = found
+    return found
 
 
 # ---------------------------------------------------------------------------
@@ -918,6 +987,14 @@ def _matchers(doc: Doc, lex: Lexicon) -> _Matchers:
     return m
 
 
+@lru_cache(maxsize=8)
+def _listeners_by_first(lex: Lexicon) -> dict[str, tuple[tuple[str, ...], ...]]:
+    out: dict[str, list] = {}
+    for words in sorted(lex.listeners, key=len, reverse=True):
+        out.setdefault(words[0], []).append(words)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _split_words(phrase: str) -> list[str]:
     # tokenise like spaCy's English tokenizer for the simple words we use
     out = []
@@ -937,10 +1014,11 @@ def _present(value) -> bool:
 
 
 class _Extractor:
-    def __init__(self, doc: Doc, gazetteer: Gazetteer, lex: Lexicon, metadata: dict | None, warnings):
-        self.ctx = ctx = _Ctx(doc, gazetteer, lex)
+    def __init__(self, doc: Doc, gazetteer: Gazetteer, lex: Lexicon, metadata: dict | None, warnings,
+                 text: str | None = None):
+        self.ctx = ctx = _Ctx(doc, gazetteer, lex, text)
         self.doc = doc
-        self.text = doc.text
+        self.text = ctx.text
         self.lex = lex
         self.metadata = metadata or {}
         self.warnings = warnings
@@ -1195,13 +1273,15 @@ class _Extractor:
         """``Russian Foreign Ministry: Negotiations …`` — a speaker label opening a line."""
         ctx = self.ctx
         text = self.text
-        for si, (s, e) in enumerate(ctx.sents):
-            if not _at_line_start(text, ctx.tstart(s)):
+        colon = self.doc.vocab.strings[":"]
+        seen: set[int] = set()
+        for k in np.flatnonzero(ctx.lower_arr == colon).tolist():
+            si = int(ctx.sent_of[k])
+            s, e = ctx.sents[si]
+            if si in seen or k == s or k - s > 7 or k >= e - 1:
                 continue
-            k = s
-            while k < e and k - s <= 7 and ctx.lower(k) != ":":
-                k += 1
-            if k >= e - 1 or ctx.lower(k) != ":" or k == s:
+            seen.add(si)
+            if not _at_line_start(text, ctx.tstart(s)):
                 continue
             colon_char = ctx.tstart(k)
             if self.quote_at(colon_char) >= 0 or self.quote_at(ctx.tstart(s)) >= 0:
@@ -1507,9 +1587,11 @@ class _Extractor:
 
     def _listener(self, k: int, hi: int) -> int | None:
         ctx = self.ctx
-        for words in self.lex.listeners:
+        if k >= hi:
+            return None
+        for words in _listeners_by_first(self.lex).get(ctx.lower(k), ()):
             n = len(words)
-            if k + n <= hi and tuple(ctx.lower(k + i) for i in range(n)) == words:
+            if k + n <= hi and all(ctx.lower(k + i) == words[i] for i in range(1, n)):
                 return k + n
         ent = ctx.ent_start_at.get(k)
         if ent is not None and ent.label_ == ACTOR_LABEL and ent.end < hi and ctx.lower(ent.end) == "that":
@@ -1766,9 +1848,9 @@ def doc_attributions(
         'Sergei Lavrov'
     """
     doc_id = doc_id_of(doc)
-    text = doc.text
-    return [a.record(doc_id, text) for a in find_attributions(
-        doc, gazetteer=gazetteer, metadata=metadata, warnings=warnings, lexicon=lexicon)]
+    text = doc_text(doc)
+    found = _Extractor(doc, gazetteer or load_gazetteer(), lexicon or load_lexicon(), metadata, warnings, text).run()
+    return [a.record(doc_id, text) for a in found]
 
 
 def attributions_frame(records: Iterable[dict]) -> pd.DataFrame:

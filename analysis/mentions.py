@@ -51,12 +51,11 @@ def doc_mentions(
     attributions: Iterable[dict] | None = None,
 ) -> list[dict]:
     """Actor mention records of one Doc (keys: :data:`MENTION_COLUMNS`), in text order per role."""
-    from .attribution import resolve_titles
+    from .attribution import resolve_titles, token_index
 
     doc_id = doc_id_of(doc)
     n_tokens = len(doc)
-    sent_of_token = _sentence_index(doc)
-    idx = np.fromiter((t.idx for t in doc), dtype=np.int64, count=n_tokens) if n_tokens else np.zeros(0, np.int64)
+    idx, sent_of_token, _ = token_index(doc)
 
     def sentence_of_char(pos) -> object:
         if not _present(pos) or n_tokens == 0:
@@ -130,14 +129,6 @@ def doc_mentions(
                     "voice": rec.get("voice") or voice_of(s, e),
                 }
             )
-    return out
-
-
-def _sentence_index(doc: Doc) -> np.ndarray:
-    """Sentence id of every token."""
-    out = np.zeros(len(doc), dtype=np.int64)
-    for i, sent in enumerate(doc.sents):
-        out[sent.start : sent.end] = i
     return out
 
 

@@ -65,7 +65,8 @@ class VoiceMap:
             merged.append((start, end, voice))
         self.spans: list[tuple[int, int, str]] = merged
         self._starts = [s[0] for s in merged]
-        self._token_voices: list[str] | None = None
+        self._token_voices: tuple | None = None
+        self._index: tuple | None = None  # token_index(doc), shared when built by voice_map
 
     def voice_at(self, start_char: int, end_char: int | None = None) -> str:
         """The voice of a character (or of the larger part of ``[start_char, end_char)``)."""
@@ -74,9 +75,15 @@ class VoiceMap:
             if i >= 0 and self.spans[i][0] <= start_char < self.spans[i][1]:
                 return self.spans[i][2]
             return NARRATOR
+        i = max(bisect.bisect_right(self._starts, start_char) - 1, 0)
+        if not self.spans or self.spans[i][0] >= end_char or (
+            self.spans[i][1] <= start_char and (i + 1 >= len(self.spans) or self.spans[i + 1][0] >= end_char)
+        ):
+            return NARRATOR  # no quotation overlaps the span
+        if self.spans[i][0] <= start_char and end_char <= self.spans[i][1]:
+            return self.spans[i][2]  # inside one quotation
         overlap: Counter[str] = Counter()
         covered = 0
-        i = max(bisect.bisect_right(self._starts, start_char) - 1, 0)
         while i < len(self.spans) and self.spans[i][0] < end_char:
             s, e, voice = self.spans[i]
             n = min(e, end_char) - max(s, start_char)
@@ -91,61 +98,50 @@ class VoiceMap:
             return NARRATOR
         return min(v for v, n in overlap.items() if n == best)
 
-    def _token_voice_list(self) -> list[str]:
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray, list[str], list[tuple[int, int]]]:
+        """Voice code of every token, word mask, code -> voice, sentence token spans (computed once)."""
         if self._token_voices is None:
+            from .attribution import token_index
+
             doc = self.doc
-            n = len(doc)
-            out = [NARRATOR] * n
-            if self.spans and n:
-                idx = doc.to_array([IDX]).reshape(-1)
-                for s, e, voice in self.spans:
-                    lo = int(np.searchsorted(idx, s, side="left"))
-                    hi = int(np.searchsorted(idx, e, side="left"))
-                    for k in range(lo, hi):
-                        out[k] = voice
-            self._token_voices = out
+            idx, _, sents = self._index or token_index(doc)
+            names = [NARRATOR] + sorted({v for _, _, v in self.spans} - {NARRATOR})
+            code = {v: i for i, v in enumerate(names)}
+            voices_ = np.zeros(len(doc), dtype=np.int64)
+            for s, e, voice in self.spans:
+                lo = int(np.searchsorted(idx, s, side="left"))
+                hi = int(np.searchsorted(idx, e, side="left"))
+                voices_[lo:hi] = code[voice]
+            from .attribution import _token_flags
+
+            words = ~_token_flags(doc)[1]
+            self._token_voices = (voices_, words, names, sents)
         return self._token_voices
 
     def token_voice(self, i: int) -> str:
         """The voice of token ``i`` (by its first character)."""
-        return self._token_voice_list()[i]
+        voices_, _, names, _ = self._arrays()
+        return names[int(voices_[i])]
 
     def sentence_voice(self, sentence_id: int) -> str:
-        """Voice of the majority of the sentence's word tokens (ties: narrator)."""
-        sents = self._sentences()
+        """Voice of the majority of the sentence's word tokens (ties: narrator, then alphabetical)."""
+        voices_, words, names, sents = self._arrays()
         if not 0 <= sentence_id < len(sents):
             raise IndexError(f"sentence_id {sentence_id} out of range (0..{len(sents) - 1})")
         start, end = sents[sentence_id]
-        voices_ = self._token_voice_list()
-        words = self._word_mask()
-        counts = Counter(voices_[k] for k in range(start, end) if words[k])
-        if not counts:
+        if len(names) == 1:
             return NARRATOR
-        best = max(counts.values())
-        if counts.get(NARRATOR, 0) == best:
+        counts = np.bincount(voices_[start:end][words[start:end]], minlength=len(names))
+        best = counts.max()
+        if best == 0 or counts[0] == best:
             return NARRATOR
-        return min(v for v, n in counts.items() if n == best)
+        return names[int(np.flatnonzero(counts == best)[0])]
 
     def token_counts(self) -> dict[str, int]:
-        """Word tokens (not space, not punctuation) per voice, narrator included when present."""
-        voices_ = self._token_voice_list()
-        words = self._word_mask()
-        counts = Counter(v for v, w in zip(voices_, words) if w)
-        return {v: counts[v] for v in sorted(counts)}
-
-    def _word_mask(self) -> list[bool]:
-        if not hasattr(self, "_words"):
-            if len(self.doc):
-                arr = self.doc.to_array([IS_SPACE, IS_PUNCT])
-                self._words = [not (a or b) for a, b in arr.tolist()]
-            else:
-                self._words = []
-        return self._words
-
-    def _sentences(self) -> list[tuple[int, int]]:
-        if not hasattr(self, "_sents"):
-            self._sents = [(s.start, s.end) for s in self.doc.sents] if len(self.doc) else []
-        return self._sents
+        """Word tokens (not space, not punctuation) per voice; voices with no word are left out."""
+        voices_, words, names, _ = self._arrays()
+        counts = np.bincount(voices_[words], minlength=len(names))
+        return {v: int(counts[i]) for i, v in sorted(enumerate(names), key=lambda x: x[1]) if counts[i]}
 
 
 def voice_map(doc: Doc, attribution_records: Iterable[dict]) -> VoiceMap:
@@ -155,7 +151,23 @@ def voice_map(doc: Doc, attribution_records: Iterable[dict]) -> VoiceMap:
     widened to the quotation marks around it, is the speaker's
     (``"unknown speaker"`` when ``speaker`` is empty).
     """
-    text = doc.text
+    from .attribution import token_index
+
+    index = token_index(doc)
+    idx = index[0]
+    n = len(doc)
+
+    def char_at(pos: int) -> str:  # without Doc.text, which joins every token
+        if pos < 0 or n == 0:
+            return ""
+        k = int(np.searchsorted(idx, pos, side="right")) - 1
+        if k < 0:
+            return ""
+        tok = doc[k]
+        off = pos - tok.idx
+        piece = tok.text_with_ws
+        return piece[off] if off < len(piece) else ""
+
     spans = []
     for rec in attribution_records:
         if rec.get("kind") not in VOICE_KINDS:
@@ -165,13 +177,15 @@ def voice_map(doc: Doc, attribution_records: Iterable[dict]) -> VoiceMap:
             continue
         s, e = int(s), int(e)
         # the marks around the content belong to the quotation
-        if s > 0 and text[s - 1] in _QUOTE_CHARS:
+        if char_at(s - 1) in _QUOTE_CHARS:
             s -= 1
-        if e < len(text) and text[e] in _QUOTE_CHARS:
+        if char_at(e) in _QUOTE_CHARS:
             e += 1
         speaker = rec.get("speaker") or UNKNOWN_SPEAKER
         spans.append((s, e, speaker))
-    return VoiceMap(doc, spans)
+    vmap = VoiceMap(doc, spans)
+    vmap._index = index
+    return vmap
 
 
 _QUOTE_CHARS = frozenset('"“”«»„‘’\'‹›')
