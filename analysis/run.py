@@ -283,8 +283,9 @@ def _check_out(out: Path, corpus_root: Path) -> None:
         out_r, root_r = out.resolve(), corpus_root.resolve()
     except OSError as e:
         raise KitError(f"cannot resolve output folder: {e}", path=out) from None
-    root_dir = root_r if corpus_root.is_dir() else root_r.parent
-    if out_r == root_dir or root_dir in out_r.parents:
+    # a folder corpus is protected as a whole; a single-file corpus is just that file
+    # (`run statement.txt --out results` beside it is fine)
+    if corpus_root.is_dir() and (out_r == root_r or root_r in out_r.parents):
         raise KitError("the output folder is inside the corpus folder; choose another --out "
                        "(the kit never writes into a corpus)", path=out)
     if out.exists() and not out.is_dir():
