@@ -550,3 +550,17 @@ def test_output_inside_the_corpus_folder_is_refused(capfd, tmp_path, where):
     code, _, err = in_process(capfd, *args)
     assert_one_line_error(code, err, "inside the corpus folder")
     assert folder_state(folder) == before
+
+
+@needs_run
+def test_single_file_corpus_may_have_its_results_beside_it(capfd, tmp_path):
+    statement = tmp_path / "statement.txt"
+    statement.write_text(GOOD_TEXT, encoding="utf-8")
+    before = statement.read_bytes()
+    code, _, err = in_process(capfd, "run", str(statement), "--out", str(tmp_path / "results"), "--no-cache")
+    assert code == 0, err
+    assert statement.read_bytes() == before
+    assert list(pd.read_csv(tmp_path / "results" / "documents.csv")["doc_id"]) == ["statement"]
+    code, _, err = in_process(capfd, "run", str(statement), "--out", str(statement))
+    assert_one_line_error(code, err, "is not a folder")
+    assert statement.read_bytes() == before
