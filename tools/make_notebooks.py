@@ -398,8 +398,10 @@ if CONTROL:
     md("""
 ## Russian vs Western official statements (fetched documents)
 
-Uses the `institution` of each fetched document from the manifest. Runs only when documents have
-been fetched.
+Documents are grouped by the institution that published them (`institution` in the manifest:
+the Russian MFA and the Kremlin vs NATO and the US State Department), not by who speaks inside them —
+a joint press appearance published by the State Department counts as Western. Runs only when
+documents have been fetched.
 """),
     code('''\
 def side(meta):
