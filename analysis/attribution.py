@@ -327,6 +327,11 @@ def _paragraph_breaks(text: str) -> tuple[list[int], bool]:
     return [m.start() for m in re.finditer(r"\n", text)], False
 
 
+def _next_break(breaks: list[int], pos: int) -> int:
+    i = bisect.bisect_right(breaks, pos)
+    return breaks[i] if i < len(breaks) else pos
+
+
 def _at_line_start(text: str, pos: int) -> bool:
     line = text.rfind("\n", 0, pos) + 1
     return not text[line:pos].strip()
@@ -382,6 +387,8 @@ def _find_quotes(text: str, doc_id: str, warnings: list[str] | None) -> list[_Qu
     quotes: list[_Quote] = []
     open_at = -1  # the first opening mark of the current quotation
     last_mark = -1  # the latest mark belonging to it
+    depth = 0  # nested opening marks of the same kind ("… called "research", would it?")
+
     def close_at_paragraph_end(start: int, after: int) -> None:
         """An unclosed quotation runs to the end of its paragraph (and is reported)."""
         warn(start, "unclosed quotation mark (quotation ends with its paragraph)")
@@ -392,22 +399,37 @@ def _find_quotes(text: str, doc_id: str, warnings: list[str] | None) -> list[_Qu
     for p, role in doubles:
         if open_at >= 0 and brk_between(last_mark, p):
             if role in ("open", "either") and _at_line_start(text, p):
-                last_mark = p  # the quotation continues into this paragraph
+                last_mark, depth = p, 1  # the quotation continues into this paragraph
+                continue
+            if role == "close" and depth == 1 and not brk_between(_next_break(breaks, last_mark) + 1, p):
+                # the next paragraph closes it without reopening: one quotation over two paragraphs
+                quotes.append(_Quote(open_at, p + 1, open_at + 1, p))
+                open_at, last_mark, depth = -1, -1, 0
                 continue
             close_at_paragraph_end(open_at, last_mark)
-            open_at = -1
+            open_at, depth = -1, 0
         if open_at < 0:
             if role == "close":
                 warn(p, "unmatched closing quotation mark (ignored)")
                 continue
             open_at = last_mark = p
+            depth = 1
+            continue
+        if role == "open" and text[p] == text[open_at]:
+            depth += 1  # nested quotation of the same kind
+            last_mark = p
             continue
         if role == "open":
             warn(open_at, "unclosed quotation mark (ignored)")
             open_at = last_mark = p
+            depth = 1
+            continue
+        depth -= 1
+        last_mark = p
+        if depth > 0:
             continue
         quotes.append(_Quote(open_at, p + 1, open_at + 1, p))
-        open_at = last_mark = -1
+        open_at, last_mark, depth = -1, -1, 0
     if open_at >= 0:
         close_at_paragraph_end(open_at, last_mark)
 
@@ -469,6 +491,12 @@ _NP_STOP = frozenset(
 )
 _SPOKES = frozenset({"spokesperson", "spokesman", "spokeswoman", "spokespeople", "representative", "representatives",
                      "service", "office", "secretary", "spokespersons", "officials", "official"})
+_WH = frozenset({"how", "what", "why", "whether", "where", "when", "who", "which", "if"})
+_PP_START = frozenset({"on", "in", "at", "during", "after", "last", "earlier", "later", "this", "late", "early"})
+_PREPOSITIONS = frozenset({"to", "by", "about", "of", "for", "in", "on", "at", "with", "as", "from", "into", "over",
+                           "against", "during", "after", "before", "under", "between", "through", "up", "out"})
+_AUX = frozenset({"is", "are", "was", "were", "will", "would", "has", "have", "had", "can", "could", "should", "may",
+                  "might", "must", "did", "does", "do", "'s", "'re", "’s", "’re", "wo", "ca", "shall", "'ll", "’ll"})
 _SENT_PUNCT = frozenset({".", "!", "?", "…", ";"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’", "s'"})
 _DASHES = frozenset({"—", "–", "-", "--"})
@@ -607,7 +635,7 @@ class _Ctx:
             # "Russia's Foreign Ministry spokeswoman Maria Zakharova" -> the name
             return name
         t = doc[j]
-        if not t.is_alpha or t.is_stop and low not in self.lex.speaker_nouns:
+        if not t.is_alpha or (t.is_stop and low not in self.lex.speaker_nouns) or low in _NP_STOP:
             return None
         # a determiner phrase: "the company", "a senior US official", "officials"
         k = j
@@ -622,7 +650,8 @@ class _Ctx:
                 if owner is not None and owner.kind in ("actor", "name", "title"):
                     return _Mention(owner.start, j + 1, "np", low, owner=owner)
                 return None
-            if not (prev.is_alpha or "-" in prev.text) or pl in self.lex.skip_before_verb or prev.is_stop:
+            if not (prev.is_alpha or "-" in prev.text) or pl in self.lex.skip_before_verb or pl in _NP_STOP \
+                    or pl in _PRONOUNS or pl in _PREPOSITIONS:
                 break
             k -= 1
             steps += 1
@@ -1086,6 +1115,14 @@ class _Extractor:
                 m = ctx.mention_ending_at(k - 1, lo)
                 if m is not None and m.kind in ("actor", "name", "title", "np"):
                     return k - 1
+                # "The secretary general of CEI, Nunzio Galantino, has called": the aside is the name
+                m = ctx.mention_ending_at(j - 1, k + 1)
+                if m is not None and m.kind in ("actor", "name") and m.start == k + 1:
+                    return j - 1
+            if k < lo:  # "The security firm Secunia.com, has said": a subject set off by a comma
+                m = ctx.mention_ending_at(j - 1, lo)
+                if m is not None and m.kind in ("actor", "name", "title") and m.start <= lo + 4:
+                    return j - 1
             # "Sergei Lavrov, the Russian Foreign Minister, said" handled above;
             # "The talks, he said," -> the comma is not an aside
             return -1
@@ -1213,6 +1250,11 @@ class _Extractor:
             before_words = [k for k in range(before_lo, q.open_tok) if not ctx.is_punct(k)]
             n_words = sum(1 for k in range(q.open_tok + 1, q.close_tok) if not ctx.is_punct(k))
             fa = self.frame_after(q.close_tok + 1, next_start)
+            if fa is None and not after_words and s_close + 1 < len(ctx.sents) and next_start == sent_hi:
+                # '"…" - Matthew Ingram' split off as its own sentence
+                n_lo, n_hi = ctx.sents[s_close + 1]
+                if ctx.lower(n_lo) in _DASHES and n_hi - n_lo <= 8:
+                    fa = self.frame_after(n_lo, n_hi)
             if fa is not None:
                 m, (c0, c1) = fa
                 kind = "direct"
@@ -1504,31 +1546,7 @@ class _Extractor:
             if s in self.used_verbs or lemma == "_characterising" or ctx.in_quote[s]:
                 continue
             lo, hi = ctx.sent_bounds(s)
-            # complement: [listener] that …
-            k = e
-            while k < hi and ctx.doc[k].is_space:
-                k += 1
-            listener_end = self._listener(k, hi)
-            comp = None
-            if listener_end is not None:
-                k = listener_end
-            if k < hi and ctx.lower(k) == "that":
-                comp = k + 1
-            elif k < hi and ctx.lower(k) == ",":
-                # "He added that, in this regard," is handled above; "…, saying, …" no
-                comp = None
-            else:
-                # "told reporters on Monday that …": allow a short gap before "that"
-                for g in range(k, min(hi, k + 6)):
-                    low = ctx.lower(g)
-                    if low == "that":
-                        comp = g + 1
-                        break
-                    if ctx.is_punct(g) and low not in ("-",) or g in self.verb_at:
-                        break
-                if comp is None and (that_opt or listener_end is not None) and k < hi and not ctx.is_punct(k):
-                    if self.quote_at(ctx.tstart(k)) < 0 and ctx.lower(k) not in ("to", "by", "about", "of", "for", "in", "on", "at", "with", "as"):
-                        comp = k
+            comp = self._complement(e, hi, that_opt)
             if comp is None or comp >= hi:
                 self._reversed_indirect(v, lo, hi)
                 continue
@@ -1566,6 +1584,67 @@ class _Extractor:
         if actor is not None and actor.type == "person":
             return None
         return m.owner
+
+    def _complement(self, e: int, hi: int, that_opt: bool) -> int | None:
+        """Token where the reported clause after a speech verb starts, or None.
+
+        ``[listener] that …`` / ``[listener] how|what|whether …``; a bare
+        clause after ``that_optional`` verbs and listeners, or after any
+        speech verb when a finite auxiliary follows shortly ("noted pollution
+        reduction is important"). A leading time/place phrase is skipped
+        ("said on Monday the talks …").
+        """
+        ctx = self.ctx
+        k = e
+        while k < hi and ctx.doc[k].is_space:
+            k += 1
+        listener_end = self._listener(k, hi)
+        if listener_end is not None:
+            k = listener_end
+        if k >= hi:
+            return None
+        low = ctx.lower(k)
+        if low == "that":
+            return k + 1
+        if low in _WH:
+            return k
+        if ctx.is_punct(k) or self.quote_at(ctx.tstart(k)) >= 0:
+            return None
+        # "told reporters on Monday that …": a short gap before "that"
+        for g in range(k, min(hi, k + 7)):
+            lg = ctx.lower(g)
+            if lg == "that":
+                return g + 1
+            if (ctx.is_punct(g) and lg not in _DASHES) or g in self.verb_at:
+                break
+        start = k
+        if low in _PP_START:  # "said on Monday the talks …", "said in a statement the ministry …"
+            j = k + 1
+            if j < hi and ctx.lower(j) in _DETERMINERS:
+                j += 1
+            while j < hi and j - k <= 5 and not ctx.is_punct(j) and ctx.lower(j) not in _DETERMINERS \
+                    and ctx.lower(j) not in _PRONOUNS:
+                j += 1
+            if j >= hi or ctx.is_punct(j) or j - k > 5:
+                return None
+            start = j
+        if not (that_opt or listener_end is not None or start != k) and not self._finite_soon(start, hi):
+            return None
+        if start != k and not self._finite_soon(start, hi):
+            return None
+        if ctx.lower(start) in _PREPOSITIONS:
+            return None
+        return start
+
+    def _finite_soon(self, k: int, hi: int) -> bool:
+        """A finite auxiliary within six tokens, before any punctuation: a clause starts at ``k``."""
+        ctx = self.ctx
+        for g in range(k, min(hi, k + 6)):
+            if ctx.is_punct(g):
+                return False
+            if ctx.lower(g) in _AUX:
+                return g > k
+        return False
 
     def _reversed_indirect(self, v: tuple, lo: int, hi: int) -> None:
         """``Kyiv acts at Washington's behest, Zakharova claimed.``: the content precedes the speaker."""

@@ -387,7 +387,8 @@ def test_metadata_credit_without_offsets(make_doc):
     [
         ('He said "no to the proposal.\n\nThe talks ended.', 1),
         ('The talks ended." Nobody knew why.', 1),
-        ("“Unclosed “twice” and stray ” marks « everywhere", 3),
+        ("“Unclosed “twice” and stray ” marks « everywhere", 1),  # “…“…”…” nests; « is unclosed
+        ("” « » » “", 3),
         ('""', 0),
         ("'", 0),
         ("Russia’s and Stoltenberg’s positions; the countries’ talks; don’t ‘worry", 0),
@@ -408,6 +409,20 @@ def test_unclosed_quote_keeps_the_rest_of_the_document(make_doc):
     assert len(warnings) == 1 and "offset 12" in warnings[0]
     assert _one(records, "direct")["content"] == "we are ready."
     assert _one(records, "indirect")["speaker"] == "Dmitry Peskov"
+
+
+def test_nested_straight_quotes(make_doc):
+    text = 'Einstein once said: "If we knew what we were doing, it wouldn\'t be called "research", would it?"'
+    _, records, warnings = _run(make_doc, text)
+    r = _one(records, "direct")
+    assert r["content"].startswith("If we knew") and r["content"].endswith("would it?") and warnings == []
+
+
+def test_quotation_closed_in_next_paragraph_without_reopening(make_doc):
+    text = 'Gomez said, "We learned a lot today.\n\nIt was a very emotional day." Then he left.'
+    _, records, _ = _run(make_doc, text)
+    r = _one(records, "direct")
+    assert r["content"] == "We learned a lot today.\n\nIt was a very emotional day."
 
 
 def test_apostrophes_are_not_quotes(make_doc):
