@@ -20,6 +20,11 @@ from .actors import load_gazetteer
 from .attribution import attributions, attributions_frame, doc_attributions
 from .mentions import actor_frame, actor_table, doc_mentions
 from .voices import voice_map, voices
+from .codebook import Codebook, load_codebook, validate_codebook
+from .rhetoric import code_corpus, doc_evidence, evidence_frame
+from .tables import cooccurrence, exposure_frame, feature_table, kwic
+from .display import show_evidence
+from .agreement import agreement, read_annotations
 
 __all__ = [
     "__version__",
@@ -38,4 +43,17 @@ __all__ = [
     "doc_mentions",
     "voice_map",
     "voices",
+    "Codebook",
+    "load_codebook",
+    "validate_codebook",
+    "code_corpus",
+    "doc_evidence",
+    "evidence_frame",
+    "exposure_frame",
+    "feature_table",
+    "cooccurrence",
+    "kwic",
+    "show_evidence",
+    "agreement",
+    "read_annotations",
 ]

@@ -100,6 +100,7 @@ __all__ = [
     "load_codebook",
     "validate_codebook",
     "word_forms",
+    "regex_problem",
     "CONSTRAINTS",
     "TARGET_STRATEGIES",
     "NEGATORS",
