@@ -317,6 +317,7 @@ class _Quote:
     content_end: int
     open_tok: int = -1
     close_tok: int = -1
+    unclosed: bool = False  # closed by the end of its paragraph, not by a mark
 
 
 def _paragraph_breaks(text: str) -> tuple[list[int], bool]:
@@ -394,7 +395,7 @@ def _find_quotes(text: str, doc_id: str, warnings: list[str] | None) -> list[_Qu
         warn(start, "unclosed quotation mark (quotation ends with its paragraph)")
         i = bisect.bisect_right(breaks, after)
         end = breaks[i] if i < len(breaks) else n
-        quotes.append(_Quote(start, end, start + 1, end))
+        quotes.append(_Quote(start, end, start + 1, end, unclosed=True))
 
     for p, role in doubles:
         if open_at >= 0 and brk_between(last_mark, p):
@@ -1211,7 +1212,15 @@ class _Extractor:
                     m = self.right_speaker(v[1], b)
                 if m is not None:
                     return m, ctx.char_span(v[0], v[1]), "intro"
-        # "Lavrov:" / "According to Lavrov," / "As Lavrov put it,"
+        # "According to Lavrov," / "a quote attributed to Einstein —"
+        for key, s, e in self.anchor_hits:
+            fam, prefix, suffix, slot = self.specs[key]
+            if fam not in ("according_to", "in_words") or slot != "end" or not lo <= s < b:
+                continue
+            m = ctx.mention_starting_at(e, b)
+            if m is not None and all(ctx.is_punct(k) for k in range(m.end, b)) and b - m.end <= 2:
+                return m, ctx.char_span(s, e), "intro"
+        # "Lavrov:"
         last = b - 1
         while last >= lo and ctx.doc[last].is_space:
             last -= 1
@@ -1279,8 +1288,12 @@ class _Extractor:
                 continue
             # a speech cue elsewhere in the sentence: partial quotation of that speaker
             if before_words or after_words:
+                if q.unclosed:
+                    continue  # a stray mark inside narration
                 if n_words <= 3 and not self._sentence_has_speech(sent_lo, sent_hi):
                     continue  # scare quotes
+                if self._is_title(q):
+                    continue  # a name or title: "Better Idea of Afghan Girls"
                 raw = _Raw("partial", s_open, None, (-1, -1), content, needs="outer", quote=qi)
                 for v in self.verbs_in(sent_lo, q.open_tok):
                     m = self.left_speaker(v[0], sent_lo)
@@ -1288,10 +1301,25 @@ class _Extractor:
                         raw.extra["fallback"] = m
                         raw.cue = ctx.char_span(v[0], v[1])
                         break
+                if n_words <= 2 and "fallback" not in raw.extra:
+                    continue  # one or two quoted words without a speaker framing them
                 self.add(raw)
                 continue
             # a whole sentence (or several) in quotation marks: speaker from context
             self.add(_Raw("direct", s_open, None, (-1, -1), content, needs="context", quote=qi))
+
+    def _is_title(self, q: _Quote) -> bool:
+        """Quoted words that are all capitalised (a title or name), at most ten of them."""
+        ctx = self.ctx
+        words = [k for k in range(q.open_tok + 1, q.close_tok) if not ctx.is_punct(k)]
+        if not words or len(words) > 10:
+            return False
+        small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with", "or"}
+        if any(ctx.lower(k) in (".", "!", "?") for k in range(q.open_tok + 1, q.close_tok)):
+            return False
+        caps = [k for k in words if ctx.lower(k) not in small]
+        return bool(caps) and all(ctx.doc[k].text[:1].isupper() or ctx.doc[k].text[:1].isdigit() for k in caps) \
+            and len(caps) >= 2
 
     def _quote_starts_clause(self, lo: int, open_tok: int) -> bool:
         """True when only an introduction precedes the quotation (``that``, ``:``, a speaker frame)."""
@@ -1336,7 +1364,7 @@ class _Extractor:
             m = ctx.mention_ending_at(k - 1, s)
             if m is None or m.start != s or m.kind not in ("actor", "title", "name"):
                 continue
-            if ctx.lower(s) in _LABELS or (m.kind == "name" and m.end - m.start < 2 and not ctx.doc[s].is_upper):
+            if any(ctx.lower(t) in _LABELS for t in range(s, k)) or (m.kind == "name" and m.end - m.start < 2 and not ctx.doc[s].is_upper):
                 continue
             if m.kind == "actor" and self._is_media(m.canonical):
                 continue
@@ -1850,10 +1878,51 @@ class _Extractor:
             if o.mention is not None and (lemma in ("add", "continue") or o.mention.start <= start_of_next + 1):
                 if o.resolved.speaker_start >= 0:
                     return o.resolved
-        return None
+        # 3. a speech verb with a speaker in the previous sentence ("he was quoted by the press;")
+        intro = self._colon_intro(first - 1, res, require_colon=False)
+        if intro is not None:
+            return intro
+        # 4. the person the previous sentence is about ("Blinken arrived in Geneva. "We are ready."")
+        return self._subject_of(first - 1, res)
 
-    def _colon_intro(self, sent: int, res: _Resolver) -> Attribution | None:
-        """A sentence ending in ":" that names a speaker (``Lavrov told reporters in Moscow:``)."""
+    def _subject_of(self, sent: int, res: _Resolver) -> Attribution | None:
+        """A person named at the start of a narrated sentence (its likely subject)."""
+        ctx = self.ctx
+        if sent < 0:
+            return None
+        lo, hi = ctx.sents[sent]
+        if ctx.in_quote[lo:hi].any():
+            return None
+        k = lo
+        while k < hi and (ctx.is_punct(k) or ctx.lower(k) in _DETERMINERS):
+            k += 1
+        m = ctx.mention_starting_at(k, hi)
+        if m is None:
+            return None
+        if m.kind == "actor":
+            actor = ctx.gaz.get(m.canonical)
+            if actor is None or actor.type != "person":
+                return None
+        elif m.kind == "name":
+            if m.end - m.start < 2 or m.end >= hi or not ctx.doc[m.end].text[:1].islower():
+                return None  # a person's name followed by a verb, not a title or a place
+        elif m.kind == "pronoun":
+            if m.key not in ("he", "she"):
+                return None
+        elif m.kind != "title":
+            return None
+        a = Attribution("direct", sent, res.resolve(m))
+        a.speaker_start, a.speaker_end = ctx.char_span(m.start, m.end)
+        if m.ante[0] >= 0:
+            a.antecedent_start, a.antecedent_end = ctx.char_span(*m.ante)
+        return a
+
+    def _colon_intro(self, sent: int, res: _Resolver, *, require_colon: bool = True) -> Attribution | None:
+        """A sentence ending in ":" that names a speaker (``Lavrov told reporters in Moscow:``).
+
+        With ``require_colon=False``, the last speech verb with a speaker in
+        the sentence, whatever its ending.
+        """
         ctx = self.ctx
         if sent < 0:
             return None
@@ -1861,10 +1930,11 @@ class _Extractor:
         last = hi - 1
         while last > lo and ctx.doc[last].is_space:
             last -= 1
-        if ctx.lower(last) != ":" or ctx.in_quote[last]:
+        if require_colon and (ctx.lower(last) != ":" or ctx.in_quote[last]):
             return None
-        for v in self.verbs_in(lo, last):
-            if v[2] == "_characterising":
+        verbs = self.verbs_in(lo, last)
+        for v in (verbs if require_colon else reversed(verbs)):
+            if v[2] == "_characterising" or ctx.in_quote[v[0]]:
                 continue
             m = self.left_speaker(v[0], lo) or self.right_speaker(v[1], last)
             if m is not None:
