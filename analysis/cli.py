@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("agreement", help="compare predicted evidence with a gold annotation", description="Per category: precision, recall and F1 with span-overlap matching, and sentence-level Cohen's kappa. GOLD and PRED are CSVs with doc_id, category, start_char, end_char.")
     a.add_argument("gold")
     a.add_argument("pred")
+    a.add_argument("--corpus", help="corpus the spans refer to: gives the sentence boundaries for Cohen's kappa "
+                   "(without it the kappa column is empty)")
 
     nb = sub.add_parser("notebooks", help="execute notebooks headless", description="Execute every notebook in DIR (default notebooks/) top to bottom; executed copies go to build/notebooks/, the committed notebooks stay without outputs.")
     nb.add_argument("folder", nargs="?", default="notebooks")
@@ -162,7 +164,12 @@ def _cmd_agreement(ns) -> int:
 
     from .agreement import agreement, read_annotations
 
-    table = agreement(read_annotations(ns.gold), read_annotations(ns.pred))
+    sentences = None
+    if ns.corpus:
+        from .corpus import load_corpus
+
+        sentences = load_corpus(ns.corpus)
+    table = agreement(read_annotations(ns.gold), read_annotations(ns.pred), sentences=sentences)
     with pd.option_context("display.width", 200):
         print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     return 0
