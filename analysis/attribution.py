@@ -583,7 +583,8 @@ class _Ctx:
         k = j
         while k - 1 >= lo and (self._is_cap(k - 1) or (self.lower(k - 1) in _NAME_PARTICLES and k - 2 >= lo
                                                         and self._is_cap(k - 2))):
-            if self.ent_cover[k - 1] >= 0 and self.ent_cover[k - 1] != self.ent_cover[j]:
+            c = self.ent_cover[k - 1]
+            if c >= 0 and c != self.ent_cover[j] and self.ents[c].label_ == ACTOR_LABEL:
                 break
             k -= 1
         while k < j and self.lower(k) in _NOT_NAMES:
@@ -631,6 +632,10 @@ class _Ctx:
         low = self.lower(j)
         if low in _PRONOUNS:
             return _Mention(j, j + 1, "pronoun", low)
+        if low == "who" and j - 1 >= lo:  # "Mr Rathbun, who had told Montalvo …"
+            k = j - 1 if self.lower(j - 1) != "," else j - 2
+            m = self.mention_ending_at(k, lo) if k >= lo else None
+            return m if m is not None and m.kind in ("actor", "name", "title", "np") else None
         name = self.name_ending_at(j, lo)
         if name is not None:
             # "Russia's Foreign Ministry spokeswoman Maria Zakharova" -> the name
@@ -656,8 +661,9 @@ class _Ctx:
                 break
             k -= 1
             steps += 1
-        if low in self.lex.speaker_nouns:
-            return _Mention(k, j + 1, "np", low)
+        if low in self.lex.speaker_nouns or (k == lo and k == self.sent_bounds(j)[0] and j - k <= 2
+                                              and self._is_cap(k)):
+            return _Mention(k, j + 1, "np", low)  # "officials said", "Greek court rules"
         return None
 
     def apposition(self, title, j: int, hi: int):
@@ -696,6 +702,11 @@ class _Ctx:
                 nxt = self.apposition(ent, ent.end, hi)
                 if nxt is not None:
                     return self.ent_mention(nxt)
+                if ent.end < hi and self.ent_cover[ent.end] < 0 and self._is_cap(ent.end) \
+                        and self.lower(ent.end) not in _NOT_NAMES:
+                    name = self.name_starting_at(ent.end, hi)  # "Ambassador Mohib"
+                    if name is not None:
+                        return _Mention(ent.start, name.end, "name")
                 if det >= 0:
                     m.start = det
             return m
@@ -1474,8 +1485,8 @@ class _Extractor:
         # "as announced by X": indirect with a passive cue
         for v in self.verbs:
             s, e, lemma, _ = v
-            if s in self.used_verbs or e >= ctx.n or ctx.lower(e) != "by" or s < 1:
-                continue
+            if s in self.used_verbs or e >= ctx.n or ctx.lower(e) != "by" or s < 1 or lemma == "quote":
+                continue  # "he was quoted by The Canadian Press": the press is not the speaker
             if ctx.lower(s - 1) not in ("as", "was", "were", "is", "been"):
                 continue
             lo, hi = ctx.sent_bounds(s)
@@ -1574,6 +1585,8 @@ class _Extractor:
             if s in self.used_verbs or lemma == "_characterising" or ctx.in_quote[s]:
                 continue
             lo, hi = ctx.sent_bounds(s)
+            if self._inverted_indirect(v, lo, hi):
+                continue
             comp = self._complement(e, hi, that_opt)
             if comp is None or comp >= hi:
                 self._reversed_indirect(v, lo, hi)
@@ -1584,6 +1597,9 @@ class _Extractor:
                 m = self._first_actor(lo, s)
             if m is None:
                 m = self.left_speaker(s, lo)
+            if m is None and s - 1 >= lo and ctx.lower(self.skip_left_plain(s - 1, lo)) in ("and", "but"):
+                # "He resigned and said that …": the subject of the sentence
+                m = self._subject_mention(lo, s)
             if m is None:
                 continue
             if m.start - 1 >= lo and ctx.lower(m.start - 1) in ("as", "if", "than"):
@@ -1636,6 +1652,14 @@ class _Extractor:
             return k + 1
         if low in _WH:
             return k
+        if low == ",":
+            # "explains, in a satirical fashion, that …"
+            for g in range(k + 1, min(hi, k + 8)):
+                if ctx.lower(g) == ",":
+                    if g + 1 < hi and ctx.lower(g + 1) == "that":
+                        return g + 2
+                    break
+            return None
         if ctx.is_punct(k) or self.quote_at(ctx.tstart(k)) >= 0:
             return None
         # "told reporters on Monday that …": a short gap before "that"
@@ -1674,6 +1698,49 @@ class _Extractor:
                 return g > k
         return False
 
+    def skip_left_plain(self, j: int, lo: int) -> int:
+        """Token index left of ``j`` after skipping adverbs and auxiliaries (no asides)."""
+        ctx = self.ctx
+        while j > lo and ctx.lower(j) in self.lex.skip_before_verb:
+            j -= 1
+        return j
+
+    def _subject_mention(self, lo: int, hi: int) -> _Mention | None:
+        """The mention opening a sentence (its likely subject), skipping a leading adverbial."""
+        ctx = self.ctx
+        k = lo
+        while k < hi and (ctx.is_punct(k) or ctx.lower(k) in _DETERMINERS):
+            k += 1
+        m = ctx.mention_starting_at(k, hi)
+        if m is not None and m.kind in ("actor", "title", "name", "pronoun"):
+            return m
+        return None
+
+    def _inverted_indirect(self, v: tuple, lo: int, hi: int) -> bool:
+        """``Institutional recipients, said Mauer, include …`` / ``…, said the spokesman.``"""
+        ctx = self.ctx
+        s, e = v[0], v[1]
+        if s - 1 <= lo or ctx.lower(s - 1) not in (",", "—", "–") or ctx.in_quote[s - 1]:
+            return False
+        if self.quote_at(ctx.tstart(s - 1)) >= 0 or (s - 2 >= 0 and ctx.in_quote[s - 2]):
+            return False
+        m = self.right_speaker(e, hi)
+        if m is None or m.kind == "pronoun" and m.key not in ("he", "she", "they"):
+            return False
+        after = m.end
+        while after < hi and ctx.doc[after].is_space:
+            after += 1
+        if after < hi and not (ctx.lower(after) in (",", ".", "!", "?", ";", "—", "–") or ctx.is_punct(after)):
+            return False
+        left = self.trim(ctx.tstart(lo), ctx.tstart(s - 1))
+        right = self.trim(ctx.tstart(after), ctx.tend(hi - 1)) if after < hi else (0, 0)
+        content = left if left[1] - left[0] >= right[1] - right[0] else right
+        if content[1] <= content[0]:
+            return False
+        self.used_verbs.add(s)
+        self.add(_Raw("indirect", int(ctx.sent_of[s]), m, ctx.char_span(s, e), content))
+        return True
+
     def _reversed_indirect(self, v: tuple, lo: int, hi: int) -> None:
         """``Kyiv acts at Washington's behest, Zakharova claimed.``: the content precedes the speaker."""
         ctx = self.ctx
@@ -1703,6 +1770,10 @@ class _Extractor:
         ent = ctx.ent_start_at.get(k)
         if ent is not None and ent.label_ == ACTOR_LABEL and ent.end < hi and ctx.lower(ent.end) == "that":
             return ent.end
+        if ctx.lower(k) == "to" and k + 1 < hi:  # "tweeted to Mohamed the boy was …"
+            m = ctx.mention_starting_at(k + 1, hi)
+            if m is not None and m.kind in ("actor", "name", "title", "pronoun") and m.end < hi:
+                return m.end
         return None
 
     def _first_actor(self, lo: int, hi: int) -> _Mention | None:

@@ -57,6 +57,13 @@ sys.path.insert(0, str(ROOT))
 GUM = ROOT.parent / "shared" / "eval" / "gum-wikinews"
 
 SPLITS = ("train", "dev", "test")
+#: Cue lemmas of cognition, perception and inference (GUM's attribution covers them; reported speech does not).
+COGNITION = frozenset(
+    "think know believe mean remember suspect hope feel guess suppose find see wonder decide recognize realize "
+    "understand expect learn doubt imagine wish assume consider sure note notice observe show reveal conclude "
+    "determine discover estimate aware convinced afraid concern worry fear seem appear look sound want like "
+    "prefer love hate agree".split()
+)
 
 
 @dataclass
@@ -76,6 +83,7 @@ class GumDoc:
 
 def _read_conllu(path: Path):
     tokens: list[str] = []
+    lemmas: list[str] = []
     space: list[str] = []
     sent_of: list[int] = []
     newpar_before: set[int] = set()
@@ -106,6 +114,7 @@ def _read_conllu(path: Path):
         form = cols[1]
         in_mwt = pending_mwt is not None and pending_mwt[0] <= int(tid) <= pending_mwt[1]
         tokens.append(form)
+        lemmas.append(cols[2].lower())
         if in_mwt:
             last = int(tid) == pending_mwt[1]
             space.append((" " if not pending_mwt[3] else "") if last else "")
@@ -143,7 +152,7 @@ def _read_conllu(path: Path):
             parts.append(space[i])
             pos += len(space[i])
     text = "".join(parts)
-    return text, spans, sent_of, mentions
+    return text, spans, sent_of, mentions, lemmas
 
 
 def _read_xml(path: Path):
@@ -227,7 +236,7 @@ def load_gum(folder: Path = GUM) -> list[GumDoc]:
     docs = []
     for conllu in sorted((folder / "conllu").glob("*.conllu")):
         name = conllu.stem
-        text, spans, sent_of, mentions = _read_conllu(conllu)
+        text, spans, sent_of, mentions, lemmas = _read_conllu(conllu)
         split, quotes, scare, n_xml = _read_xml(folder / "xml" / f"{name}.xml")
         attrs, n_rsd = _read_rsd(folder / "rsd" / f"{name}.rsd")
         if not (len(spans) == n_xml == n_rsd):
@@ -236,6 +245,9 @@ def load_gum(folder: Path = GUM) -> list[GumDoc]:
         for a, b, eid in mentions:
             for t in range(a, b):
                 ents.setdefault(t, []).append((a, b, eid))
+        for at in attrs:
+            cue_lemmas = {lemmas[t] for t in at["cue"] if t < len(lemmas)}
+            at["speech"] = bool(cue_lemmas) and not (cue_lemmas & COGNITION)
         docs.append(GumDoc(name, split, text, spans, sent_of, quotes, scare, attrs, ents))
     return docs
 
@@ -375,6 +387,10 @@ def score_doc(doc: GumDoc, records: list, counts: dict, details: list | None = N
                         right = True
         counts["attr_found"] += found
         counts["attr_speaker"] += right
+        if at["speech"]:
+            counts["gold_speech"] += 1
+            counts["speech_found"] += found
+            counts["speech_speaker"] += right
         if details is not None and not found:
             details.append(f"{doc.name}: MISSED attribution {text[edu[0]:edu[1]]!r} -> {text[nuc[0]:nuc[1]][:50]!r}")
     counts["pred_attr"] += len(others)
@@ -442,6 +458,9 @@ def summarize(c: dict) -> dict:
         "gold_attributions": c["gold_attr"],
         "attr_recall": round(c["attr_found"] / c["gold_attr"], 3) if c["gold_attr"] else None,
         "attr_recall_speaker": round(c["attr_speaker"] / c["gold_attr"], 3) if c["gold_attr"] else None,
+        "gold_speech_attributions": c["gold_speech"],
+        "speech_recall": round(c["speech_found"] / c["gold_speech"], 3) if c["gold_speech"] else None,
+        "speech_recall_speaker": round(c["speech_speaker"] / c["gold_speech"], 3) if c["gold_speech"] else None,
         "attr_precision": round(c["pred_attr_matched"] / c["pred_attr"], 3) if c["pred_attr"] else None,
     }
 
@@ -485,7 +504,7 @@ def main(argv: list[str] | None = None) -> int:
             total.update(c)
         result["all"] = summarize(total)
     cols = ["docs", "quote_docs", "gold_quotes", "pred_quotes", "quote_p", "quote_r", "quote_f1", "quote80_f1", "quote_exact_f1",
-            "speaker_acc", "marked_found", "marked_speaker_acc", "attr_recall", "attr_recall_speaker", "attr_precision"]
+            "speaker_acc", "marked_found", "marked_speaker_acc", "attr_recall", "attr_recall_speaker", "speech_recall", "speech_recall_speaker", "attr_precision"]
     print("split  " + " ".join(f"{c:>12}" for c in cols))
     for s, row in result.items():
         print(f"{s:6} " + " ".join(f"{str(row[c]):>12}" for c in cols))
