@@ -131,7 +131,7 @@ _LEX_KEYS = {"id", "version", "verbs", "characterising", "speaker_nouns", "skip_
 class Lexicon:
     """The validated reporting-cue lexicon (see ``reporting_verbs.yaml`` for every field)."""
 
-    verbs: dict  # form (lower-case, may be several words) -> (lemma, that_optional)
+    verbs: dict  # form (lower-case, may be several words) -> (lemma, mode: "bare" | "clause" | "that")
     characterising: frozenset
     speaker_nouns: frozenset
     skip_before_verb: frozenset
@@ -179,11 +179,15 @@ def _load_lexicon(path_str: str) -> Lexicon:
     for lemma, spec in data["verbs"].items():
         if not isinstance(spec, dict) or not isinstance(spec.get("forms"), list):
             raise LexiconError("each verb needs a 'forms:' list", path=path, where=f"verb {lemma!r}")
-        extra = set(spec) - {"forms", "that_optional"}
+        extra = set(spec) - {"forms", "that_optional", "needs_that"}
         if extra:
             raise LexiconError(f"unknown key(s): {', '.join(sorted(extra))}", path=path, where=f"verb {lemma!r}")
+        for key in ("that_optional", "needs_that"):
+            if not isinstance(spec.get(key, False), bool):
+                raise LexiconError(f"{key} must be true or false", path=path, where=f"verb {lemma!r}")
+        mode = "bare" if spec.get("that_optional") else ("that" if spec.get("needs_that") else "clause")
         for form in _word_list(spec["forms"], f"verb {lemma!r} forms", path):
-            verbs[form] = (str(lemma), bool(spec.get("that_optional", False)))
+            verbs[form] = (str(lemma), mode)
     phrases_raw = data.get("phrases") or {}
     if not isinstance(phrases_raw, dict):
         raise LexiconError("'phrases' must be a mapping of family -> list", path=path)
@@ -484,7 +488,8 @@ _NOT_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
     "september october november december earlier later meanwhile however also then today yesterday tomorrow "
     "there here when while after before as if although though since until because what who which where how why "
-    "mr. mrs. ms. dr. no yes".split()
+    "mr. mrs. ms. dr. no yes by with from into about will would can could should shall do does did is are was "
+    "were has have had be been let please thank".split()
 )
 _NP_STOP = frozenset(
     "on in at during after before when while who whom whose which that and but as to with by from about since "
@@ -1085,8 +1090,8 @@ class _Extractor:
                 if doc[s].text[:1].isupper() and s != ctx.sents[int(ctx.sent_of[s])][0]:
                     continue  # "United States", "Read More"
                 form = strings[mid]
-                lemma, that_opt = lex.verbs.get(form, ("_characterising", False))
-                v = (s, e, lemma, that_opt)
+                lemma, mode = lex.verbs.get(form, ("_characterising", "that"))
+                v = (s, e, lemma, mode)
                 self.verbs.append(v)
                 self.verb_at[s] = v
                 last_end = e
@@ -1581,13 +1586,13 @@ class _Extractor:
     def rule_indirect(self) -> None:
         ctx = self.ctx
         for v in self.verbs:
-            s, e, lemma, that_opt = v
+            s, e, lemma, mode = v
             if s in self.used_verbs or lemma == "_characterising" or ctx.in_quote[s]:
                 continue
             lo, hi = ctx.sent_bounds(s)
             if self._inverted_indirect(v, lo, hi):
                 continue
-            comp = self._complement(e, hi, that_opt)
+            comp = self._complement(e, hi, mode)
             if comp is None or comp >= hi:
                 self._reversed_indirect(v, lo, hi)
                 continue
@@ -1629,7 +1634,7 @@ class _Extractor:
             return None
         return m.owner
 
-    def _complement(self, e: int, hi: int, that_opt: bool) -> int | None:
+    def _complement(self, e: int, hi: int, mode: str) -> int | None:
         """Token where the reported clause after a speech verb starts, or None.
 
         ``[listener] that …`` / ``[listener] how|what|whether …``; a bare
@@ -1680,6 +1685,9 @@ class _Extractor:
             if j >= hi or ctx.is_punct(j) or j - k > 5:
                 return None
             start = j
+        if mode == "that":
+            return None
+        that_opt = mode == "bare"
         if not (that_opt or listener_end is not None or start != k) and not self._finite_soon(start, hi):
             return None
         if start != k and not self._finite_soon(start, hi):
