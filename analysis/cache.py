@@ -258,39 +258,91 @@ _NA = ...  # stands for pd.NA in the encoded records (marshal has no pd.NA)
 _RECORD_FIELDS = ("sentences", "attributions", "evidence", "mentions", "sentiment")
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None), bytes})
+
+
+class _Unstorable(Exception):
+    """A value marshal would not give back with its exact type (e.g. numpy scalars)."""
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with pd.NA replaced by the marker; raises _Unstorable for inexact types."""
+    t = type(value)
+    if t in _SCALARS:
+        return value
+    if value is pd.NA:
+        return _NA
+    if t is tuple:
+        return tuple(_plain(v) for v in value)
+    if t is list:
+        return [_plain(v) for v in value]
+    if t is dict:
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    raise _Unstorable(t.__name__)
+
+
 def _pack_records(records: list[dict]) -> tuple:
     if not records:
         return ((), [])
     keys = tuple(records[0])
     if all(len(r) == len(keys) and tuple(r) == keys for r in records):
-        return (keys, [tuple(_NA if v is pd.NA else v for v in r.values()) for r in records])
+        return (keys, [tuple(map(_plain, r.values())) for r in records])
     # records with differing keys: keep each record's own keys
-    return (None, [(tuple(r), tuple(_NA if v is pd.NA else v for v in r.values())) for r in records])
+    return (None, [(tuple(r), tuple(map(_plain, r.values()))) for r in records])
+
+
+def _restore(value: Any) -> Any:
+    t = type(value)
+    if value is _NA:
+        return pd.NA
+    if t is tuple:
+        return tuple(_restore(v) for v in value)
+    if t is list:
+        return [_restore(v) for v in value]
+    if t is dict:
+        return {_restore(k): _restore(v) for k, v in value.items()}
+    return value
+
+
+_NESTED = (tuple, list, dict)
+
+
+def _row(row: tuple) -> list:
+    # fast path: flat rows without missing values need no rebuilding
+    if any(v is _NA or type(v) in _NESTED for v in row):
+        return [_restore(v) for v in row]
+    return list(row)
 
 
 def _unpack_records(packed: tuple) -> list[dict]:
     keys, rows = packed
-    NA = pd.NA
     if keys is None:
-        return [dict(zip(k, [NA if v is ... else v for v in row])) for k, row in rows]
-    return [dict(zip(keys, [NA if v is ... else v for v in row])) for row in rows]
+        return [dict(zip(k, _row(row))) for k, row in rows]
+    return [dict(zip(keys, _row(row))) for row in rows]
 
 
 def encode_result(result) -> bytes | None:
     """A :class:`~analysis.analyze.DocResult` as bytes (checksummed), or None if it holds values
     that cannot be stored exactly (then the document is simply not cached)."""
+    try:
+        records = tuple(_pack_records(getattr(result, name)) for name in _RECORD_FIELDS)
+        voice_tokens = _plain(dict(result.voice_tokens))
+        terms = _plain({side: dict(counts) for side, counts in result.terms.items()})
+        warnings = _plain(list(result.warnings))
+    except _Unstorable:
+        return None
     payload = (
         result.doc_id,
         result.n_tokens,
         result.n_sentences,
-        tuple(_pack_records(getattr(result, name)) for name in _RECORD_FIELDS),
-        tuple(result.voice_tokens.items()),
-        tuple(result.warnings),
-        {side: dict(counts) for side, counts in result.terms.items()},
+        records,
+        voice_tokens,
+        warnings,
+        terms,
     )
     try:
         body = marshal.dumps(payload)
-    except ValueError:  # e.g. numpy scalars: not exactly storable with marshal
+    except (ValueError, _Unstorable):  # e.g. numpy scalars: not stored exactly by marshal
         return None
     return _MAGIC + hashlib.blake2b(body, digest_size=_DIGEST).digest() + body
 
@@ -313,7 +365,7 @@ def decode_result(data: bytes):
         doc_id=doc_id,
         n_tokens=n_tokens,
         n_sentences=n_sentences,
-        voice_tokens=dict(voice_tokens),
+        voice_tokens=voice_tokens,
         warnings=list(warnings),
         terms=terms,
         **fields,

@@ -1,0 +1,319 @@
+"""Throughput, scaling, memory and cache benchmark of the analysis pipeline.
+
+Builds scaled corpora (about 10k, 100k and 1M words) from the bundled texts
+(``load_corpus()``), replicated with small perturbations: in every copy, every
+sentence has one or more of its words replaced by another word of the corpus
+(deterministic seed), so every document -- and almost every sentence -- is new
+text that no cache has seen. Then, in one process, it measures words per
+second for
+
+  (a) ``nlp.tokenizer.pipe`` alone: the reference limit;
+  (b) the default pipeline's parse (``parse(..., cache=False)``);
+  (c) the core analysis behind ``discourse-kit run``: ``run.analyze_corpus`` +
+      ``run.build_tables`` (parse, attribution, codebook, actors, keyness
+      terms, tables) without sentiment, with a cold cache, n_process 1 and 2;
+  (c+) the same with sentiment, n_process 1 and 2;
+  (d) a second run of (c) on the same corpus with the cache warm;
+
+and the peak resident memory of (c+) with one process, each size in a fresh
+subprocess. Times are the best of ``--repeat`` runs. It prints a table and, as
+the last line, one JSON object with every figure, including ``core_ratio`` =
+(c)/(a) and ``full_ratio`` = (c+)/(a) at one process on the largest corpus.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_pipeline.py            # 10k, 100k, 1M words (~10 min)
+    .venv/bin/python benchmarks/bench_pipeline.py --quick    # 10k and 100k only
+
+Words are whitespace-separated tokens of the document texts.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analysis import Corpus, Document, load_corpus, make_nlp, parse  # noqa: E402
+from analysis.actors import load_gazetteer  # noqa: E402
+from analysis.codebook import load_codebook  # noqa: E402
+from analysis.run import analyze_corpus, build_tables  # noqa: E402
+
+SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+QUICK = ("10k", "100k")
+SEED = 20211227
+_WORD = re.compile(r"[A-Za-z][a-z]{2,}")
+
+#: Targets of issue 6 (checked here, never by timed unit tests).
+TARGETS = {
+    "core_ratio": 0.35,  # (c)/(a), one process, largest corpus (goal 0.5)
+    "full_ratio": 0.2,  # (c+)/(a)
+    "time_scaling": 11.0,  # time(1M) / time(100k), at most
+    "rss_scaling": 1.5,  # peak RSS(1M) / peak RSS(100k), at most
+    "warm_speedup": 5.0,  # cold (c) / warm (d), at least
+    "parallel_speedup": 1.6,  # (c) n_process=2 / n_process=1 throughput, at least
+}
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+def build_corpus(n_words: int, *, nlp=None) -> Corpus:
+    """About ``n_words`` words of perturbed copies of the bundled corpus (deterministic)."""
+    base = list(load_corpus())
+    nlp = nlp or make_nlp()
+    sentences = {d.doc_id: [(s.start_char, s.end_char) for s in doc.sents]
+                 for d, doc in zip(base, parse(base, nlp, cache=False))}
+    vocab = sorted({w.lower() for d in base for w in _WORD.findall(d.text)})
+    rng = random.Random(SEED)
+    docs: list[Document] = []
+    seen: set[str] = set()
+    total = 0
+    copy = 0
+    while total < n_words:
+        for d in base:
+            text = _perturb(d.text, sentences[d.doc_id], vocab, rng)
+            while text in seen:  # never the same document twice
+                text = _perturb(d.text, sentences[d.doc_id], vocab, rng)
+            seen.add(text)
+            docs.append(Document(f"{d.doc_id}~{copy:05d}", text, dict(d.metadata), d.source))
+            total += len(text.split())
+            if total >= n_words:
+                break
+        copy += 1
+    return Corpus(docs)
+
+
+def _perturb(text: str, sentences: list[tuple[int, int]], vocab: list[str], rng: random.Random) -> str:
+    """Replace 1 + n_words // 10 words of every sentence by random corpus words (same capitalisation)."""
+    out: list[str] = []
+    pos = 0
+    for start, end in sentences:
+        words = list(_WORD.finditer(text, start, end))
+        if not words:
+            continue
+        for m in sorted(rng.sample(words, min(len(words), 1 + len(words) // 10)), key=lambda m: m.start()):
+            new = rng.choice(vocab)
+            if m.group()[0].isupper():
+                new = new.capitalize()
+            out.append(text[pos : m.start()])
+            out.append(new)
+            pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def n_words(corpus: Corpus) -> int:
+    """Whitespace-separated words in the corpus."""
+    return sum(len(d.text.split()) for d in corpus)
+
+
+def unique_sentence_share(corpus: Corpus, nlp) -> float:
+    """Share of sentences whose text occurs once in the corpus (per-sentence caches cannot help)."""
+    counts: dict[str, int] = {}
+    for doc in parse(corpus, nlp, cache=False):
+        for s in doc.sents:
+            counts[s.text] = counts.get(s.text, 0) + 1
+    total = sum(counts.values())
+    return sum(n for n in counts.values() if n == 1) / total if total else 1.0
+
+
+# --------------------------------------------------------------------------- measurements
+
+
+def best_of(repeat: int, fn: Callable[[], object]) -> float:
+    """Smallest wall time of ``repeat`` calls (the least disturbed run)."""
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+class Analysis:
+    """One (c)/(c+) run: analyze_corpus + build_tables, as ``discourse-kit run`` does."""
+
+    def __init__(self, corpus: Corpus, nlp, codebook, gazetteer):
+        self.corpus, self.nlp, self.codebook, self.gazetteer = corpus, nlp, codebook, gazetteer
+
+    def __call__(self, *, n_process: int, with_sentiment: bool, cache) -> dict:
+        from analysis.stats import VoiceTerms
+
+        terms = VoiceTerms()
+        results = list(analyze_corpus(self.corpus, self.nlp, codebook=self.codebook, gazetteer=self.gazetteer,
+                                      n_process=n_process, cache=cache, with_sentiment=with_sentiment,
+                                      progress=False, terms=terms))
+        return build_tables(results, self.corpus, codebook=self.codebook, with_sentiment=with_sentiment,
+                            terms=terms)
+
+
+def timed_cold(repeat: int, run: Analysis, **kwargs) -> tuple[float, dict, Path]:
+    """Best time of cold runs (a fresh cache folder each); returns the last tables and its warm cache."""
+    best = float("inf")
+    tables: dict = {}
+    folder = Path(tempfile.mkdtemp(prefix="bench-cache-"))
+    for i in range(repeat):
+        shutil.rmtree(folder, ignore_errors=True)
+        gc.collect()
+        t = time.perf_counter()
+        tables = run(cache=folder, **kwargs)
+        best = min(best, time.perf_counter() - t)
+    return best, tables, folder
+
+
+def same_tables(a: dict, b: dict) -> bool:
+    """Identical tables (same names, same CSV bytes)."""
+    return a.keys() == b.keys() and all(a[k].to_csv(index=False) == b[k].to_csv(index=False) for k in a)
+
+
+def measure(label: str, n_target: int, repeat: int, nlp, codebook, gazetteer) -> dict:
+    """Every figure of one corpus size."""
+    corpus = build_corpus(n_target, nlp=nlp)
+    words = n_words(corpus)
+    texts = [d.text for d in corpus]
+    row: dict = {"size": label, "words": words, "documents": len(corpus),
+                 "unique_sentences": round(unique_sentence_share(corpus, nlp), 4)}
+    row["t_tokenizer"] = best_of(repeat, lambda: sum(1 for _ in nlp.tokenizer.pipe(texts, batch_size=256)))
+    row["t_parse"] = best_of(repeat, lambda: sum(1 for _ in parse(corpus, nlp, cache=False, progress=False)))
+    run = Analysis(corpus, nlp, codebook, gazetteer)
+    row["t_core_1"], core_1, warm = timed_cold(repeat, run, n_process=1, with_sentiment=False)
+    warm_tables: dict = {}
+
+    def warm_run():
+        warm_tables.update(run(cache=warm, n_process=1, with_sentiment=False))
+
+    row["t_warm"] = best_of(repeat, warm_run)
+    shutil.rmtree(warm, ignore_errors=True)
+    row["t_core_2"], core_2, folder = timed_cold(repeat, run, n_process=2, with_sentiment=False)
+    shutil.rmtree(folder, ignore_errors=True)
+    row["t_full_1"], full_1, folder = timed_cold(repeat, run, n_process=1, with_sentiment=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    row["t_full_2"], full_2, folder = timed_cold(repeat, run, n_process=2, with_sentiment=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    row["identical_warm"] = same_tables(core_1, warm_tables)
+    row["identical_n_process"] = same_tables(core_1, core_2) and same_tables(full_1, full_2)
+    del core_1, core_2, full_1, full_2, warm_tables
+    for key in ("tokenizer", "parse", "core_1", "core_2", "full_1", "full_2", "warm"):
+        row[f"wps_{key}"] = round(words / row[f"t_{key}"])
+    row["peak_rss_mib_full_1"] = peak_rss_of_child(n_target)
+    return row
+
+
+def peak_rss_of_child(n_target: int) -> float:
+    """Peak RSS (MiB) of (c+) with one process, in a fresh interpreter."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--rss-child", str(n_target)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])["peak_rss_mib"]
+
+
+def rss_child(n_target: int) -> None:
+    """Run (c+) once with one process and print the peak RSS of this process (MiB) as JSON."""
+    nlp = make_nlp()
+    corpus = build_corpus(n_target, nlp=nlp)
+    folder = Path(tempfile.mkdtemp(prefix="bench-rss-"))
+    try:
+        run = Analysis(corpus, nlp, load_codebook(), load_gazetteer())
+        run(cache=folder, n_process=1, with_sentiment=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    print(json.dumps({"peak_rss_mib": round(peak_kib / 1024, 1)}))
+
+
+# --------------------------------------------------------------------------- report
+
+
+def summary(rows: list[dict]) -> dict:
+    """Ratios and target checks from the per-size rows."""
+    by = {r["size"]: r for r in rows}
+    big = rows[-1]
+    out: dict = {
+        "largest": big["size"],
+        "core_ratio": round(big["wps_core_1"] / big["wps_tokenizer"], 3),
+        "full_ratio": round(big["wps_full_1"] / big["wps_tokenizer"], 3),
+        "parse_ratio": round(big["wps_parse"] / big["wps_tokenizer"], 3),
+        "warm_speedup": round(big["t_core_1"] / big["t_warm"], 2),
+        "parallel_speedup_core": round(big["t_core_1"] / big["t_core_2"], 2),
+        "parallel_speedup_full": round(big["t_full_1"] / big["t_full_2"], 2),
+    }
+    if "1M" in by and "100k" in by:
+        small, large = by["100k"], by["1M"]
+        out["time_scaling_core"] = round(large["t_core_1"] / small["t_core_1"], 2)
+        out["time_scaling_full"] = round(large["t_full_1"] / small["t_full_1"], 2)
+        out["words_scaling"] = round(large["words"] / small["words"], 2)
+        out["rss_scaling"] = round(large["peak_rss_mib_full_1"] / small["peak_rss_mib_full_1"], 3)
+    met = {
+        "core_ratio": out["core_ratio"] >= TARGETS["core_ratio"],
+        "full_ratio": out["full_ratio"] >= TARGETS["full_ratio"],
+        "warm_speedup": out["warm_speedup"] >= TARGETS["warm_speedup"],
+        "parallel_speedup": out["parallel_speedup_core"] >= TARGETS["parallel_speedup"],
+    }
+    if "time_scaling_core" in out:
+        met["time_scaling"] = max(out["time_scaling_core"], out["time_scaling_full"]) <= TARGETS["time_scaling"]
+        met["rss_scaling"] = out["rss_scaling"] <= TARGETS["rss_scaling"]
+    out["targets"] = TARGETS
+    out["met"] = met
+    return out
+
+
+def print_table(rows: list[dict]) -> None:
+    """Human-readable table (words per second unless stated)."""
+    cols = [("size", "size"), ("words", "words"), ("documents", "docs"),
+            ("wps_tokenizer", "(a) tok"), ("wps_parse", "(b) parse"),
+            ("wps_core_1", "(c) n=1"), ("wps_core_2", "(c) n=2"),
+            ("wps_full_1", "(c+) n=1"), ("wps_full_2", "(c+) n=2"), ("wps_warm", "(d) warm"),
+            ("peak_rss_mib_full_1", "RSS(c+) MiB")]
+    widths = [max(len(h), *(len(f"{r[k]:,}" if isinstance(r[k], int) else str(r[k])) for r in rows)) for k, h in cols]
+    print("  ".join(h.rjust(w) for (_, h), w in zip(cols, widths)))
+    for r in rows:
+        print("  ".join((f"{r[k]:,}" if isinstance(r[k], int) else str(r[k])).rjust(w) for (k, _), w in zip(cols, widths)))
+    for r in rows:
+        print(f"{r['size']}: seconds tok {r['t_tokenizer']:.2f}, parse {r['t_parse']:.2f}, "
+              f"core {r['t_core_1']:.2f}/{r['t_core_2']:.2f}, full {r['t_full_1']:.2f}/{r['t_full_2']:.2f} (n=1/n=2), "
+              f"warm {r['t_warm']:.2f}; unique sentences {r['unique_sentences']:.1%}; "
+              f"identical tables warm/cold {r['identical_warm']}, n=2/n=1 {r['identical_n_process']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark (see the module docstring)."""
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--quick", action="store_true", help="only the 10k and 100k corpora")
+    p.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best is kept (default 3)")
+    p.add_argument("--rss-child", type=int, metavar="WORDS", help=argparse.SUPPRESS)
+    ns = p.parse_args(argv)
+    if ns.rss_child:
+        rss_child(ns.rss_child)
+        return 0
+    os.environ.setdefault("DISCOURSE_KIT_CACHE", tempfile.mkdtemp(prefix="bench-default-cache-"))
+    started = time.perf_counter()
+    nlp = make_nlp()
+    codebook, gazetteer = load_codebook(), load_gazetteer()
+    sum(1 for _ in nlp.pipe(d.text for d in load_corpus()))  # warm up lookups and matchers
+    rows = []
+    for label in (QUICK if ns.quick else tuple(SIZES)):
+        rows.append(measure(label, SIZES[label], ns.repeat, nlp, codebook, gazetteer))
+        print(f"[{label} done after {time.perf_counter() - started:.0f}s]", file=sys.stderr, flush=True)
+    print_table(rows)
+    result = {"sizes": rows, **summary(rows), "seconds": round(time.perf_counter() - started, 1),
+              "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    print(json.dumps(result, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
