@@ -583,7 +583,9 @@ class _Ctx:
 
     def name_ending_at(self, j: int, lo: int) -> _Mention | None:
         """A capitalised name (unknown to the gazetteer) ending at token ``j``."""
-        if j < lo or not self._is_cap(j) or self.lower(j) in _NOT_NAMES:
+        if j < lo or not self._is_cap(j):
+            return None
+        if self.lower(j) in _NOT_NAMES and not self._is_acronym(j):
             return None
         k = j
         while k - 1 >= lo and (self._is_cap(k - 1) or (self.lower(k - 1) in _NAME_PARTICLES and k - 2 >= lo
@@ -597,6 +599,10 @@ class _Ctx:
         if k == j and j == self.sent_bounds(j)[0] and self.lower(j) in _NOT_NAMES:
             return None
         return _Mention(k, j + 1, "name")
+
+    def _is_acronym(self, i: int) -> bool:
+        t = self.doc[i].text
+        return len(t) >= 2 and t.isupper() and t.isalpha()
 
     def name_starting_at(self, k: int, hi: int) -> _Mention | None:
         """A capitalised name starting at token ``k`` (honorifics kept)."""
@@ -658,7 +664,7 @@ class _Ctx:
                 return _Mention(k - 1, j + 1, "np", low)
             if pl in _POSSESSIVE:  # "the ministry's spokeswoman"
                 owner = self.mention_ending_at(k - 2, lo) if k - 2 >= lo else None
-                if owner is not None and owner.kind in ("actor", "name", "title"):
+                if owner is not None and owner.kind in ("actor", "name", "title", "np"):
                     return _Mention(owner.start, j + 1, "np", low, owner=owner)
                 return None
             if not (prev.is_alpha or "-" in prev.text) or pl in self.lex.skip_before_verb or pl in _NP_STOP \
@@ -1118,30 +1124,57 @@ class _Extractor:
         return out
 
     def skip_left(self, j: int, lo: int) -> int:
-        """Skip adverbs/auxiliaries and one comma-delimited aside left of token ``j``."""
+        """Skip adverbs/auxiliaries, a bracket and comma-delimited asides left of token ``j``.
+
+        Returns the last token of the speaker phrase, or -1 when the comma
+        before the verb does not close an aside ("The talks, he said,").
+        """
         ctx = self.ctx
         skip = self.lex.skip_before_verb
         while j >= lo and ctx.lower(j) in skip:
             j -= 1
-        if j >= lo and ctx.lower(j) == "," and j - 1 >= lo:
-            # "Lavrov, who …, said": jump to the comma opening the aside
+        if j >= lo and ctx.lower(j) == ")":  # "The World Health Organisation (WHO) recommends"
             k = j - 1
-            while k >= lo and j - k <= 25 and ctx.lower(k) not in (",", ";", ":") and not ctx.in_quote[k]:
+            while k >= lo and j - k <= 8 and ctx.lower(k) != "(":
                 k -= 1
-            if k >= lo and ctx.lower(k) == "," and k - 1 >= lo:
-                m = ctx.mention_ending_at(k - 1, lo)
+            if k >= lo and ctx.lower(k) == "(":
+                j = k - 1
+        if j >= lo and ctx.lower(j) == "," and j - 1 >= lo:
+            # "Professor Cres Eastman, Director of …, and Chairman of …, says": the person
+            # named before the first comma of the chain of asides
+            commas = []
+            k = j - 1
+            while k >= lo and j - k <= 40 and ctx.lower(k) not in (";", ":") and not ctx.in_quote[k]:
+                if ctx.lower(k) == ",":
+                    commas.append(k)
+                k -= 1
+            chain_start = k + 1  # first token of the clause
+            seg_start = chain_start
+            for c in reversed(commas):  # left-most comma first: the segment [seg_start, c)
+                first = ctx.lower(seg_start) if seg_start < c else ""
+                if first not in _PREPOSITIONS and first not in _PP_START and first != "according":
+                    m = ctx.mention_ending_at(c - 1, seg_start)
+                    if m is not None and m.kind in ("actor", "name", "title") and m.start <= seg_start + 3:
+                        return c - 1
+                seg_start = c + 1
+            if commas:
+                c = commas[0]  # the comma opening the last aside
+                m = ctx.mention_ending_at(c - 1, lo)
                 if m is not None and m.kind in ("actor", "name", "title", "np"):
-                    return k - 1
+                    return c - 1
                 # "The secretary general of CEI, Nunzio Galantino, has called": the aside is the name
-                m = ctx.mention_ending_at(j - 1, k + 1)
-                if m is not None and m.kind in ("actor", "name") and m.start == k + 1:
+                m = ctx.mention_ending_at(j - 1, c + 1)
+                if m is not None and m.kind in ("actor", "name") and m.start == c + 1:
                     return j - 1
-            if k < lo:  # "The security firm Secunia.com, has said": a subject set off by a comma
+            else:
+                # a subject set off by a comma: "The security firm Secunia.com, has said",
+                # "Lydia Buchtmann for Food Standards Australia New Zealand, says"
+                m = self._subject_mention(chain_start, j)
+                if m is not None and m.kind in ("actor", "name", "title") and m.end <= j:
+                    return m.end - 1
                 m = ctx.mention_ending_at(j - 1, lo)
-                if m is not None and m.kind in ("actor", "name", "title") and m.start <= lo + 4:
+                if m is not None and m.kind in ("actor", "name", "title") and m.start <= chain_start + 4:
                     return j - 1
-            # "Sergei Lavrov, the Russian Foreign Minister, said" handled above;
-            # "The talks, he said," -> the comma is not an aside
             return -1
         return j
 
@@ -1446,7 +1479,8 @@ class _Extractor:
                 whole = (min(cue[0], m.start), max(cue[1], m.end)) if m is not None else cue
                 content = self._content_around(whole, lo, hi)
                 outer = in_q >= 0
-                kind = "authority" if outer or self._inside_indirect(cue_chars[0]) else "according_to"
+                in_speech = outer or (fam == "in_words" and self._inside_indirect(cue_chars[0]))
+                kind = "authority" if in_speech else "according_to"
                 raw = _Raw(kind, sent, m, cue_chars, content)
                 if kind == "authority":
                     raw.principal, raw.mention, raw.needs = m, None, "outer"
@@ -1589,6 +1623,8 @@ class _Extractor:
             s, e, lemma, mode = v
             if s in self.used_verbs or lemma == "_characterising" or ctx.in_quote[s]:
                 continue
+            if s > 0 and (ctx.lower(s - 1) in _POSSESSIVE or ctx.lower(s - 1) in _DETERMINERS):
+                continue  # a noun: "Moscow's claims", "the report"
             lo, hi = ctx.sent_bounds(s)
             if self._inverted_indirect(v, lo, hi):
                 continue
@@ -1894,7 +1930,10 @@ class _Extractor:
         ctx = self.ctx
         if r.kind == "authority":
             outer = self._outer(r)
-            camp = ctx.gaz.camp(outer.speaker) if outer is not None and outer.speaker else ""
+            if outer is None:  # no quoting voice found: the authority speaks for itself
+                r.kind, r.mention, r.principal = "according_to", r.principal, None
+                return self._resolve(r, res)
+            camp = ctx.gaz.camp(outer.speaker) if outer.speaker else ""
             principal = res.resolve(r.principal, camp=camp)
             a = self._mk(r, outer.speaker if outer else "", None, principal)
             if outer is not None:

@@ -266,6 +266,46 @@ def test_indirect_other_wordings(make_doc, text, speaker, cue, content):
     _check_offsets(doc.text, records)
 
 
+@pytest.mark.parametrize(
+    "text, speaker_text, content",
+    [
+        ("Professor Anna Berg, director of the institute, and chair of the panel, says the treaty is dead.",
+         "Professor Anna Berg", "the treaty is dead"),
+        ("According to Interfax, Deputy Minister Ryabkov, who led the delegation, said the talks were useful.",
+         "Deputy Minister Ryabkov", "the talks were useful"),
+        # an aside splits the content: the longer side is kept
+        ("The sanctions, said Ned Price, will remain in place.", "Ned Price", "will remain in place"),
+        ("The Kremlin rejected the offer and said that it would respond.", "Kremlin", "it would respond"),
+        ("The World Health Organisation (WHO) recommends that every country act.",
+         "World Health Organisation", "every country act"),
+        ("The report's authors say the risk is growing.", "The report's authors", "the risk is growing"),
+        ("Grushko noted Moscow is ready to talk.", "Grushko", "Moscow is ready to talk"),
+        ("Ryabkov explained how the talks would be organised.", "Ryabkov", "how the talks would be organised"),
+    ],
+)
+def test_speakers_in_complex_subjects(make_doc, text, speaker_text, content):
+    doc, records, _ = _run(make_doc, text)
+    ind = [r for r in records if r["kind"] == "indirect"]
+    assert len(ind) == 1, records
+    assert (ind[0]["speaker_text"], ind[0]["content"]) == (speaker_text, content)
+    _check_offsets(doc.text, records)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The lantern festival continues to attract visitors.",
+        "A unique light show opened in Taipei.",
+        "The rules of the game were changed.",
+        "By adding new members, the Alliance grew.",
+        "Moscow's claims were rejected by all.",
+    ],
+)
+def test_no_attribution_in_plain_narration(make_doc, text):
+    _, records, _ = _run(make_doc, text)
+    assert [r for r in records if r["kind"] == "indirect"] == []
+
+
 def test_pronoun_resolves_by_gender(make_doc):
     text = ("Zakharova met Lavrov in Moscow. She said that the talks were useful. "
             "He added that Washington must answer in writing.")
