@@ -10,10 +10,12 @@ sorted keys. Same input, same bytes.
 from __future__ import annotations
 
 import contextlib
+import csv
 import contextvars
 import functools
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -111,13 +113,36 @@ def transaction() -> Iterator[None]:
         raise
 
 
+_BARE_CR = re.compile(r"\r(?!\n)")
+
+
+def _has_bare_cr(frame: pd.DataFrame) -> bool:
+    """True if a cell (or a column name) holds a carriage return not followed by a line feed."""
+    if any(isinstance(c, str) and _BARE_CR.search(c) for c in frame.columns):
+        return True
+    for col in frame.columns:
+        series = frame[col]
+        if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+            if any(isinstance(v, str) and "\r" in v and _BARE_CR.search(v) for v in series):
+                return True
+    return False
+
+
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write a DataFrame as CSV, atomically and byte-for-byte reproducibly."""
+    r"""Write a DataFrame as CSV, atomically and byte-for-byte reproducibly.
+
+    Cells are quoted only where needed, except in a table holding a bare
+    carriage return (old Mac line ends, hostile text): the csv module would
+    leave such a cell unquoted with ``\n`` line ends, and readers would split
+    the row there, so that table has every cell quoted (still valid CSV).
+    Unencodable lone surrogates are written as backslash escapes (``\ud800``).
+    """
+    quoting = csv.QUOTE_ALL if _has_bare_cr(frame) else csv.QUOTE_MINIMAL
     return atomic_write(
         path,
         lambda p: frame.to_csv(
             p, index=False, lineterminator="\n", float_format=FLOAT_FORMAT, encoding="utf-8",
-            errors="backslashreplace",
+            errors="backslashreplace", quoting=quoting,
         ),
     )
 

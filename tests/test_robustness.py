@@ -564,3 +564,12 @@ def test_single_file_corpus_may_have_its_results_beside_it(capfd, tmp_path):
     code, _, err = in_process(capfd, "run", str(statement), "--out", str(statement))
     assert_one_line_error(code, err, "is not a folder")
     assert statement.read_bytes() == before
+
+
+def test_bare_carriage_returns_survive_a_csv_round_trip(tmp_path):
+    frame = pd.DataFrame({"text": ["old\rmac", "crlf\r\nline", "plain"], "n": [1, 2, 3]})
+    write_csv(frame, tmp_path / "cr.csv")
+    back = pd.read_csv(tmp_path / "cr.csv")
+    assert list(back["text"]) == ["old\rmac", "crlf\r\nline", "plain"] and list(back["n"]) == [1, 2, 3]
+    write_csv(frame.iloc[1:], tmp_path / "crlf.csv")  # no bare CR: minimal quoting
+    assert (tmp_path / "crlf.csv").read_bytes() == b'text,n\n"crlf\r\nline",2\nplain,3\n'
