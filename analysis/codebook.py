@@ -101,6 +101,7 @@ __all__ = [
     "validate_codebook",
     "word_forms",
     "regex_problem",
+    "sentence_bounds",
     "CONSTRAINTS",
     "TARGET_STRATEGIES",
     "NEGATORS",
@@ -782,22 +783,106 @@ def _one_line(e: Exception) -> str:
     return text[:300] + ("…" if len(text) > 300 else "")
 
 
+#: Very frequent words and punctuation that never make a token slot a useful filter.
+_ANCHOR_STOP = frozenset(
+    "the of and to a in is that for it as was with be by on are at this an or from which were been "
+    "has have had its their will we i you he she they 's ’s".split()
+)
+_REQUIRED_OP = re.compile(r"^\{[1-9]\d*(,\d*)?\}$")
+
+
+def _slot_words(pattern: list) -> list[frozenset[str]]:
+    """Word sets of the *required* tokens of a pattern that a sentence must contain.
+
+    A required token has no ``OP``, or ``+`` / ``{n,m}`` with n >= 1, and is
+    given by ``LOWER``/``ORTH``/``TEXT`` equality or ``IN``. Slots made only of
+    very frequent words or punctuation are left out (they filter nothing),
+    unless the pattern has no other slot. Empty list: the pattern cannot be
+    filtered and runs over the whole Doc.
+    """
+    slots: list[frozenset[str]] = []
+    for tok in pattern:
+        op = tok.get("OP")
+        if op not in (None, "+", "1") and not (isinstance(op, str) and _REQUIRED_OP.match(op)):
+            continue
+        words = None
+        for attr in ("LOWER", "ORTH", "TEXT"):
+            value = tok.get(attr)
+            if isinstance(value, str):
+                words = frozenset({value.lower()})
+            elif isinstance(value, dict) and set(value) == {"IN"} and value["IN"]:
+                words = frozenset(str(v).lower() for v in value["IN"])
+            if words:
+                break
+        if words:
+            slots.append(words)
+    useful = [w for w in slots if not any(x in _ANCHOR_STOP or not any(c.isalnum() for c in x) for x in w)]
+    return useful or slots[:1]
+
+
+def sentence_bounds(doc) -> list[int]:
+    """Token index of each sentence start (``[0]`` when the Doc has no sentence boundaries)."""
+    try:
+        return [s.start for s in doc.sents] if len(doc) else []
+    except ValueError:
+        return [0]
+
+
 class _Compiled:
-    """One Matcher, one PhraseMatcher per attribute and a prefix table, for one vocab."""
+    """A codebook compiled for one vocab.
+
+    spaCy evaluates ``IN``/``NOT_IN`` and extension predicates in Python, once
+    per token for every pattern that could start there, so one Matcher holding
+    every pattern costs about a microsecond per token per pattern. Instead:
+
+    * phrase rules go into one ``PhraseMatcher`` per attribute (hash lookups in C);
+    * every token-pattern rule's required words (:func:`_slot_words`) go into
+      one ``PhraseMatcher``; a rule's own Matcher then runs only on the
+      sentences that contain every required word set of at least one of its
+      patterns -- the same matches, since rules never cross sentences;
+    * rules without an anchor share one Matcher run over the whole Doc;
+    * single-word wildcards (``deceit*``, from dictionaries) use a prefix table.
+    """
 
     def __init__(self, codebook: Codebook, vocab):
         from spacy.matcher import Matcher, PhraseMatcher
         from spacy.tokens import Doc
 
         self.vocab = vocab
-        self.matcher = Matcher(vocab, validate=False)
+        self.full_matcher = Matcher(vocab, validate=False)
+        self.n_full = 0
+        self.rule_matchers: dict[int, Any] = {}
+        self.anchor_matcher = PhraseMatcher(vocab, attr="LOWER")
         self.phrase_matchers: dict[str, Any] = {}
         self.prefixes: dict[str, list[Rule]] = {}
         self.rules_by_hash: dict[int, Rule] = {}
-        self.n_patterns = 0
         checker = Matcher(vocab, validate=True)
         tokenizer = _blank_nlp().tokenizer
         path = codebook.path
+
+        self.slot_patterns: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
+
+        def add_patterns(rule: Rule, key_hash: int, patterns: list) -> None:
+            slots = [_slot_words(p) for p in patterns]
+            if not all(slots):
+                self.full_matcher.add(rule.key, patterns)
+                self.n_full += len(patterns)
+                return
+            matcher = self.rule_matchers.get(key_hash)
+            if matcher is None:
+                matcher = self.rule_matchers[key_hash] = Matcher(vocab, validate=False)
+            matcher.add(rule.key, patterns)
+            for p_slots in slots:
+                slot_ids = []
+                for words in p_slots:
+                    slot_key = f"{rule.key}#{len(self.slot_patterns)}"
+                    slot_id = vocab.strings.add(slot_key)
+                    self.slot_patterns[slot_id] = []
+                    self.anchor_matcher.add(slot_key, [Doc(vocab, words=[w]) for w in sorted(words)])
+                    slot_ids.append(slot_id)
+                for slot_id in slot_ids:
+                    self.slot_patterns[slot_id].append((key_hash, tuple(slot_ids)))
+
         for cat in codebook.categories:
             for rule in cat.rules:
                 key_hash = vocab.strings.add(rule.key)
@@ -806,11 +891,12 @@ class _Compiled:
                 if rule.patterns:
                     try:
                         checker.add(rule.key, [list(p) for p in rule.patterns])
-                        self.matcher.add(rule.key, [_transform_pattern(p) for p in rule.patterns])
+                        transformed = [_transform_pattern(p) for p in rule.patterns]
+                        Matcher(vocab, validate=False).add(rule.key, transformed)
                     except Exception as e:  # spaCy's MatchPatternError / ValueError
                         raise CodebookError(f"invalid pattern (spaCy says: {_one_line(e)})", path=path,
                                             where=where) from None
-                    self.n_patterns += len(rule.patterns)
+                    add_patterns(rule, key_hash, transformed)
                     continue
                 exact: list = []
                 wild_patterns: list = []
@@ -846,18 +932,43 @@ class _Compiled:
                         pm = self.phrase_matchers[rule.attr] = PhraseMatcher(vocab, attr=rule.attr)
                     pm.add(rule.key, exact)
                 if wild_patterns:
-                    self.matcher.add(rule.key, wild_patterns)
-                    self.n_patterns += len(wild_patterns)
+                    add_patterns(rule, key_hash, wild_patterns)
         self._prefix_lengths = sorted({len(p) for p in self.prefixes})
 
-    def matches(self, doc) -> list[tuple[Rule, int, int]]:
-        """Every raw match in ``doc`` as (rule, start token, end token), before constraints."""
+    def matches(self, doc, sent_starts: list[int] | None = None) -> list[tuple[Rule, int, int]]:
+        """Every raw match in ``doc`` as (rule, start token, end token), before constraints.
+
+        ``sent_starts`` (token index of each sentence start, see
+        :func:`sentence_bounds`) is computed when not given.
+        """
+        from bisect import bisect_right
+
         out: list[tuple[Rule, int, int]] = []
         rules = self.rules_by_hash
-        if self.n_patterns:
-            out.extend((rules[m], s, e) for m, s, e in self.matcher(doc))
+        if self.n_full:
+            out.extend((rules[m], s, e) for m, s, e in self.full_matcher(doc))
         for pm in self.phrase_matchers.values():
             out.extend((rules[m], s, e) for m, s, e in pm(doc))
+        if self.rule_matchers:
+            found = self.anchor_matcher(doc)
+            if found:
+                starts = sent_starts if sent_starts is not None else sentence_bounds(doc)
+                ends = starts[1:] + [len(doc)]
+                present: dict[int, set[int]] = {}
+                for slot_id, s, _ in found:
+                    present.setdefault(max(bisect_right(starts, s) - 1, 0), set()).add(slot_id)
+                todo: dict[int, list[int]] = {}
+                for k in sorted(present):
+                    slots = present[k]
+                    keys = {key for slot_id in slots for key, needed in self.slot_patterns[slot_id]
+                            if all(n in slots for n in needed)}
+                    for key in keys:
+                        todo.setdefault(key, []).append(k)
+                for key in sorted(todo, key=lambda h: rules[h].order):
+                    matcher, rule = self.rule_matchers[key], rules[key]
+                    for k in todo[key]:
+                        a = starts[k]
+                        out.extend((rule, a + s, a + e) for _, s, e in matcher(doc[a:ends[k]]))
         if self.prefixes:
             prefixes, lengths = self.prefixes, self._prefix_lengths
             for tok in doc:

@@ -28,7 +28,7 @@ import pandas as pd
 from spacy.tokens import Doc
 
 from .actors import ACTOR_LABEL, Gazetteer
-from .codebook import FIRST_PERSON, NEGATORS, Codebook, Constraints, Rule, load_codebook
+from .codebook import FIRST_PERSON, NEGATORS, Codebook, Constraints, Rule, load_codebook, sentence_bounds
 from .pipeline import doc_id_of
 
 __all__ = ["doc_evidence", "evidence_frame", "code_corpus", "merge_hits", "EVIDENCE_COLUMNS"]
@@ -45,10 +45,7 @@ class _Context:
     def __init__(self, doc: Doc, gazetteer: Gazetteer | None):
         self.doc = doc
         self.gazetteer = gazetteer
-        try:
-            self.sent_starts = [s.start for s in doc.sents]
-        except ValueError:  # no sentence boundaries set: the whole Doc is one sentence
-            self.sent_starts = [0]
+        self.sent_starts = sentence_bounds(doc)
         self.sent_ends = self.sent_starts[1:] + [len(doc)]
         actors = [(e.start, e.end, e.ent_id_ or e.text) for e in doc.ents if e.label_ == ACTOR_LABEL]
         self.actors = actors
@@ -112,7 +109,11 @@ class _Context:
     def _actor_kind_ok(self, name: str, camps, types) -> bool:
         if camps is None and types is None:
             return True
-        actor = self.gazetteer.get(name) if self.gazetteer is not None else None
+        if self.gazetteer is None:
+            from .actors import load_gazetteer
+
+            self.gazetteer = load_gazetteer()
+        actor = self.gazetteer.get(name)
         if actor is None:
             return False
         return (camps is None or actor.camp in camps) and (types is None or actor.type in types)
@@ -196,7 +197,8 @@ def doc_evidence(doc: Doc, codebook: Codebook, *, voice_map=None, gazetteer: Gaz
         doc: a parsed Doc (doc id in ``doc.user_data["doc_id"]``).
         codebook: from :func:`analysis.codebook.load_codebook`.
         voice_map: from :func:`analysis.voices.voice_map`; without it every hit is ``narrator``.
-        gazetteer: resolves actor camps/types for ``require_actor`` (default: the bundled one).
+        gazetteer: resolves actor camps/types for ``require_actor`` (default: the
+            bundled one, loaded only when a rule needs it).
 
     Returns:
         Records with the keys of :data:`EVIDENCE_COLUMNS`; always
@@ -211,22 +213,17 @@ def doc_evidence(doc: Doc, codebook: Codebook, *, voice_map=None, gazetteer: Gaz
     """
     if len(doc) == 0:
         return []
-    matches = codebook.compiled(doc.vocab).matches(doc)
+    ctx = _Context(doc, gazetteer)
+    matches = codebook.compiled(doc.vocab).matches(doc, ctx.sent_starts)
     if not matches:
         return []
-    if gazetteer is None:
-        from .actors import load_gazetteer
-
-        gazetteer = load_gazetteer()
-    ctx = _Context(doc, gazetteer)
     hits = []
     for rule, start, end in matches:
         if rule.constraints and not ctx.satisfies(rule.constraints, start, end):
             continue
-        span = doc[start:end]
-        hits.append((rule, start, end, span.start_char, span.end_char))
+        last = doc[end - 1]
+        hits.append((rule, start, end, doc[start].idx, last.idx + len(last)))
     doc_id = doc_id_of(doc)
-    text = doc.text
     records = []
     for rule, start, end, sc, ec in merge_hits(hits):
         category = codebook.category(rule.category)
@@ -239,7 +236,7 @@ def doc_evidence(doc: Doc, codebook: Codebook, *, voice_map=None, gazetteer: Gaz
                 "sentence_id": ctx.sentence(start)[0],
                 "start_char": sc,
                 "end_char": ec,
-                "text": text[sc:ec],
+                "text": doc[start:end].text,
                 "voice": voice_map.voice_at(sc, ec) if voice_map is not None else "narrator",
                 "target": ctx.target(strategies, start, end),
             }
