@@ -49,7 +49,6 @@ import json
 import re
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,19 +65,24 @@ COGNITION = frozenset(
 )
 
 
-@dataclass
 class GumDoc:
-    """One GUM document with gold spans as token ranges (0-based, end exclusive)."""
+    """One GUM document with gold spans as token ranges (0-based, end exclusive).
 
-    name: str
-    split: str
-    text: str
-    tok: list[tuple[int, int]]  # char span of each token
-    sent_of: list[int]
-    quotes: list[tuple[int, int]] = field(default_factory=list)
-    scare: list[tuple[int, int]] = field(default_factory=list)
-    attributions: list[dict] = field(default_factory=list)
-    entities: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)  # token -> mentions
+    (A plain class, not a dataclass, so that the script can be loaded with
+    ``importlib`` from a notebook without being registered in ``sys.modules``.)
+    """
+
+    def __init__(self, name: str, split: str, text: str, tok: list[tuple[int, int]], sent_of: list[int],
+                 quotes=None, scare=None, attributions=None, entities=None):
+        self.name = name
+        self.split = split
+        self.text = text
+        self.tok = tok  # char span of each token
+        self.sent_of = sent_of
+        self.quotes: list[tuple[int, int]] = quotes or []
+        self.scare: list[tuple[int, int]] = scare or []
+        self.attributions: list[dict] = attributions or []
+        self.entities: dict[int, list[tuple[int, int, str]]] = entities or {}  # token -> mentions
 
 
 def _read_conllu(path: Path):
