@@ -1012,7 +1012,7 @@ def _load_quanteda(data: dict, path: Path, sha256: str) -> Codebook:
     walk(data, "")
     if not flat:
         raise CodebookError("the dictionary has no keys with words", path=path)
-    cats = [_dict_category(k, v, path, i, i, "quanteda") for i, k in enumerate(flat)]
+    cats = [_dict_category(k, v, path, i, i, "quanteda") for i, (k, v) in enumerate(flat.items())]
     return Codebook(id=path.stem, version="", description=f"quanteda-style dictionary {path.name}", path=str(path),
                     sha256=sha256, kind="quanteda", categories=cats)
 
@@ -1031,7 +1031,7 @@ def _load_liwc(text: str, path: Path, sha256: str) -> Codebook:
         if line:
             parts = line.split(None, 1)
             if len(parts) != 2 or not parts[0].isdigit():
-                raise CodebookError("expected 'number<TAB>category name' in the header", path=path,
+                raise CodebookError("expected 'number<TAB>category name' in the header (is the header closed by a second '%' line?)", path=path,
                                     where=f"line {i + 1}")
             if parts[0] in names:
                 raise CodebookError(f"category number {parts[0]} defined twice", path=path, where=f"line {i + 1}")
