@@ -306,7 +306,10 @@ def read_text_file(path: str | os.PathLike, encoding: str | None = None) -> str:
 
 def _front_matter(text: str, path: Path) -> tuple[dict, str]:
     """Split YAML front matter (``---`` ... ``---`` or ``...``) from the body."""
-    first = text.split("\n", 1)[0].rstrip("\r")
+    if not text.startswith("---"):
+        return {}, text
+    first = text[: text.find("\n")] if "\n" in text[:5] else text[:5]
+    first = first.rstrip("\r")
     if first != "---":
         return {}, text
     pos = len(first) + (2 if text.startswith("---\r\n") else 1)

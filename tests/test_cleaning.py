@@ -113,3 +113,42 @@ def test_cleaned_text_is_always_a_prefix_of_the_raw_text(body, tail):
     for start, end, _, text in cleaned.removed:
         assert 0 <= start <= end <= len(raw) and raw[start:end].strip() == text
         assert start >= len(cleaned.text)
+
+
+_TAILS = ["Related Posts", "Source: Interfax", "Leave a Reply", "Ru-Main, 27.12.2021", "", "  ", "Body line."]
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    body=st.text(alphabet=st.sampled_from(list("ab .\n\r\u2028\x0b")), max_size=60),
+    tail=st.lists(st.sampled_from(_TAILS), max_size=6),
+    newline=st.sampled_from(["\n", "\r\n", "\r", "\u2028"]),
+    window=st.integers(min_value=1, max_value=40),
+)
+def test_examining_only_the_end_gives_the_same_result_as_the_whole_text(body, tail, newline, window):
+    """clean_text looks at a window at the end; a tiny window (grown as needed) must not change anything."""
+    import analysis.cleaning as cleaning
+
+    raw = body + newline + newline.join(tail)
+    old = cleaning._WINDOW
+    try:
+        cleaning._WINDOW = 10**9
+        whole = clean_text(raw)
+        cleaning._WINDOW = window
+        windowed = clean_text(raw)
+    finally:
+        cleaning._WINDOW = old
+    assert windowed == whole
+
+
+def test_cost_does_not_depend_on_the_length_of_the_body():
+    import analysis.cleaning as cleaning
+
+    calls = []
+    real = cleaning._classify
+    try:
+        cleaning._classify = lambda line: (calls.append(line), real(line))[1]
+        clean_text("A body line.\n" * 200_000 + "\nRelated Posts\n")
+    finally:
+        cleaning._classify = real
+    assert len(calls) == 3  # "Related Posts", the blank line, then the last body line
