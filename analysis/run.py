@@ -24,7 +24,7 @@ from .errors import KitError
 from .io import transaction, write_csv, write_json
 from .pipeline import make_nlp, parse
 
-__all__ = ["run", "analyze_corpus", "build_tables", "RunOutput", "TABLES"]
+__all__ = ["run", "analyze_corpus", "build_tables", "TableBuilder", "RunOutput", "TABLES"]
 
 #: Output tables written by ``discourse-kit run`` (file stem -> what it holds).
 TABLES = {
@@ -106,6 +106,7 @@ def analyze_corpus(
             if terms is not None and result.terms:
                 terms.quoted.update(result.terms.get("quoted", {}))
                 terms.narration.update(result.terms.get("narration", {}))
+                result.terms = {}  # pooled: not kept twice
             if bar:
                 bar.update(1)
             yield result
@@ -233,44 +234,118 @@ def _as_result(item: DocResult | bytes) -> DocResult:
     return decode_result(item) if isinstance(item, bytes) else item
 
 
-def _records(results: list[DocResult], name: str) -> list[dict]:
-    return [rec for r in results for rec in getattr(r, name)]
+#: Per-document record lists that become tables: record field -> frame builder.
+_FRAMES = {
+    "evidence": ("rhetoric", "evidence_frame"),
+    "attributions": ("attribution", "attributions_frame"),
+    "mentions": ("mentions", "actor_frame"),
+    "sentiment": ("sentiment", "sentiment_frame"),
+}
+
+
+def _frame_function(name: str):
+    import importlib
+
+    module, function = _FRAMES[name]
+    return getattr(importlib.import_module(f".{module}", __package__), function)
+
+
+class TableBuilder:
+    """Turns a stream of :class:`DocResult` into table pieces, in bounded memory.
+
+    Records are buffered for a few thousand rows, then converted with the
+    table's own frame function (``evidence_frame``, ``attributions_frame``,
+    ``actor_frame``, ``sentiment_frame``); the pieces are concatenated once at
+    the end. Buffers are flushed only between documents, so every document's
+    records stay in one piece (``actor_frame`` counts per document). The
+    documents are kept without their records (ids, counts, voice tokens and
+    warnings), enough for the documents and exposure tables.
+    """
+
+    def __init__(self, *, flush_rows: int = 20_000) -> None:
+        self.results: list[DocResult] = []  # slim: records dropped
+        self.warnings: list[str] = []
+        self._flush_rows = flush_rows
+        self._buffers: dict[str, list[dict]] = {name: [] for name in _FRAMES}
+        self._pieces: dict[str, list[pd.DataFrame]] = {name: [] for name in _FRAMES}
+        self._seen: set[str] = set()
+        self._chunked = True  # a repeated doc_id keeps everything in one piece
+
+    def add(self, result: DocResult) -> None:
+        """Take one document's records."""
+        if result.doc_id in self._seen:
+            self._chunked = False
+        self._seen.add(result.doc_id)
+        for name, buffer in self._buffers.items():
+            buffer.extend(getattr(result, name))
+        self.warnings.extend(result.warnings)
+        self.results.append(DocResult(doc_id=result.doc_id, n_tokens=result.n_tokens, n_sentences=result.n_sentences,
+                                      voice_tokens=result.voice_tokens, warnings=result.warnings))
+        if self._chunked and max(len(b) for b in self._buffers.values()) >= self._flush_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        for name, buffer in self._buffers.items():
+            if buffer:
+                self._pieces[name].append(_frame_function(name)(buffer))
+                self._buffers[name] = []
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """The whole table of one record kind (``evidence``, ``attributions``, ``mentions``, ``sentiment``)."""
+        self._flush()
+        pieces = [p for p in self._pieces[name] if len(p)]
+        if not pieces:
+            return _frame_function(name)([])
+        if len(pieces) == 1:
+            return pieces[0]
+        frame = pd.concat(pieces, ignore_index=True)
+        self._pieces[name] = [frame]
+        return frame
 
 
 def build_tables(
-    results: list[DocResult],
+    results: Iterable[DocResult] | TableBuilder,
     corpus: Corpus,
     *,
     codebook=None,
     with_sentiment: bool = True,
     terms=None,
 ) -> dict[str, pd.DataFrame]:
-    """Assemble every output table from per-document records (``keyness`` when ``terms`` is given)."""
-    from .attribution import attributions_frame
-    from .mentions import actor_frame
-    from .rhetoric import evidence_frame
+    """Assemble every output table from per-document records (``keyness`` when ``terms`` is given).
+
+    ``results`` may be a stream (e.g. :func:`analyze_corpus` itself): records
+    are turned into table pieces as they arrive (:class:`TableBuilder`), so
+    memory grows with the tables, not with every record of the corpus.
+    """
     from .tables import cooccurrence, exposure_frame, feature_table
 
+    if isinstance(results, TableBuilder):
+        builder = results
+    else:
+        builder = TableBuilder()
+        for result in results:
+            builder.add(result)
+    slim = builder.results
     docs = corpus.to_frame().drop(columns=["source"])
     counts = pd.DataFrame(
-        [{"doc_id": r.doc_id, "n_tokens": r.n_tokens, "n_sentences": r.n_sentences} for r in results],
+        [{"doc_id": r.doc_id, "n_tokens": r.n_tokens, "n_sentences": r.n_sentences} for r in slim],
         columns=["doc_id", "n_tokens", "n_sentences"],
     )
     documents = docs.merge(counts, on="doc_id", how="left")
-    evidence = evidence_frame(_records(results, "evidence"))
-    exposure = exposure_frame(results)
+    evidence = builder.frame("evidence")
+    exposure = exposure_frame(slim)
     tables = {
         "documents": documents,
         "evidence": evidence,
         "features": feature_table(evidence, exposure, codebook=codebook),
         "cooccurrence": cooccurrence(evidence),
-        "attributions": attributions_frame(_records(results, "attributions")),
-        "actors": actor_frame(_records(results, "mentions")),
+        "attributions": builder.frame("attributions"),
+        "actors": builder.frame("mentions"),
     }
     if with_sentiment:
-        from .sentiment import sentiment_frame, summarize_sentiment
+        from .sentiment import summarize_sentiment
 
-        sentiment = sentiment_frame(_records(results, "sentiment"))
+        sentiment = builder.frame("sentiment")
         tables["sentiment"] = sentiment
         tables["sentiment_summary"] = summarize_sentiment(sentiment)
     if terms is not None:
@@ -332,11 +407,11 @@ def run(
     from .stats import VoiceTerms
 
     terms = VoiceTerms()  # quoted speech vs narration, for keyness.csv and its figure
-    results = list(
-        analyze_corpus(corpus, nlp, codebook=cb, gazetteer=gazetteer, n_process=n_process,
-                       cache=cache, with_sentiment=with_sentiment, progress=progress, terms=terms)
-    )
-    tables = build_tables(results, corpus, codebook=cb, with_sentiment=with_sentiment, terms=terms)
+    builder = TableBuilder()  # records become table pieces as documents stream past
+    for result in analyze_corpus(corpus, nlp, codebook=cb, gazetteer=gazetteer, n_process=n_process, cache=cache,
+                                 with_sentiment=with_sentiment, progress=progress, terms=terms):
+        builder.add(result)
+    tables = build_tables(builder, corpus, codebook=cb, with_sentiment=with_sentiment, terms=terms)
     info = {
         "package": "discourse-kit",
         "version": __version__,
@@ -349,7 +424,7 @@ def run(
                    "skipped": corpus.skipped},
         "tables": {name: f"{name}.csv" for name in tables},
     }
-    warnings = [*corpus.skipped, *corpus.warnings, *(w for r in results for w in r.warnings)]
+    warnings = [*corpus.skipped, *corpus.warnings, *builder.warnings]
     with transaction():  # all files replaced at the end, or none if anything fails
         files = [write_csv(frame, out / f"{name}.csv") for name, frame in tables.items()]
         if figures is not None:

@@ -155,9 +155,10 @@ class Analysis:
         from analysis.stats import VoiceTerms
 
         terms = VoiceTerms()
-        results = list(analyze_corpus(self.corpus, self.nlp, codebook=self.codebook, gazetteer=self.gazetteer,
-                                      n_process=n_process, cache=cache, with_sentiment=with_sentiment,
-                                      progress=False, terms=terms))
+        results = analyze_corpus(self.corpus, self.nlp, codebook=self.codebook, gazetteer=self.gazetteer,
+                                 n_process=n_process, cache=cache, with_sentiment=with_sentiment,
+                                 progress=False, terms=terms)
+        # streamed straight into the tables, as `run` does: no list of every record
         return build_tables(results, self.corpus, codebook=self.codebook, with_sentiment=with_sentiment,
                             terms=terms)
 

@@ -332,3 +332,22 @@ def test_selective_matcher_finds_exactly_what_the_matcher_finds(nlp):
         for sent in doc.sents:
             assert selective(sent) == full(sent)
         assert selective(doc, as_spans=True) == full(doc, as_spans=True)
+
+
+@pytest.mark.skipif(not HAS_TABLES, reason="analysis.tables not written yet")
+def test_tables_built_in_pieces_equal_tables_built_at_once(corpus, nlp):
+    from analysis.run import TableBuilder, build_tables
+    from analysis.stats import VoiceTerms
+
+    terms = VoiceTerms()
+    results = list(analyze_corpus(corpus, nlp, cache=False, terms=terms, progress=False))
+    whole = build_tables(results, corpus, terms=terms)
+    builder = TableBuilder(flush_rows=1)  # a piece per document
+    for r in analyze_corpus(corpus, nlp, cache=False, progress=False):
+        builder.add(r)
+    pieces = build_tables(builder, corpus, terms=terms)
+    assert whole.keys() == pieces.keys()
+    for name in whole:
+        assert whole[name].equals(pieces[name]), name
+        assert list(whole[name].dtypes) == list(pieces[name].dtypes), name
+        assert whole[name].to_csv(index=False) == pieces[name].to_csv(index=False), name
