@@ -503,6 +503,7 @@ _PREPOSITIONS = frozenset({"to", "by", "about", "of", "for", "in", "on", "at", "
                            "against", "during", "after", "before", "under", "between", "through", "up", "out"})
 _AUX = frozenset({"is", "are", "was", "were", "will", "would", "has", "have", "had", "can", "could", "should", "may",
                   "might", "must", "did", "does", "do", "'s", "'re", "’s", "’re", "wo", "ca", "shall", "'ll", "’ll"})
+_MAX_WINDOW = 400  # tokens: the longest stretch a rule looks at
 _SENT_PUNCT = frozenset({".", "!", "?", "…", ";"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’", "s'"})
 _DASHES = frozenset({"—", "–", "-", "--"})
@@ -522,7 +523,22 @@ class _Ctx:
         self.gaz = gazetteer
         self.lex = lex
         self.n = len(doc)
-        self.idx, self.sent_of, self.sents = token_index(doc)
+        self.idx, real_sent_of, real_sents = token_index(doc)
+        # Rules look at most _MAX_WINDOW tokens around a cue: a "sentence" longer than
+        # that (text without punctuation) is cut into windows, so work stays linear.
+        # ``chunk_real`` maps a window back to the real sentence id used in records.
+        if all(e - s <= _MAX_WINDOW for s, e in real_sents):
+            self.sents, self.sent_of = real_sents, real_sent_of
+            self.chunk_real = list(range(len(real_sents)))
+        else:
+            self.sents, self.chunk_real = [], []
+            for i, (s, e) in enumerate(real_sents):
+                for a in range(s, e, _MAX_WINDOW):
+                    self.sents.append((a, min(a + _MAX_WINDOW, e)))
+                    self.chunk_real.append(i)
+            self.sent_of = np.zeros(self.n, dtype=np.int64)
+            for i, (a, b) in enumerate(self.sents):
+                self.sent_of[a:b] = i
         self.strings = doc.vocab.strings
         self.lower_arr, self.punct_arr = _token_flags(doc)
         self.ents = [e for e in doc.ents if e.label_ in (ACTOR_LABEL, TITLE_LABEL)]
@@ -833,6 +849,9 @@ class _Resolver:
             (e.start, e.ent_id_ or e.text) for e in ctx.ents if e.label_ == ACTOR_LABEL
         ]
         self.named_pos = [p for p, _ in self.named]
+        self.by_name: dict[str, list[int]] = {}
+        for p, name in self.named:
+            self.by_name.setdefault(name, []).append(p)
         self.speakers: list[tuple[int, str, tuple[int, int], str]] = []  # token, canonical, ante, gender
         self.gaz = gaz
 
@@ -872,14 +891,16 @@ class _Resolver:
             if len(in_camp) == 1:
                 return in_camp[0]
             holders = in_camp or holders
-        i = bisect.bisect_left(self.named_pos, m.start) - 1
-        while i >= 0:
-            tok, name = self.named[i]
-            if name in holders:
-                m.ante = (tok, tok + 1)
-                return name
-            i -= 1
-        return ""
+        best, best_tok = "", -1
+        for h in holders:  # the most recent named mention of any holder
+            positions = self.by_name.get(h)
+            if positions:
+                i = bisect.bisect_left(positions, m.start) - 1
+                if i >= 0 and positions[i] > best_tok:
+                    best, best_tok = h, positions[i]
+        if best:
+            m.ante = (best_tok, best_tok + 1)
+        return best
 
     def pronoun(self, m: _Mention) -> str:
         want = _PRONOUNS.get(m.key, "")
@@ -1581,9 +1602,8 @@ class _Extractor:
 
     def _inside_indirect(self, char: int) -> bool:
         """True when ``char`` lies in the content of an indirect/direct attribution found so far."""
-        for raw in self.raws:
-            if raw.kind in ("indirect", "direct", "partial") and raw.content[0] <= char < raw.content[1]:
-                return True
+        if self.quote_at(char) >= 0:
+            return True
         # a speech verb with a speaker earlier in the sentence: "Lavrov said that, as the President noted, …"
         ctx = self.ctx
         tok = ctx.tok_at_char(char)
@@ -1789,7 +1809,7 @@ class _Extractor:
         """``Kyiv acts at Washington's behest, Zakharova claimed.``: the content precedes the speaker."""
         ctx = self.ctx
         s, e = v[0], v[1]
-        tail = [k for k in range(e, hi) if not ctx.is_punct(k)]
+        tail = [k for k in range(e, min(hi, e + 12)) if not ctx.is_punct(k)]
         if len(tail) > 4 or any(ctx.lower(k) == "that" for k in tail):
             return
         m = self.left_speaker(s, lo)
@@ -1859,7 +1879,7 @@ class _Extractor:
         tok = ctx.tok_at_char(ag_s)
         name = ctx.gaz.lookup(self.text[ag_s:ag_e]) if hasattr(ctx.gaz, "lookup") else None
         sent = int(ctx.sent_of[tok])
-        a = Attribution("source_credit", sent, name or "", ag_s, ag_e, cue_s, cue_e)
+        a = Attribution("source_credit", ctx.chunk_real[sent], name or "", ag_s, ag_e, cue_s, cue_e)
         self.add(_Raw("source_credit", sent, None)).resolved = a
 
     # resolution ------------------------------------------------------------------
@@ -1880,6 +1900,14 @@ class _Extractor:
         # pass 1: own speakers, in text order of the speaker phrase
         for r in sorted((r for r in raws if r.resolved is None and not r.needs), key=lambda r: (pos(r), r.order)):
             r.resolved = self._resolve(r, res)
+        # indexes for pass 2 (kept linear on long documents)
+        outer = sorted((o for o in raws if o.kind in ("direct", "partial", "indirect") and o.content[0] >= 0),
+                       key=lambda o: o.content[0])
+        self._outer_index = ([o.content[0] for o in outer], outer)
+        self._by_sent = {}
+        for o in raws:
+            if o.sent >= 0:
+                self._by_sent.setdefault(o.sent, []).append(o)
         # pass 2: quotations without a speaker in their sentence, authority and partial inside speech
         for r in sorted((r for r in raws if r.resolved is None), key=lambda r: (pos(r), r.order)):
             r.resolved = self._resolve_dependent(r, res)
@@ -1889,7 +1917,7 @@ class _Extractor:
 
     def _mk(self, r: _Raw, speaker: str, m: _Mention | None, principal: str = "") -> Attribution:
         ctx = self.ctx
-        a = Attribution(r.kind, r.sent, speaker)
+        a = Attribution(r.kind, ctx.chunk_real[r.sent] if r.sent >= 0 else -1, speaker)
         if m is not None:
             a.speaker_start, a.speaker_end = ctx.char_span(m.start, m.end)
             if m.ante[0] >= 0:
@@ -1912,17 +1940,22 @@ class _Extractor:
         """The attribution whose content contains this one (the quoting voice)."""
         c = r.content[0] if r.content[0] >= 0 else r.cue[0]
         best = None
-        for o in self.raws:
-            if o is r or o.resolved is None or o.kind not in ("direct", "partial", "indirect"):
-                continue
-            a = o.resolved
-            if a.content_start <= c < a.content_end or (r.cue[0] >= 0 and a.content_start <= r.cue[0] < a.content_end):
-                if best is None or a.content_end - a.content_start < best.content_end - best.content_start:
-                    best = a
+        starts, items = self._outer_index
+        points = [p for p in (c, r.cue[0]) if p >= 0]
+        for p in points:
+            i = bisect.bisect_right(starts, p) - 1
+            steps = 0
+            while i >= 0 and steps < 50:  # nearest containing intervals start just before p
+                o = items[i]
+                a = o.resolved
+                if o is not r and a is not None and a.content_start <= p < a.content_end:
+                    if best is None or a.content_end - a.content_start < best.content_end - best.content_start:
+                        best = a
+                i -= 1
+                steps += 1
         if best is None and r.kind == "partial" and same_sentence:
-            # same sentence
-            for o in self.raws:
-                if o is not r and o.resolved is not None and o.sent == r.sent and o.kind in ("indirect", "according_to", "direct"):
+            for o in self._by_sent.get(r.sent, ()):
+                if o is not r and o.resolved is not None and o.kind in ("indirect", "according_to", "direct"):
                     return o.resolved
         return best
 
@@ -1971,21 +2004,20 @@ class _Extractor:
         q = ctx.quotes[r.quote] if r.quote >= 0 else None
         first = r.sent
         last = int(ctx.sent_of[q.close_tok]) if q is not None else r.sent
-        by_sent: dict[int, list[_Raw]] = {}
-        for o in self.raws:
-            if o.resolved is not None and o is not r and o.sent >= 0 and o.kind in ("direct", "indirect", "according_to"):
-                by_sent.setdefault(o.sent, []).append(o)
+        def usable(sent: int) -> list[_Raw]:
+            return [o for o in self._by_sent.get(sent, ()) if o.resolved is not None and o is not r
+                    and o.kind in ("direct", "indirect", "according_to")]
         # 1. the previous sentence introduces it ("Lavrov told reporters:") or speaks just before
         intro = self._colon_intro(first - 1, res)
         if intro is not None:
             return intro
-        prev = by_sent.get(first - 1)
+        prev = usable(first - 1)
         if prev:
             o = max(prev, key=lambda o: o.content[1])
             if o.resolved.speaker_start >= 0 or o.resolved.speaker:
                 return o.resolved
         # 2. the next sentence: "He added …", "So said Lavrov."
-        nxt = by_sent.get(last + 1)
+        nxt = usable(last + 1)
         if nxt:
             o = min(nxt, key=lambda o: o.content[0] if o.content[0] >= 0 else 1 << 60)
             lemma = ""
