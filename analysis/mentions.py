@@ -5,7 +5,8 @@ a ``role``:
 
 * ``mentioned`` — a gazetteer alias (``ACTOR`` entity) or a title (``TITLE``
   entity, e.g. "the Minister") resolved to a named actor (the most recent
-  named holder of that title; see :mod:`analysis.attribution`). Unresolved
+  named holder of that title, or the principal of an ``authority`` cue such
+  as "as the President said"; see :mod:`analysis.attribution`). Unresolved
   titles and pronouns are not counted.
 * ``speaker`` — the resolved speaker of an attribution record (one per
   attribution; offsets are those of the speaker's words, ``<NA>`` for a
@@ -69,7 +70,16 @@ def doc_mentions(
         return voice_map.voice_at(int(start), int(end))
 
     out: list[dict] = []
+    attributions = list(attributions or ())
     resolved = resolve_titles(doc, gazetteer)
+    # a title inside an authority cue ("as the President said") is that authority
+    cues = [(int(r["cue_start"]), int(r["cue_end"]), r["principal"]) for r in attributions
+            if r.get("kind") == "authority" and r.get("principal") and _present(r.get("cue_start"))]
+    for ent in doc.ents:
+        if ent.label_ == TITLE_LABEL and ent.start not in resolved:
+            for s, e, principal in cues:
+                if s <= ent.start_char and ent.end_char <= e:
+                    resolved[ent.start] = principal
     for ent in doc.ents:
         if ent.label_ == ACTOR_LABEL:
             actor = ent.ent_id_ or ent.text
@@ -91,7 +101,7 @@ def doc_mentions(
                 "voice": voice_of(ent.start_char, ent.end_char),
             }
         )
-    for rec in attributions or ():
+    for rec in attributions:
         speaker = rec.get("speaker") or ""
         if not speaker:
             continue

@@ -443,6 +443,14 @@ def test_stray_quotes_never_crash(make_doc, text, n_warnings):
     _check_offsets(doc.text, records)
 
 
+def test_sentence_ids_in_a_very_long_sentence(make_doc):
+    # 600 words without punctuation, then a short sentence: rules work in windows, ids stay real
+    text = " ".join(["word"] * 600) + " Lavrov said that talks would resume. Peskov said that Moscow waits."
+    _, records, _ = _run(make_doc, text)
+    ids = {r["speaker"]: r["sentence_id"] for r in records}
+    assert ids == {"Sergei Lavrov": 0, "Dmitry Peskov": 1}
+
+
 def test_unclosed_quote_keeps_the_rest_of_the_document(make_doc):
     text = 'Lavrov said "we are ready.\n\nPeskov said that the Kremlin was waiting.'
     _, records, warnings = _run(make_doc, text)

@@ -31,6 +31,9 @@ def test_seed_mentions(seed_doc):
         "Sergei Lavrov", "Lavrov", "Minister", "Russian Foreign Minister"}
     speakers = [r for r in recs if r["role"] == "speaker"]
     assert {r["actor"] for r in speakers} >= {"Sergei Lavrov", "Jens Stoltenberg"}
+    putin = [r for r in mentioned if r["actor"] == "Vladimir Putin"]
+    assert [text[r["start_char"]:r["end_char"]] for r in putin] == ["President"]  # "as the President said"
+    assert putin[0]["voice"] == "Sergei Lavrov"
     west = [r for r in mentioned if r["actor"] == "the West"]
     assert len(west) == 2 and {r["voice"] for r in west} == {"Sergei Lavrov"} and west[0]["camp"] == "west"
 
