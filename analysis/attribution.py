@@ -1020,25 +1020,24 @@ def resolve_titles(doc: Doc, gazetteer: Gazetteer | None = None) -> dict[int, st
 # ---------------------------------------------------------------------------
 @dataclass
 class _Matchers:
-    verbs: PhraseMatcher
-    anchors: PhraseMatcher
-    specs: dict  # key -> (family, prefix words, suffix words, slot position: "start" | "end" | "mid" | "none")
+    phrases: PhraseMatcher  # speech verbs ("v|<form>") and cue-phrase anchors ("<family>|<phrase>")
+    specs: dict  # anchor key -> (family, prefix words, suffix words, slot position: "start" | "end" | "mid" | "none")
 
 
 _MATCHERS: dict[tuple[int, str], _Matchers] = {}
 
 
 def _matchers(doc: Doc, lex: Lexicon) -> _Matchers:
+    """One PhraseMatcher per (vocab, lexicon), compiled once and reused for every Doc."""
     key = (id(doc.vocab), lex.sha256)
     found = _MATCHERS.get(key)
     if found is not None:
         return found
     vocab = doc.vocab
     make = lambda words: Doc(vocab, words=list(words))  # noqa: E731
-    verbs = PhraseMatcher(vocab, attr="LOWER")
+    phrases = PhraseMatcher(vocab, attr="LOWER")
     for form in list(lex.verbs) + sorted(lex.characterising):
-        verbs.add(form, [make(_split_words(form))])
-    anchors = PhraseMatcher(vocab, attr="LOWER")
+        phrases.add(f"v|{form}", [make(_split_words(form))])
     specs: dict[str, tuple] = {}
     for fam in _PHRASE_FAMILIES:
         for phrase in lex.phrases.get(fam, ()):
@@ -1054,8 +1053,8 @@ def _matchers(doc: Doc, lex: Lexicon) -> _Matchers:
                 anchor, prefix, suffix, slot = words, [], words, "start"
             k = f"{fam}|{phrase}"
             specs[k] = (fam, tuple(prefix), tuple(suffix), slot)
-            anchors.add(k, [make(anchor)])
-    m = _Matchers(verbs, anchors, specs)
+            phrases.add(k, [make(anchor)])
+    m = _Matchers(phrases, specs)
     _MATCHERS[key] = m
     return m
 
@@ -1109,20 +1108,25 @@ class _Extractor:
         self.verb_at: dict[int, tuple[int, int, str, bool]] = {}
         if ctx.n:
             strings = doc.vocab.strings
-            found = sorted(m.verbs(doc), key=lambda x: (x[1], -(x[2] - x[1])))
+            verb_hits, self.anchor_hits = [], []
+            for mid, s, e in m.phrases(doc):
+                k = strings[mid]
+                if k.startswith("v|"):
+                    verb_hits.append((k[2:], s, e))
+                else:
+                    self.anchor_hits.append((k, s, e))
+            found = sorted(verb_hits, key=lambda x: (x[1], -(x[2] - x[1])))
             last_end = -1
-            for mid, s, e in found:
+            for form, s, e in found:
                 if s < last_end or ctx.ent_cover[s] >= 0:
                     continue
                 if doc[s].text[:1].isupper() and s != ctx.sents[int(ctx.sent_of[s])][0]:
                     continue  # "United States", "Read More"
-                form = strings[mid]
                 lemma, mode = lex.verbs.get(form, ("_characterising", "that"))
                 v = (s, e, lemma, mode)
                 self.verbs.append(v)
                 self.verb_at[s] = v
                 last_end = e
-            self.anchor_hits = [(strings[mid], s, e) for mid, s, e in m.anchors(doc)]
         else:
             self.anchor_hits = []
         self.specs = m.specs
