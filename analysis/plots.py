@@ -130,11 +130,18 @@ def _styled(func: Callable[..., Figure]) -> Callable[..., Figure]:
 # --------------------------------------------------------------------------- rates and heatmap
 
 
-def _rate_panel(ax, rows: pd.DataFrame, group_col: str, categories: list[str], max_groups: int) -> str:
+def _rate_panel(ax, rows: pd.DataFrame, group_col: str, categories: list[str], max_groups: int,
+                min_tokens: int = 0) -> str:
     groups = _ordered(rows[group_col])
     note = ""
+    if min_tokens:
+        sizes = rows.groupby(group_col, sort=False)["n_tokens"].max()
+        small = [g for g in groups if sizes.get(g, 0) < min_tokens]
+        if small:
+            groups = [g for g in groups if g not in small]
+            note = f" ({len(small)} under {min_tokens} words left out)"
     if len(groups) > max_groups:
-        note = f" (first {max_groups} of {len(groups)})"
+        note += f" (first {max_groups} of {len(groups)})"
         groups = groups[:max_groups]
     if not groups:
         _empty(ax, "no rows")
@@ -153,14 +160,14 @@ def _rate_panel(ax, rows: pd.DataFrame, group_col: str, categories: list[str], m
         err = np.vstack([np.clip(rate - lo, 0, None), np.clip(hi - rate, 0, None)])
         ok = ~np.isnan(err).any(axis=0)
         if ok.any():
-            ax.errorbar(rate[ok], pos[ok], xerr=err[:, ok], fmt="none", ecolor="0.2", elinewidth=0.7, capsize=1.5)
+            ax.errorbar(rate[ok], pos[ok], xerr=err[:, ok], fmt="none", ecolor=color, elinewidth=0.8, capsize=1.5)
         for p_, r_, c_, h_ in zip(pos, rate, count, np.where(np.isnan(hi), rate, hi)):
             if c_ > 0:
                 ax.text(max(r_, h_), p_, f" {c_}", va="center", ha="left", fontsize=6, color="0.25")
     ax.set_yticks(y, categories)
     ax.set_ylim(len(categories) - 0.5, -0.5)  # first category on top (set, not inverted: axes may share y)
     ax.set_xlabel("hits per 1,000 word tokens (95% CI; number = hits)")
-    ax.legend(loc="lower right", frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.09), frameon=False, ncols=1)
     return note
 
 
@@ -171,6 +178,7 @@ def plot_category_rates(
     info: dict | None = None,
     by: str = "both",
     max_groups: int = 8,
+    min_tokens: int = 20,
 ) -> Figure:
     """Category rates per 1,000 tokens with 95% confidence intervals.
 
@@ -180,6 +188,9 @@ def plot_category_rates(
         by: ``"document"`` (voice ``all``), ``"voice"`` (each document's
             voices) or ``"both"`` (two panels).
         max_groups: at most this many documents/voices per panel (in table order).
+        min_tokens: voices with fewer word tokens are left out of the voice
+            panel (a headline label or a two-word quote gives no usable rate;
+            the title says how many were left out).
         info: the ``run.json`` dict, for the caption.
     """
     if by not in ("document", "voice", "both"):
@@ -188,7 +199,8 @@ def plot_category_rates(
         raise KitError(f"The `by` parameter of plot_category_rates must be document, voice or both. Got {by!r} instead.")
     categories = _ordered(features["category"]) if len(features) else []
     panels = ["document", "voice"] if by == "both" else [by]
-    fig = _figure(5.2 * len(panels) + 0.8, 1.6 + 0.32 * max(len(categories), 3), info)
+    n_legend = features[["doc_id", "voice"]].drop_duplicates().shape[0] if len(features) else 1
+    fig = _figure(5.2 * len(panels) + 0.8, 1.9 + 0.32 * max(len(categories), 3) + 0.16 * min(n_legend, max_groups), info)
     axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)[0]
     for ax, panel in zip(axes, panels):
         if not categories:
@@ -202,7 +214,7 @@ def plot_category_rates(
             rows = features[features["voice"].astype(str) != "all"].copy()
             rows["group"] = rows["doc_id"].astype(str) + " · " + rows["voice"].astype(str)
             title = "by voice (quoted speaker or narrator)"
-        note = _rate_panel(ax, rows, "group", categories, max_groups)
+        note = _rate_panel(ax, rows, "group", categories, max_groups, min_tokens if panel == "voice" else 0)
         ax.set_title(title + note, fontsize=8.5)
     axes[0].set_ylabel("category")
     fig.suptitle("Rhetorical categories: rate per 1,000 word tokens", fontsize=10)
