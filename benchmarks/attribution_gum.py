@@ -24,7 +24,8 @@ Scores (per split):
 * quote detection: predicted quotations = ``direct`` and ``partial`` records
   (content spans); precision/recall/F1 with any character overlap and with
   overlap ≥ 80% of the longer span, plus exact match (ignoring punctuation at
-  the edges);
+  the edges); ``quote_f1_without_q`` does not count predictions that fall on
+  a gold ``<q>`` (quoted words, often our ``partial`` quotations) as errors;
 * speaker accuracy: over detected gold quotations that have a gold speaker
   (the attribution whose nucleus or quotation-mark signal overlaps the
   quotation), the predicted speaker is right when its words (or the named
@@ -443,6 +444,8 @@ def _prf(tp_p: int, n_p: int, tp_g: int, n_g: int) -> tuple[float, float, float]
 def summarize(c: dict) -> dict:
     """Precision, recall, F1 and accuracies from raw counts."""
     p, r, f = _prf(c["tp_pred_any"], c["pred_quotes"], c["tp_gold_any"], c["gold_quotes"])
+    # the same, not counting predictions that fall on a gold <q> (quoted words, scare quotes) as errors
+    pq, _, fq = _prf(c["tp_pred_any"], c["pred_quotes"] - c["pred_on_scare"], c["tp_gold_any"], c["gold_quotes"])
     p8, r8, f8 = _prf(c["tp_pred_p80"], c["pred_quotes"], c["tp_gold_p80"], c["gold_quotes"])
     pe, re_, fe = _prf(c["tp_exact"], c["pred_quotes"], c["tp_exact"], c["gold_quotes"])
     return {
@@ -454,6 +457,7 @@ def summarize(c: dict) -> dict:
         "quote80_p": round(p8, 3), "quote80_r": round(r8, 3), "quote80_f1": round(f8, 3),
         "quote_exact_f1": round(fe, 3),
         "pred_on_scare_quotes": c["pred_on_scare"],
+        "quote_p_without_q": round(pq, 3), "quote_f1_without_q": round(fq, 3),
         "speaker_acc": round(c["speaker_correct"] / c["quotes_with_speaker"], 3) if c["quotes_with_speaker"] else None,
         "quotes_with_speaker": c["quotes_with_speaker"],
         "marked_quotes": c["marked_quotes"],
@@ -507,7 +511,7 @@ def main(argv: list[str] | None = None) -> int:
         for c in counts.values():
             total.update(c)
         result["all"] = summarize(total)
-    cols = ["docs", "quote_docs", "gold_quotes", "pred_quotes", "quote_p", "quote_r", "quote_f1", "quote80_f1", "quote_exact_f1",
+    cols = ["docs", "quote_docs", "gold_quotes", "pred_quotes", "quote_p", "quote_r", "quote_f1", "quote_f1_without_q", "quote80_f1", "quote_exact_f1",
             "speaker_acc", "marked_found", "marked_speaker_acc", "attr_recall", "attr_recall_speaker", "speech_recall", "speech_recall_speaker", "attr_precision"]
     print("split  " + " ".join(f"{c:>12}" for c in cols))
     for s, row in result.items():
