@@ -314,6 +314,16 @@ def test_pronoun_resolves_by_gender(make_doc):
     assert [(r["speaker_text"], r["speaker"]) for r in ind] == [("She", "Maria Zakharova"), ("He", LAVROV)]
 
 
+@pytest.mark.parametrize(
+    "first, second, expected",
+    [("Guterres", "Stoltenberg", "Jens Stoltenberg"), ("Stoltenberg", "Guterres", "António Guterres")],
+)
+def test_shared_title_resolves_by_recency(make_doc, first, second, expected):
+    text = f"{first} arrived first. Later {second} joined the talks. The Secretary General said that peace was possible."
+    _, records, _ = _run(make_doc, text)
+    assert _one(records, "indirect")["speaker"] == expected
+
+
 def test_title_resolves_to_most_recent_holder_not_a_guess(make_doc):
     _, records, _ = _run(make_doc, "The Minister said that talks would resume.")
     assert _one(records, "indirect")["speaker"] == ""  # no named Minister yet: unresolved
