@@ -489,7 +489,8 @@ _NOT_NAMES = frozenset(
     "september october november december earlier later meanwhile however also then today yesterday tomorrow "
     "there here when while after before as if although though since until because what who which where how why "
     "mr. mrs. ms. dr. no yes by with from into about will would can could should shall do does did is are was "
-    "were has have had be been let please thank".split()
+    "were has have had be been let please thank most many some all both several each every others other such "
+    "one".split()
 )
 _NP_STOP = frozenset(
     "on in at during after before when while who whom whose which that and but as to with by from about since "
@@ -841,9 +842,11 @@ def token_index(doc: Doc) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]
 class _Resolver:
     """Resolve titles and pronouns to canonical names by recency (see the module docstring)."""
 
-    def __init__(self, ctx: _Ctx):
+    def __init__(self, ctx: _Ctx, doc_speaker: str = ""):
         self.ctx = ctx
         gaz = ctx.gaz
+        self.doc_speaker = doc_speaker if doc_speaker in gaz else ""  # metadata "speaker", if known
+        self.labels: dict[str, tuple[str, tuple[int, int]]] = {}  # transcript label -> its resolution
         # named gazetteer mentions in text order: (token, canonical)
         self.named: list[tuple[int, str]] = [
             (e.start, e.ent_id_ or e.text) for e in ctx.ents if e.label_ == ACTOR_LABEL
@@ -863,7 +866,7 @@ class _Resolver:
             return "neuter"
         return actor.gender or ""
 
-    def title(self, m: _Mention, *, camp: str = "") -> str:
+    def title(self, m: _Mention, *, camp: str = "", prefer_doc_speaker: bool = False) -> str:
         holders = self.gaz.holders(m.key)
         if not holders:
             return ""
@@ -891,6 +894,8 @@ class _Resolver:
             if len(in_camp) == 1:
                 return in_camp[0]
             holders = in_camp or holders
+        if prefer_doc_speaker and self.doc_speaker in holders:
+            return self.doc_speaker
         best, best_tok = "", -1
         for h in holders:  # the most recent named mention of any holder
             positions = self.by_name.get(h)
@@ -900,7 +905,10 @@ class _Resolver:
                     best, best_tok = h, positions[i]
         if best:
             m.ante = (best_tok, best_tok + 1)
-        return best
+            return best
+        if self.doc_speaker in holders:  # the document's own speaker ("the Minister" in his statement)
+            return self.doc_speaker
+        return ""
 
     def pronoun(self, m: _Mention) -> str:
         want = _PRONOUNS.get(m.key, "")
@@ -982,9 +990,28 @@ class _Resolver:
             return ""
         if m.kind == "name":
             m.ante = (m.start, m.end)
-            # a surname or full name listed in the gazetteer but not caught by the ruler
+            # a name the case-sensitive ruler missed ("SECRETARY BLINKEN", "Mr LAVROV")
+            ctx = self.ctx
+            for a, b in ((m.start, m.end), (m.end - 1, m.end)):
+                found = self.gaz.lookup(" ".join(ctx.doc[t].text for t in range(a, b)))
+                if found:
+                    return found
             return ""
         return ""
+
+    def label(self, m: _Mention, label: str) -> str:
+        """A transcript label ("THE PRESIDENT:", "LAVROV:"): resolved once per document, the
+        document's own speaker first for titles, then kept for every later turn."""
+        if label in self.labels:
+            name, ante = self.labels[label]
+            m.ante = ante
+            return name
+        if m.kind == "title":
+            name = self.title(m, prefer_doc_speaker=True)
+        else:
+            name = self.resolve(m)
+        self.labels[label] = (name, m.ante)
+        return name
 
     def add_speaker(self, m: _Mention | None, name: str) -> None:
         if m is None:
@@ -1438,14 +1465,19 @@ class _Extractor:
             m = ctx.mention_ending_at(k - 1, s)
             if m is None or m.start != s or m.kind not in ("actor", "title", "name"):
                 continue
-            if any(ctx.lower(t) in _LABELS for t in range(s, k)) or (m.kind == "name" and m.end - m.start < 2 and not ctx.doc[s].is_upper):
+            if any(ctx.lower(t) in _LABELS for t in range(s, k)):
+                continue
+            if m.kind == "name" and not all(ctx.doc[t].is_upper or not ctx.doc[t].is_alpha for t in range(s, k)):
+                continue  # "Regional Issues: …" is a heading; "TAPPER: …" a transcript label
+            if m.kind == "title" and not ctx.doc[s].is_upper and not ctx.doc[s].text[:1].isupper():
                 continue
             if m.kind == "actor" and self._is_media(m.canonical):
                 continue
             content = self.trim(nxt, ctx.tend(e - 1))
             if content[1] <= content[0]:
                 continue
-            self.add(_Raw("direct", si, m, (colon_char, colon_char + 1), content))
+            raw = self.add(_Raw("direct", si, m, (colon_char, colon_char + 1), content))
+            raw.extra["label"] = " ".join(self.text[ctx.tstart(s):colon_char].split()).lower()
 
     def rule_cue_phrases(self) -> None:
         """according to / in X's words / agentless / proxy / credit verbs."""
@@ -1889,7 +1921,8 @@ class _Extractor:
     # resolution ------------------------------------------------------------------
     def _finish(self) -> list[Attribution]:
         ctx = self.ctx
-        res = _Resolver(ctx)
+        speaker = self.metadata.get("speaker") if isinstance(self.metadata, dict) else None
+        res = _Resolver(ctx, speaker if isinstance(speaker, str) else "")
         raws = self.raws
 
         def pos(r: _Raw) -> int:
@@ -1935,7 +1968,10 @@ class _Extractor:
         principal = ""
         if r.principal is not None:
             principal = res.resolve(r.principal)
-        speaker = res.resolve(r.mention)
+        if "label" in r.extra:
+            speaker = res.label(r.mention, r.extra["label"])
+        else:
+            speaker = res.resolve(r.mention)
         if r.kind != "proxy":
             res.add_speaker(r.mention, speaker)
         return self._mk(r, speaker, r.mention, principal)
