@@ -25,6 +25,9 @@ from .rhetoric import code_corpus, doc_evidence, evidence_frame
 from .tables import cooccurrence, exposure_frame, feature_table, kwic
 from .display import show_evidence
 from .agreement import agreement, read_annotations
+from .stats import compare_features, keyness
+from .sentiment import sentiment, summarize_sentiment
+from .fetch import fetch_manifest
 
 __all__ = [
     "__version__",
@@ -56,4 +59,9 @@ __all__ = [
     "show_evidence",
     "agreement",
     "read_annotations",
+    "keyness",
+    "compare_features",
+    "sentiment",
+    "summarize_sentiment",
+    "fetch_manifest",
 ]

@@ -39,7 +39,6 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _sp
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER
 from spacy.tokens import Doc, Span
 
@@ -208,7 +207,9 @@ def keyness(
     b = np.array([r_counts[t] for t in terms], dtype=float)
     g2 = _g2(a, b, n_t, n_r)
     g2 = np.maximum(g2, 0.0)  # rounding can give -1e-16 for equal rates
-    p = _sp.chi2.sf(g2, 1)
+    from scipy.stats import chi2  # imported here: keeps `import analysis` fast
+
+    p = chi2.sf(g2, 1)
     log_ratio = np.log2((np.where(a > 0, a, 0.5) / n_t) / (np.where(b > 0, b, 0.5) / n_r))
     rel = a / n_t - b / n_r
     direction = np.where(rel > 0, "target", np.where(rel < 0, "reference", "equal"))
@@ -359,7 +360,9 @@ def compare_features(
     label_b, rows_b = _select(features, b, "b")
     ta, tb = _totals(rows_a), _totals(rows_b)
     categories = list(dict.fromkeys(features["category"].astype(str)))
-    z = float(_sp.norm.ppf(0.5 + level / 2))
+    from scipy.stats import binomtest, norm
+
+    z = float(norm.ppf(0.5 + level / 2))
     out = []
     for cat in categories:
         xa = int(ta["count"].get(cat, 0))
@@ -378,7 +381,7 @@ def compare_features(
             rr = (ca / na) / (cb / nb)
             se = math.sqrt(1 / ca + 1 / cb)
             lo, hi = rr * math.exp(-z * se), rr * math.exp(z * se)
-            p = float(_sp.binomtest(xa, xa + xb, na / (na + nb)).pvalue)
+            p = float(binomtest(xa, xa + xb, na / (na + nb)).pvalue)
         out.append({
             "category": cat, "a": label_a, "b": label_b,
             "count_a": xa, "n_tokens_a": na, "rate_a": rate_a,
