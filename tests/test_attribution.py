@@ -209,6 +209,17 @@ def test_direct_speaker_in_next_sentence(make_doc):
     assert len(r) == 1 and r[0]["speaker"] == "Jens Stoltenberg"
 
 
+def test_transcript_labels(make_doc):
+    text = ("TAPPER: Did Putin call you?\n\nTHE PRESIDENT: No, he did not.\n\n"
+            "TAPPER: Will you call Putin?\n\nTHE PRESIDENT: Not now.\n\nSECRETARY BLINKEN: We agree.\n\n"
+            "Regional Issues: Security in Europe")
+    _, records, _ = _run(make_doc, text, metadata={"speaker": "Joe Biden"})
+    labels = [(r["speaker_text"], r["speaker"]) for r in _kind(records, "direct")]
+    # the interviewer's mentions of Putin do not capture the label; the heading is not a speaker
+    assert labels == [("TAPPER", ""), ("THE PRESIDENT", "Joe Biden"), ("TAPPER", ""),
+                      ("THE PRESIDENT", "Joe Biden"), ("SECRETARY BLINKEN", "Antony Blinken")]
+
+
 def test_unattributed_quotation_keeps_empty_speaker(make_doc):
     _, records, _ = _run(make_doc, 'The hall was silent. "This is the end of an era."')
     r = _one(records, "direct")
