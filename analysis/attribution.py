@@ -124,7 +124,8 @@ _PHRASE_FAMILIES = (
     "according_to", "in_words", "agentless", "credit_verbs",
     "proxy_mouthpiece", "proxy_principal", "proxy_subject_is_mouthpiece",
 )
-_LEX_KEYS = {"id", "version", "verbs", "characterising", "speaker_nouns", "skip_before_verb", "listeners", "phrases"}
+_LEX_KEYS = {"id", "version", "verbs", "characterising", "speaker_nouns", "source_nouns", "skip_before_verb", "listeners",
+             "phrases"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,6 +135,7 @@ class Lexicon:
     verbs: dict  # form (lower-case, may be several words) -> (lemma, mode: "bare" | "clause" | "that")
     characterising: frozenset
     speaker_nouns: frozenset
+    source_nouns: frozenset
     skip_before_verb: frozenset
     listeners: tuple  # tuples of lower-case words
     phrases: dict  # family -> tuple of phrases
@@ -207,6 +209,7 @@ def _load_lexicon(path_str: str) -> Lexicon:
         verbs=verbs,
         characterising=frozenset(_word_list(data.get("characterising"), "characterising", path)),
         speaker_nouns=frozenset(_word_list(data.get("speaker_nouns"), "speaker_nouns", path)),
+        source_nouns=frozenset(_word_list(data.get("source_nouns"), "source_nouns", path)),
         skip_before_verb=frozenset(_word_list(data.get("skip_before_verb"), "skip_before_verb", path)),
         listeners=tuple(tuple(x.split()) for x in _word_list(data.get("listeners"), "listeners", path)),
         phrases=phrases,
@@ -374,6 +377,8 @@ def _find_quotes(text: str, doc_id: str, warnings: list[str] | None) -> list[_Qu
         elif c == '"':
             if prev in _OPEN_CONTEXT and not nxt.isspace():
                 role = "open"
+            elif prev in ",:;" and nxt.isspace():
+                role = "either"  # sloppy typography: 'said," [Warhol] liked …"'
             elif not prev.isspace() and (nxt.isspace() or not nxt.isalnum()):
                 role = "close"
             else:
@@ -504,6 +509,7 @@ _PREPOSITIONS = frozenset({"to", "by", "about", "of", "for", "in", "on", "at", "
                            "against", "during", "after", "before", "under", "between", "through", "up", "out"})
 _AUX = frozenset({"is", "are", "was", "were", "will", "would", "has", "have", "had", "can", "could", "should", "may",
                   "might", "must", "did", "does", "do", "'s", "'re", "’s", "’re", "wo", "ca", "shall", "'ll", "’ll"})
+_THIRD_PERSON_GENRES = ("news", "article", "report", "wire", "dispatch", "feature", "editorial", "blog")
 _MAX_WINDOW = 400  # tokens: the longest stretch a rule looks at
 _SENT_PUNCT = frozenset({".", "!", "?", "…", ";"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’", "s'"})
@@ -1122,6 +1128,14 @@ class _Extractor:
         self.metadata = metadata or {}
         self.warnings = warnings
         self.doc_id = doc_id_of(doc)
+        # In a first-person document (a speech, statement or interview whose metadata names its
+        # speaker), the narration is that speaker's voice: "as Truman said" there is an authority.
+        meta_speaker = self.metadata.get("speaker") if isinstance(self.metadata, dict) else None
+        genre = str(self.metadata.get("genre", "")).lower() if isinstance(self.metadata, dict) else ""
+        self.narrator_speaker = (
+            meta_speaker.strip() if isinstance(meta_speaker, str) and meta_speaker.strip()
+            and genre and not any(g in genre for g in _THIRD_PERSON_GENRES) else ""
+        )
         ctx.quotes = _find_quotes(self.text, self.doc_id, warnings) if ctx.n else []
         for q in ctx.quotes:
             q.open_tok = ctx.tok_at_char(q.start)
@@ -1533,10 +1547,13 @@ class _Extractor:
                     if v[0] >= cue[0] and v[0] < cue[1] + 1:
                         self.used_verbs.add(v[0])
             elif fam in ("according_to", "in_words"):
-                whole = (min(cue[0], m.start), max(cue[1], m.end)) if m is not None else cue
+                if m is None or not self._is_source(m):
+                    continue  # "according to the principle of …", "according to plan"
+                whole = (min(cue[0], m.start), max(cue[1], m.end))
                 content = self._content_around(whole, lo, hi)
                 outer = in_q >= 0
-                in_speech = outer or (fam == "in_words" and self._inside_indirect(cue_chars[0]))
+                in_speech = outer or (fam == "in_words" and (self._inside_indirect(cue_chars[0])
+                                                             or bool(self.narrator_speaker)))
                 kind = "authority" if in_speech else "according_to"
                 raw = _Raw(kind, sent, m, cue_chars, content)
                 if kind == "authority":
@@ -1574,7 +1591,7 @@ class _Extractor:
             content = self._content_around((m.start - 1, after), lo, hi)
             in_q = self.quote_at(cue_chars[0])
             self.used_verbs.add(s)
-            if in_q >= 0 or self._inside_indirect(cue_chars[0]):
+            if in_q >= 0 or self._inside_indirect(cue_chars[0]) or self.narrator_speaker:
                 self.add(_Raw("authority", int(ctx.sent_of[s]), None, cue_chars, content, principal=m, needs="outer"))
             else:
                 self.add(_Raw("according_to", int(ctx.sent_of[s]), m, cue_chars, content))
@@ -1597,13 +1614,16 @@ class _Extractor:
     def _proxy(self, sent: int, rec: dict) -> None:
         ctx = self.ctx
         lo, hi = ctx.sents[sent]
+        for key in rec:  # an X slot must name someone: "the mouth of NATO", not "proxy wars"
+            rec[key] = [x for x in rec[key] if x[0] is not None and x[0].kind in ("actor", "name", "title")]
         mouths = rec["mouth"] + rec["subject"]
         principals = rec["principal"]
         content = self._content_around((lo, lo), lo, hi)
         # "X, a puppet of Y": the mouthpiece is the actor before the phrase
         for m, cue_chars, cue in rec["subject"]:
             mouth = self._actor_before(cue[0], lo, exclude=m)
-            self.add(_Raw("proxy", sent, mouth, cue_chars, content, principal=m))
+            if mouth is not None:
+                self.add(_Raw("proxy", sent, mouth, cue_chars, content, principal=m))
         for m, cue_chars, cue in rec["mouth"]:
             if principals:
                 p = principals[0][0]
@@ -1634,7 +1654,26 @@ class _Extractor:
                 continue
             best = m
             break
+        if best is None:
+            # a person outside the gazetteer: "The dictator Maduro is a Cuban puppet"
+            for k in range(tok - 1, max(lo, tok - 12) - 1, -1):
+                if ctx.ent_cover[k] >= 0 or ctx.in_quote[k]:
+                    continue
+                nm = ctx.name_ending_at(k, lo)
+                if nm is not None and not (nm.start == lo and nm.end - nm.start == 1):
+                    if exclude is None or nm.end <= exclude.start or nm.start >= exclude.end:
+                        return nm
         return best
+
+    def _is_source(self, m: _Mention) -> bool:
+        """A phrase that can be a source of words: an actor, a name, a title, a pronoun, or a
+        noun phrase with a speaker noun or a named actor in it ("a recent report of the Council")."""
+        if m.kind in ("actor", "name", "title", "pronoun"):
+            return True
+        ctx = self.ctx
+        nouns = self.lex.speaker_nouns | self.lex.source_nouns
+        return any(ctx.lower(k) in nouns or ctx.ent_cover[k] >= 0 or ctx.doc[k].text[:1].isupper()
+                   for k in range(m.start, m.end))
 
     def _inside_indirect(self, char: int) -> bool:
         """True when ``char`` lies in the content of an indirect/direct attribution found so far."""
@@ -2003,6 +2042,13 @@ class _Extractor:
         ctx = self.ctx
         if r.kind == "authority":
             outer = self._outer(r)
+            if outer is None and self.narrator_speaker and self.quote_at(r.cue[0]) < 0:
+                # the document's own speaker (a speech) invokes the authority
+                name = ctx.gaz.lookup(self.narrator_speaker) or ""
+                principal = res.resolve(r.principal, camp=ctx.gaz.camp(name) if name else "")
+                a = self._mk(r, name, None, principal)
+                a.speaker_text_override = self.narrator_speaker
+                return a
             if outer is None:  # no quoting voice found: the authority speaks for itself
                 r.kind, r.mention, r.principal = "according_to", r.principal, None
                 return self._resolve(r, res)

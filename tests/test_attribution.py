@@ -395,6 +395,40 @@ def test_authority_in_indirect_speech(make_doc):
     assert (r["speaker"], r["principal"]) == ("Dmitry Peskov", "Vladimir Putin")
 
 
+def test_authority_in_a_first_person_speech(make_doc):
+    # in a speech the narration is the speaker's own voice (metadata speaker, genre not news)
+    text = "As President Truman said, our support must be firm. In the words of the Secretary-General, peace is urgent."
+    meta = {"speaker": "Antony Blinken", "genre": "speech"}
+    _, records, _ = _run(make_doc, text, metadata=meta)
+    auth = _kind(records, "authority")
+    assert [(r["speaker"], r["speaker_text"], r["cue"]) for r in auth] == [
+        ("Antony Blinken", "Antony Blinken", "As President Truman said"),
+        ("Antony Blinken", "Antony Blinken", "In the words of")]
+    assert auth[0]["speaker_start"] is pd.NA
+    assert auth[1]["principal"] in ("António Guterres", "Jens Stoltenberg")
+    # the same text in a news report: according_to
+    _, records, _ = _run(make_doc, text, metadata={"speaker": "Antony Blinken", "genre": "news"})
+    assert not _kind(records, "authority") and len(_kind(records, "according_to")) == 2
+
+
+@pytest.mark.parametrize("text", ["According to the principle of sovereignty, borders are inviolable.",
+                                  "Everything went according to plan, officials hoped."])
+def test_according_to_needs_a_source(make_doc, text):
+    _, records, _ = _run(make_doc, text)
+    assert not _kind(records, "according_to")
+
+
+def test_according_to_a_document(make_doc):
+    _, records, _ = _run(make_doc, "According to the event website, the talks start at noon.")
+    assert _one(records, "according_to")["speaker_text"] == "the event website"
+
+
+def test_sloppy_quote_typography(make_doc):
+    _, records, warnings = _run(make_doc, 'Wilkins said," [Warhol] liked the way photo booths looked". She left.')
+    r = _one(records, "direct")
+    assert r["content"] == "[Warhol] liked the way photo booths looked" and r["speaker_text"] == "Wilkins"
+
+
 def test_narrator_as_x_said_is_according_to(make_doc):
     _, records, _ = _run(make_doc, "As President Biden has said, we stand with Ukraine.")
     assert _one(records, "according_to")["speaker"] == "Joe Biden"
@@ -409,12 +443,20 @@ def test_narrator_as_x_said_is_according_to(make_doc):
         ("Moscow spoke through the mouth of Belarus on the instructions of the Kremlin.", "Belarus", "Kremlin"),
         ("The EU statement was dictated by Washington, Peskov said.", "European Union", "United States"),
         ("Lavrov called Kyiv a puppet of the West.", "Ukraine", "the West"),
+        ("The dictator Maduro is a puppet of Moscow, Blinken said.", "", "Russia"),
     ],
 )
 def test_proxy_wordings(make_doc, text, mouthpiece, principal):
     _, records, _ = _run(make_doc, text)
     r = _one(records, "proxy")
     assert (r["speaker"], r["principal"]) == (mouthpiece, principal)
+    assert r["speaker_text"]
+
+
+@pytest.mark.parametrize("text", ["We insist that nations end proxy wars.", "Sanctions are a tool of pressure."])
+def test_no_proxy_without_an_actor(make_doc, text):
+    _, records, _ = _run(make_doc, text)
+    assert not _kind(records, "proxy")
 
 
 @pytest.mark.parametrize(
