@@ -1498,8 +1498,13 @@ class _Extractor:
         ctx = self.ctx
         text = self.text
         proxies: dict[int, dict] = {}
+        taken_until = -1  # longest cue wins: "according to media reports" (agentless) over "according to X"
         for key, s, e in sorted(self.anchor_hits, key=lambda h: (h[1], -(h[2] - h[1]))):
             fam, prefix, suffix, slot = self.specs[key]
+            if slot in ("none", "end") and s < taken_until:
+                continue
+            if slot in ("none", "end"):
+                taken_until = e
             sent = int(ctx.sent_of[s])
             lo, hi = ctx.sents[sent]
             # locate the whole cue and the X slot
@@ -1549,6 +1554,14 @@ class _Extractor:
             elif fam in ("according_to", "in_words"):
                 if m is None or not self._is_source(m):
                     continue  # "according to the principle of …", "according to plan"
+                if m.kind == "name" and slot == "end":
+                    # "according to Ukrainian intelligence data": the noun phrase goes on
+                    k = m.end
+                    while k < hi and k - m.end < 4 and ctx.doc[k].is_alpha and ctx.doc[k].is_lower \
+                            and ctx.lower(k) not in _NP_STOP and ctx.lower(k) not in _PREPOSITIONS:
+                        k += 1
+                    if k > m.end and (k >= hi or ctx.is_punct(k)):
+                        m = _Mention(m.start, k, "np", ctx.lower(k - 1))
                 whole = (min(cue[0], m.start), max(cue[1], m.end))
                 content = self._content_around(whole, lo, hi)
                 outer = in_q >= 0
@@ -1583,6 +1596,8 @@ class _Extractor:
                 continue
             if m.kind == "pronoun":
                 continue
+            if ctx.lower(s) == lemma and j == s - 1:
+                continue  # a base form right after the noun phrase is a noun: "as the best possible reply"
             cue_chars = (ctx.tstart(m.start - 1), ctx.tend(e - 1))
             # "as X said, …" or "…, as X said."
             after = e

@@ -418,6 +418,15 @@ def test_according_to_needs_a_source(make_doc, text):
     assert not _kind(records, "according_to")
 
 
+def test_longest_cue_wins_and_nouns_are_not_verbs(make_doc):
+    _, records, _ = _run(make_doc, "According to media reports, troops were moving.")
+    assert [r["kind"] for r in records] == ["agentless"]
+    _, records, _ = _run(make_doc, "We see this as the best possible reply to the call.")
+    assert records == []
+    _, records, _ = _run(make_doc, "According to Ukrainian intelligence data, troops were moving.")
+    assert _one(records, "according_to")["speaker_text"] == "Ukrainian intelligence data"
+
+
 def test_according_to_a_document(make_doc):
     _, records, _ = _run(make_doc, "According to the event website, the talks start at noon.")
     assert _one(records, "according_to")["speaker_text"] == "the event website"
