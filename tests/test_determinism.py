@@ -52,27 +52,31 @@ def small_corpus(tmp_path_factory) -> Path:
     return folder
 
 
-def _cli(args: list[str], hash_seed: str, cache: Path) -> subprocess.CompletedProcess:
+def _start(args: list[str], hash_seed: str, cache: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed, "DISCOURSE_KIT_CACHE": str(cache)}
-    return subprocess.run([sys.executable, "-m", "analysis", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.Popen([sys.executable, "-m", "analysis", *args], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 @needs_run
 def test_two_runs_in_fresh_processes_are_byte_identical(small_corpus, tmp_path):
-    """Different PYTHONHASHSEED (set and dict orders differ), each with its own cold cache."""
-    outs = []
+    """Different PYTHONHASHSEED (set and dict orders differ), each with its own cold cache; run side by side."""
+    procs = {}
     for seed in ("1", "2"):
-        out, figures = tmp_path / f"out{seed}", tmp_path / f"fig{seed}"
-        args = ["run", str(small_corpus), "--out", str(out)] + (["--figures", str(figures)] if HAS_PLOTS else [])
-        result = _cli(args, seed, tmp_path / f"cache{seed}")
-        assert result.returncode == 0, result.stderr
-        outs.append((digest(out), digest(figures) if HAS_PLOTS else {}))
-    (tables_1, figures_1), (tables_2, figures_2) = outs
+        args = ["run", str(small_corpus), "--out", str(tmp_path / f"out{seed}")]
+        if HAS_PLOTS:
+            args += ["--figures", str(tmp_path / f"fig{seed}")]
+        procs[seed] = _start(args, seed, tmp_path / f"cache{seed}")
+    for proc in procs.values():
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+    tables_1, tables_2 = digest(tmp_path / "out1"), digest(tmp_path / "out2")
     assert {"documents.csv", "evidence.csv", "features.csv", "attributions.csv", "run.json"} <= set(tables_1)
     assert tables_1 == tables_2
-    assert figures_1 == figures_2
     if HAS_PLOTS:
-        assert any(name.endswith(".png") for name in figures_1) and any(name.endswith(".svg") for name in figures_1)
+        figures_1, figures_2 = digest(tmp_path / "fig1"), digest(tmp_path / "fig2")
+        assert any(n.endswith(".png") for n in figures_1) and any(n.endswith(".svg") for n in figures_1)
+        assert figures_1 == figures_2
 
 
 @needs_run

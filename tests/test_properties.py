@@ -341,14 +341,20 @@ def test_empty_document_gives_empty_tables_with_their_columns(nlp):
 
 
 def _megabyte_text(seed: int = 0, size: int = 1_000_000) -> str:
+    """About 1 MB of news prose (the bundled texts' paragraphs, shuffled) with hostile
+    pieces (stray quote marks of every style, control and bidi characters, emoji,
+    odd line ends) inserted at random places: realistic density of speech, hostile detail."""
     rng = random.Random(seed)
-    pools = [WORDS] * 6 + [QUOTES, PUNCT, [" ", " ", "\n", "\n\n"], WEIRD]
+    paragraphs = [p for d in load_corpus() for p in d.text.split("\n\n") if p.strip()]
+    hostile_pieces = QUOTES + WEIRD + SPACES + PUNCT
     parts, n = [], 0
     while n < size:
-        pool = rng.choice(pools)
-        part = rng.choice(pool) + " "
-        parts.append(part)
-        n += len(part)
+        para = rng.choice(paragraphs)
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(para) + 1)
+            para = para[:at] + rng.choice(hostile_pieces) + para[at:]
+        parts.append(para + rng.choice(["\n\n", "\n", " ", "\r\n\r\n"]))
+        n += len(parts[-1])
     return "".join(parts)[:size]
 
 
