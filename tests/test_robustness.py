@@ -377,16 +377,22 @@ def test_bad_gazetteer_through_run(capfd, tmp_path, case):
 
 CATEGORY = (
     "id: bad\nversion: '1'\ncategories:\n  - id: c1\n    label: C1\n    definition: A test category.\n"
+    "    examples: [They lie.]\n"
 )
+#: bad codebook -> (YAML, fragment of the one-line error): each reaches the check it is named after
 BAD_CODEBOOKS = {
-    "malformed yaml": "id: bad\ncategories: [unclosed\n",
-    "python tag": "id: !!python/object/apply:os.system ['echo pwned']\ncategories: []\n",
-    "unknown key": CATEGORY + "    rules:\n      - id: r1\n        phrases: [lie]\n    colour: red\n",
-    "bad spaCy pattern": CATEGORY + "    rules:\n      - id: r1\n        pattern: [{NOT_AN_ATTR: lie}]\n",
-    "empty category": CATEGORY + "    rules: []\n",
-    "duplicate ids": CATEGORY + "    rules:\n      - id: r1\n        phrases: [lie]\n" + CATEGORY.split("categories:\n")[1] + "    rules:\n      - id: r2\n        phrases: [cheat]\n",
-    "pathological regex": CATEGORY + "    rules:\n      - id: r1\n        pattern: [{TEXT: {REGEX: '^(a+)+$'}}]\n",
-    "not a codebook": "just a string\n",
+    "malformed yaml": ("id: bad\ncategories: [unclosed\n", "malformed YAML"),
+    "python tag": ("id: !!python/object/apply:os.system ['echo pwned']\ncategories: []\n", "refused"),
+    "unknown key": (CATEGORY + "    rules:\n      - id: r1\n        phrases: [lie]\n    colour: red\n", "unknown key(s): colour"),
+    "bad spaCy pattern": (CATEGORY + "    rules:\n      - id: r1\n        pattern: [{NOT_AN_ATTR: lie}]\n", "rule r1"),
+    "empty category": (CATEGORY + "    rules: []\n", "category has no rules"),
+    "duplicate ids": (
+        CATEGORY + "    rules:\n      - id: r1\n        phrases: [lie]\n"
+        + CATEGORY.split("categories:\n")[1] + "    rules:\n      - id: r2\n        phrases: [cheat]\n",
+        "duplicate category id",
+    ),
+    "pathological regex": (CATEGORY + "    rules:\n      - id: r1\n        pattern: [{TEXT: {REGEX: '^(a+)+$'}}]\n", "catastrophic backtracking"),
+    "not a codebook": ("just a string\n", "expected a codebook"),
 }
 
 
@@ -397,9 +403,10 @@ def test_bad_codebook_through_run_is_one_line(capfd, tmp_path, case):
     folder.mkdir()
     (folder / "a.txt").write_text(GOOD_TEXT + "a" * 40 + "!\n", encoding="utf-8")
     codebook = tmp_path / "codebook.yaml"
-    codebook.write_text(BAD_CODEBOOKS[case], encoding="utf-8")
+    text, fragment = BAD_CODEBOOKS[case]
+    codebook.write_text(text, encoding="utf-8")
     code, _, err = within(60, in_process, capfd, "run", str(folder), "--out", str(tmp_path / "out"), "--codebook", str(codebook), "--no-cache")
-    assert_one_line_error(code, err, str(codebook))
+    assert_one_line_error(code, err, str(codebook), fragment)
     assert not (tmp_path / "out").exists()
 
 
