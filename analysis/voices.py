@@ -209,19 +209,24 @@ def _segments(vmap: VoiceMap, length: int) -> list[tuple[int, int, str]]:
     return out
 
 
+_PARENT_ONLY = ("doc_id", "source_credit", "source_agency")
+
+
 def _doc_voices(doc: Doc, metadata: dict, gazetteer, separator: str) -> list[Document]:
-    from .attribution import doc_attributions
+    from .attribution import doc_attributions, doc_text
     from .pipeline import doc_id_of
 
     records = doc_attributions(doc, gazetteer=gazetteer, metadata=metadata)
     vmap = voice_map(doc, records)
-    text = doc.text
+    text = doc_text(doc)
     parts: dict[str, list[tuple[int, int]]] = {}
     for s, e, voice in _segments(vmap, len(text)):
-        # trim whitespace so that the segments join cleanly
-        while s < e and text[s].isspace():
+        # trim whitespace (and, for quoted voices, the enclosing quotation marks) so that the
+        # segments join into plain first-person text
+        edge = _QUOTE_CHARS if voice != NARRATOR else frozenset()
+        while s < e and (text[s].isspace() or text[s] in edge):
             s += 1
-        while e > s and text[e - 1].isspace():
+        while e > s and (text[e - 1].isspace() or text[e - 1] in edge):
             e -= 1
         if e > s:
             parts.setdefault(voice, []).append((s, e))
@@ -231,7 +236,11 @@ def _doc_voices(doc: Doc, metadata: dict, gazetteer, separator: str) -> list[Doc
     for voice in order:
         segs = parts[voice]
         label = voice_label(voice)
-        meta = {k: v for k, v in (metadata or {}).items() if k not in ("doc_id",)}
+        # the parent's metadata, without its agency credit (it would be counted again per voice);
+        # quoted words are the speaker's first-person speech
+        meta = {k: v for k, v in (metadata or {}).items() if k not in _PARENT_ONLY}
+        if voice not in (NARRATOR, UNKNOWN_SPEAKER):
+            meta.update({"speaker": voice, "genre": "quoted speech"})
         meta.update(
             {
                 "parent_doc_id": parent,
@@ -257,17 +266,23 @@ def voices(
     nlp=None,
     gazetteer=None,
     separator: str = "\n\n",
+    metadata: dict | None = None,
 ) -> list[Document]:
     """Split documents into one derived sub-document per voice.
 
     Each sub-document is an :class:`analysis.corpus.Document` whose ``text``
     is the concatenation (joined by ``separator``, a paragraph break by
     default, so no sentence runs across two segments) of every stretch of the
-    parent in that voice, whitespace-trimmed. ``doc_id`` is
+    parent in that voice, whitespace-trimmed (quoted stretches also lose their
+    enclosing quotation marks). ``doc_id`` is
     ``"<parent>::<label>"`` with label ``narrator`` or ``"<speaker> (quoted)"``;
-    ``metadata`` repeats the parent's and adds ``parent_doc_id``, ``voice``,
-    ``voice_label`` and ``segments`` (``"start:end;..."``: parent character
-    offsets of each segment, in order, to trace every word back).
+    ``metadata`` repeats the parent's (without ``source_credit`` and
+    ``source_agency``: the credit belongs to the parent) and adds
+    ``parent_doc_id``, ``voice``, ``voice_label`` and ``segments``
+    (``"start:end;..."``: parent character offsets of each segment, in order,
+    to trace every word back). A quoted voice's sub-document is that
+    speaker's first-person speech: ``speaker`` is the voice and ``genre`` is
+    ``"quoted speech"``.
 
     Args:
         docs: a parsed Doc, an iterable of Docs, a Document or a Corpus
@@ -275,6 +290,7 @@ def voices(
         nlp: the pipeline used to parse Documents.
         gazetteer: resolves speakers (default: the pipeline's).
         separator: text placed between segments.
+        metadata: ``{doc_id: metadata}`` for parsed Docs (Documents carry their own).
 
     Returns:
         Sub-documents in input order; per parent, narrator first then the
@@ -301,5 +317,7 @@ def voices(
         if isinstance(item, Document):
             out.extend(_doc_voices(parsed[item.doc_id], metas[item.doc_id], gaz, separator))
         else:
-            out.extend(_doc_voices(item, {}, gaz, separator))
+            from .pipeline import doc_id_of
+
+            out.extend(_doc_voices(item, (metadata or {}).get(doc_id_of(item), {}), gaz, separator))
     return out

@@ -108,6 +108,8 @@ def test_voices_of_the_seed(corpus):
     lav = next(d for d in subs if d.metadata["voice"] == LAVROV)
     assert isinstance(lav, Document)
     assert lav.metadata["parent_doc_id"] == parent and lav.metadata["voice_label"] == f"{LAVROV} (quoted)"
+    assert lav.metadata["speaker"] == LAVROV and lav.metadata["genre"] == "quoted speech"
+    assert "source_credit" not in lav.metadata and subs[0].metadata["date"] == corpus[0].metadata["date"]
     assert "we do not put forward any ultimatums" in lav.text
     assert "the Minister said" not in lav.text
     narrator = subs[0]
@@ -126,6 +128,18 @@ def test_voices_usable_as_a_corpus(corpus, nlp):
     assert len(docs) == len(subs) and all(len(d) for d in docs)
 
 
-def test_voices_accepts_docs(seed_doc):
+def test_voices_accepts_docs(seed_doc, corpus):
     subs = voices(seed_doc)
     assert {d.metadata["voice"] for d in subs} >= {NARRATOR, LAVROV}
+    meta = {seed_doc.user_data["doc_id"]: corpus[0].metadata}
+    assert voices([seed_doc], metadata=meta)[0].metadata["title"] == corpus[0].metadata["title"]
+
+
+def test_quoted_voice_subdocument_keeps_authority(nlp, corpus):
+    from analysis import parse
+    from analysis.attribution import doc_attributions as attrs
+
+    lav = next(d for d in voices(corpus[0]) if d.metadata["voice"] == LAVROV)
+    doc = next(parse(Corpus([lav]), nlp, cache=False))
+    auth = [r for r in attrs(doc, metadata=lav.metadata) if r["kind"] == "authority"]
+    assert [(r["speaker"], r["principal"]) for r in auth] == [(LAVROV, "Vladimir Putin")]
