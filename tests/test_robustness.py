@@ -580,3 +580,26 @@ def test_bare_carriage_returns_survive_a_csv_round_trip(tmp_path):
     assert list(back["text"]) == ["old\rmac", "crlf\r\nline", "plain"] and list(back["n"]) == [1, 2, 3]
     write_csv(frame.iloc[1:], tmp_path / "crlf.csv")  # no bare CR: minimal quoting
     assert (tmp_path / "crlf.csv").read_bytes() == b'text,n\n"crlf\r\nline",2\nplain,3\n'
+
+
+@needs_run
+def test_disk_full_while_writing_is_one_line_and_keeps_earlier_results(capfd, tmp_path, monkeypatch):
+    from analysis import run as run_module
+
+    a, b = _two_corpora(tmp_path)
+    out = tmp_path / "out"
+    assert in_process(capfd, "run", str(a), "--out", str(out), "--no-cache")[0] == 0
+    before = folder_state(out)
+    real = run_module.write_csv
+    calls = {"n": 0}
+
+    def disk_full_on_second(frame, path):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device", str(path))
+        return real(frame, path)
+
+    monkeypatch.setattr(run_module, "write_csv", disk_full_on_second)
+    code, _, err = in_process(capfd, "run", str(b), "--out", str(out), "--no-cache")
+    assert_one_line_error(code, err, "No space left on device", str(out))
+    assert folder_state(out) == before
