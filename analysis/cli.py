@@ -43,12 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser(
         "corpus",
         help="list a corpus, or fetch documents from a manifest",
+        usage="discourse-kit corpus PATH [--encoding ENC] [--skip-bad] [--csv]\n"
+        "       discourse-kit corpus fetch MANIFEST [--out DIR] [--force] [--timeout S] [--max-bytes N]",
         description="`corpus PATH` prints the metadata table of a corpus. "
         "`corpus fetch MANIFEST [--out DIR] [--force]` downloads each listed page, extracts its text "
         "with trafilatura and writes it with its metadata.",
     )
     c.add_argument("args", nargs="+", metavar="PATH | fetch MANIFEST")
-    c.add_argument("--encoding", help="text encoding of the files (default: UTF-8 or the file's BOM)")
+    c.add_argument("--encoding", help="encoding of files that are not UTF-8, e.g. latin-1 (a byte-order mark always wins)")
     c.add_argument("--skip-bad", action="store_true", help="skip unreadable files and list them")
     c.add_argument("--csv", action="store_true", help="print the full metadata table as CSV (cells not shortened)")
     c.add_argument("--out", help="fetch: folder for fetched texts (default: fetched/ beside the manifest)")
@@ -65,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--actors", help="actor gazetteer YAML (default: the bundled actors.yaml)")
     r.add_argument("--model", default="rules", help="'rules' (default, no download) or an installed spaCy model, e.g. en_core_web_sm")
     r.add_argument("--n-process", type=int, default=1, help="worker processes for parsing (default 1)")
-    r.add_argument("--encoding", help="text encoding of the files (default: UTF-8 or the file's BOM)")
+    r.add_argument("--encoding", help="encoding of files that are not UTF-8, e.g. latin-1 (a byte-order mark always wins)")
     r.add_argument("--skip-bad", action="store_true", help="skip unreadable files, list them, analyse the rest")
     r.add_argument("--no-sentiment", action="store_true", help="skip the sentiment tables (faster)")
     r.add_argument("--no-cache", action="store_true", help="do not read or write the parse cache")
