@@ -109,6 +109,34 @@ def test_execute_notebooks_reports_a_failing_cell_in_one_line(tmp_path):
         list(execute_notebooks(tmp_path / "empty"))
 
 
+def test_one_parameter_points_the_notebooks_at_a_users_own_folder(tmp_path, monkeypatch):
+    """Notebooks 02 and 04 on a folder of the user's texts (no seed, no control), via CORPUS only."""
+    texts = tmp_path / "my_statements"
+    texts.mkdir()
+    (texts / "moscow.txt").write_text(
+        "Moscow accuses the West.\n\n“As usual, Washington will again deceive us and drag out the talks,” "
+        "Zakharova said. It is clear that NATO broke its promises.\n", encoding="utf-8")
+    (texts / "brussels.txt").write_text(
+        "NATO replies.\n\nStoltenberg said that the Alliance was ready for dialogue with Russia on arms control "
+        "and transparency. Allies will meet again next week.\n", encoding="utf-8")
+    folder = tmp_path / "project" / "notebooks"
+    folder.mkdir(parents=True)
+    for name in ("02_rhetorical_features", "04_comparison"):
+        nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+        params.source = params.source.replace("CORPUS = None", f"CORPUS = {str(texts)!r}", 1)
+        nbformat.write(nb, str(folder / f"{name}.ipynb"))
+    monkeypatch.setenv(RESULTS_ENV, str(tmp_path / "results"))
+    monkeypatch.setenv(FIGURES_ENV, str(tmp_path / "figures"))
+    runs = list(execute_notebooks(folder, output_dir=tmp_path / "build", timeout=300))
+    assert len(runs) == 2
+    evidence = __import__("pandas").read_csv(tmp_path / "results" / "nb02_evidence.csv")
+    assert set(evidence["doc_id"]) <= {"moscow", "brussels"} and "moscow" in set(evidence["doc_id"])
+    assert {"deception_accusation", "certainty_marker"} <= set(evidence["category"])
+    out = _outputs(tmp_path / "build" / "04_comparison.ipynb")
+    assert "CORPUS is set" in out and "Maria Zakharova" in out
+
+
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
     """Execute every notebook once, writing results and figures to a temporary folder."""

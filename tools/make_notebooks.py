@@ -366,9 +366,11 @@ from analysis.stats import compare_features
 pairs = []
 if CONTROL:
     pairs.append(compare_features(features, SEED, CONTROL))
-voices_present = set(features["voice"]) - {"all", "narrator"}
-if "Sergei Lavrov" in voices_present:
+quoted = sorted(set(features["voice"]) - {"all", "narrator"})
+if "Sergei Lavrov" in quoted:
     pairs.append(compare_features(features, "Sergei Lavrov", "narrator"))
+if quoted:  # every quoted speaker pooled against every narrator
+    pairs.append(compare_features(features, quoted, "narrator"))
 ratios = pd.concat(pairs, ignore_index=True) if pairs else pd.DataFrame()
 ratios
 '''),
