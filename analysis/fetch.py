@@ -215,7 +215,8 @@ def _extract(data: bytes, content_type: str, url: str) -> str:
 def _document(row: dict[str, str], url: str, body: str, retrieved_at: str) -> str:
     import trafilatura
 
-    meta: dict[str, str] = {k: v for k, v in row.items() if k and v != ""}
+    # one line per value: a line break inside a CSV cell must not end the front matter early
+    meta: dict[str, str] = {k: " ".join(v.split()) for k, v in row.items() if k and v.strip()}
     meta["url"] = url
     meta["retrieved_at"] = retrieved_at
     meta["sha256"] = hashlib.sha256(body.encode("utf-8")).hexdigest()

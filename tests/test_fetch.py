@@ -114,7 +114,7 @@ def test_success_writes_markdown_with_front_matter_that_the_loader_reads(server,
     manifest = _manifest(tmp_path, [{
         "doc_id": "2022-01-07_state_press", "title": "Secretary at a Press Availability",
         "speaker": "Antony J. Blinken", "date": "2022-01-07", "genre": "transcript",
-        "url": f"{server}/article", "license_note": "public domain (17 U.S.C. 105)",
+        "url": f"{server}/article", "license_note": "public domain\n---\n(17 U.S.C. 105)",
     }])
     report = fetch_manifest(manifest)
     assert list(report.columns) == REPORT_COLUMNS
@@ -135,7 +135,7 @@ def test_success_writes_markdown_with_front_matter_that_the_loader_reads(server,
     assert meta["title"] == "Secretary at a Press Availability"
     assert meta["speaker"] == "Antony J. Blinken"
     assert meta["date"] == "2022-01-07"
-    assert meta["license_note"] == "public domain (17 U.S.C. 105)"
+    assert meta["license_note"] == "public domain --- (17 U.S.C. 105)"  # a line break in a cell stays inside
     assert meta["url"] == f"{server}/article"
     assert meta["retrieved_at"].endswith("+00:00")
     assert meta["sha256"] == hashlib.sha256(body.encode("utf-8")).hexdigest()
