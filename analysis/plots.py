@@ -14,6 +14,7 @@ a fixed order of everything drawn.
 """
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import Callable
@@ -95,12 +96,11 @@ def caption_text(info: dict | None = None) -> str:
 
 
 def _figure(width: float, height: float, info: dict | None) -> Figure:
-    with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(width, height), layout="constrained")
-        bottom = _CAPTION_INCHES / height
-        fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
-        fig.text(0.005, 0.006, caption_text(info), fontsize=6.5, color="0.35", ha="left", va="bottom",
-                 family=STYLE["font.family"])
+    """A constrained-layout figure with the caption line reserved at the bottom."""
+    fig = Figure(figsize=(width, height), layout="constrained")
+    bottom = _CAPTION_INCHES / height
+    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
+    fig.text(0.005, 0.006, caption_text(info), fontsize=6.5, color="0.35", ha="left", va="bottom")
     return fig
 
 
@@ -116,14 +116,13 @@ def _ordered(values) -> list[str]:
 
 
 def _styled(func: Callable[..., Figure]) -> Callable[..., Figure]:
+    """Draw the whole figure under :data:`STYLE` (tick labels read rcParams when drawn)."""
+
+    @functools.wraps(func)
     def wrapper(*args, **kwargs) -> Figure:
         with mpl.rc_context(STYLE):
             return func(*args, **kwargs)
 
-    wrapper.__name__ = func.__name__
-    wrapper.__qualname__ = func.__qualname__
-    wrapper.__doc__ = func.__doc__
-    wrapper.__wrapped__ = func  # type: ignore[attr-defined]
     return wrapper
 
 
