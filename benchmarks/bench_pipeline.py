@@ -134,15 +134,34 @@ def unique_sentence_share(corpus: Corpus, nlp) -> float:
 # --------------------------------------------------------------------------- measurements
 
 
-def best_of(repeat: int, fn: Callable[[], object]) -> float:
-    """Smallest wall time of ``repeat`` calls (the least disturbed run)."""
-    times = []
-    for _ in range(repeat):
+class Clock:
+    """Wall time and CPU time (this process and its finished children) of a block."""
+
+    def __enter__(self) -> "Clock":
         gc.collect()
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+        self._cpu = _cpu_seconds()
+        self._wall = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.wall = time.perf_counter() - self._wall
+        self.cpu = _cpu_seconds() - self._cpu
+
+
+def _cpu_seconds() -> float:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def best_of(repeat: int, fn: Callable[[], object]) -> tuple[float, float]:
+    """Smallest wall time and smallest CPU time of ``repeat`` calls (the least disturbed run)."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        with Clock() as c:
+            fn()
+        walls.append(c.wall)
+        cpus.append(c.cpu)
+    return min(walls), min(cpus)
 
 
 class Analysis:
@@ -163,18 +182,18 @@ class Analysis:
                             terms=terms)
 
 
-def timed_cold(repeat: int, run: Analysis, **kwargs) -> tuple[float, dict, Path]:
-    """Best time of cold runs (a fresh cache folder each); returns the last tables and its warm cache."""
-    best = float("inf")
+def timed_cold(repeat: int, run: Analysis, **kwargs) -> tuple[tuple[float, float], dict, Path]:
+    """Best (wall, CPU) time of cold runs (a fresh cache folder each); the last tables and its warm cache."""
+    walls, cpus = [], []
     tables: dict = {}
     folder = Path(tempfile.mkdtemp(prefix="bench-cache-"))
     for i in range(repeat):
         shutil.rmtree(folder, ignore_errors=True)
-        gc.collect()
-        t = time.perf_counter()
-        tables = run(cache=folder, **kwargs)
-        best = min(best, time.perf_counter() - t)
-    return best, tables, folder
+        with Clock() as c:
+            tables = run(cache=folder, **kwargs)
+        walls.append(c.wall)
+        cpus.append(c.cpu)
+    return (min(walls), min(cpus)), tables, folder
 
 
 def same_tables(a: dict, b: dict) -> bool:
@@ -189,28 +208,32 @@ def measure(label: str, n_target: int, repeat: int, nlp, codebook, gazetteer) ->
     texts = [d.text for d in corpus]
     row: dict = {"size": label, "words": words, "documents": len(corpus),
                  "unique_sentences": round(unique_sentence_share(corpus, nlp), 4)}
-    row["t_tokenizer"] = best_of(repeat, lambda: sum(1 for _ in nlp.tokenizer.pipe(texts, batch_size=256)))
-    row["t_parse"] = best_of(repeat, lambda: sum(1 for _ in parse(corpus, nlp, cache=False, progress=False)))
+    times: dict[str, tuple[float, float]] = {}
+    times["tokenizer"] = best_of(repeat, lambda: sum(1 for _ in nlp.tokenizer.pipe(texts, batch_size=256)))
+    times["parse"] = best_of(repeat, lambda: sum(1 for _ in parse(corpus, nlp, cache=False, progress=False)))
     run = Analysis(corpus, nlp, codebook, gazetteer)
-    row["t_core_1"], core_1, warm = timed_cold(repeat, run, n_process=1, with_sentiment=False)
+    times["core_1"], core_1, warm = timed_cold(repeat, run, n_process=1, with_sentiment=False)
     warm_tables: dict = {}
 
     def warm_run():
         warm_tables.update(run(cache=warm, n_process=1, with_sentiment=False))
 
-    row["t_warm"] = best_of(repeat, warm_run)
+    times["warm"] = best_of(repeat, warm_run)
     shutil.rmtree(warm, ignore_errors=True)
-    row["t_core_2"], core_2, folder = timed_cold(repeat, run, n_process=2, with_sentiment=False)
+    times["core_2"], core_2, folder = timed_cold(repeat, run, n_process=2, with_sentiment=False)
     shutil.rmtree(folder, ignore_errors=True)
-    row["t_full_1"], full_1, folder = timed_cold(repeat, run, n_process=1, with_sentiment=True)
+    times["full_1"], full_1, folder = timed_cold(repeat, run, n_process=1, with_sentiment=True)
     shutil.rmtree(folder, ignore_errors=True)
-    row["t_full_2"], full_2, folder = timed_cold(repeat, run, n_process=2, with_sentiment=True)
+    times["full_2"], full_2, folder = timed_cold(repeat, run, n_process=2, with_sentiment=True)
     shutil.rmtree(folder, ignore_errors=True)
     row["identical_warm"] = same_tables(core_1, warm_tables)
     row["identical_n_process"] = same_tables(core_1, core_2) and same_tables(full_1, full_2)
     del core_1, core_2, full_1, full_2, warm_tables
-    for key in ("tokenizer", "parse", "core_1", "core_2", "full_1", "full_2", "warm"):
-        row[f"wps_{key}"] = round(words / row[f"t_{key}"])
+    for key, (wall, cpu) in times.items():
+        row[f"t_{key}"] = round(wall, 4)
+        row[f"cpu_{key}"] = round(cpu, 4)
+        row[f"wps_{key}"] = round(words / wall)
+    row["load_avg_1min"] = round(os.getloadavg()[0], 2)
     row["peak_rss_mib_full_1"] = peak_rss_of_child(n_target)
     return row
 
@@ -245,6 +268,9 @@ def summary(rows: list[dict]) -> dict:
     big = rows[-1]
     out: dict = {
         "largest": big["size"],
+        # the same ratios from CPU seconds (one process): less sensitive to other jobs on the machine
+        "core_ratio_cpu": round(big["cpu_tokenizer"] / big["cpu_core_1"], 3),
+        "full_ratio_cpu": round(big["cpu_tokenizer"] / big["cpu_full_1"], 3),
         "core_ratio": round(big["wps_core_1"] / big["wps_tokenizer"], 3),
         "full_ratio": round(big["wps_full_1"] / big["wps_tokenizer"], 3),
         "parse_ratio": round(big["wps_parse"] / big["wps_tokenizer"], 3),
@@ -287,13 +313,15 @@ def print_table(rows: list[dict]) -> None:
         print(f"{r['size']}: seconds tok {r['t_tokenizer']:.2f}, parse {r['t_parse']:.2f}, "
               f"core {r['t_core_1']:.2f}/{r['t_core_2']:.2f}, full {r['t_full_1']:.2f}/{r['t_full_2']:.2f} (n=1/n=2), "
               f"warm {r['t_warm']:.2f}; unique sentences {r['unique_sentences']:.1%}; "
-              f"identical tables warm/cold {r['identical_warm']}, n=2/n=1 {r['identical_n_process']}")
+              f"identical tables warm/cold {r['identical_warm']}, n=2/n=1 {r['identical_n_process']}; "
+              f"CPU s core {r['cpu_core_1']:.2f}, full {r['cpu_full_1']:.2f}; load average {r['load_avg_1min']}")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark (see the module docstring)."""
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="only the 10k and 100k corpora")
+    p.add_argument("--sizes", help="comma-separated subset of 10k,100k,1M (default: all, or --quick)")
     p.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best is kept (default 3)")
     p.add_argument("--rss-child", type=int, metavar="WORDS", help=argparse.SUPPRESS)
     ns = p.parse_args(argv)
@@ -304,14 +332,22 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     nlp = make_nlp()
     codebook, gazetteer = load_codebook(), load_gazetteer()
-    sum(1 for _ in nlp.pipe(d.text for d in load_corpus()))  # warm up lookups and matchers
+    # warm up: lazy imports, lookup tables, compiled codebook matchers (not part of any measurement)
+    base = load_corpus()
+    for with_sentiment in (False, True):
+        Analysis(base, nlp, codebook, gazetteer)(cache=False, n_process=1, with_sentiment=with_sentiment)
     rows = []
-    for label in (QUICK if ns.quick else tuple(SIZES)):
+    labels = ns.sizes.split(",") if ns.sizes else (QUICK if ns.quick else tuple(SIZES))
+    unknown = [x for x in labels if x not in SIZES]
+    if unknown:
+        p.error(f"unknown size(s) {', '.join(unknown)}; choose from {', '.join(SIZES)}")
+    for label in labels:
         rows.append(measure(label, SIZES[label], ns.repeat, nlp, codebook, gazetteer))
         print(f"[{label} done after {time.perf_counter() - started:.0f}s]", file=sys.stderr, flush=True)
     print_table(rows)
     result = {"sizes": rows, **summary(rows), "seconds": round(time.perf_counter() - started, 1),
-              "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+              "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                          "load_avg_at_end": [round(x, 2) for x in os.getloadavg()]}}
     print(json.dumps(result, sort_keys=True))
     return 0
 
