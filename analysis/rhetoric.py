@@ -21,7 +21,7 @@ diminished, labelled, mouthpiece), ``target`` is the canonical name of an
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import Iterable
 
 import pandas as pd
@@ -182,8 +182,11 @@ def merge_hits(hits: Iterable[tuple[Rule, int, int, int, int]]) -> list[tuple[Ru
     for cat_hits in by_cat.values():
         cat_hits.sort(key=lambda h: (-(h[4] - h[3]), h[3], h[0].order))
         chosen: list = []
+        spans: list[tuple[int, int]] = []  # chosen (start, end), sorted: only neighbours can overlap
         for h in cat_hits:
-            if all(h[4] <= c[3] or h[3] >= c[4] for c in chosen):
+            at = bisect_left(spans, (h[3], h[4]))
+            if all(h[4] <= c[0] or h[3] >= c[1] for c in spans[max(0, at - 2) : at + 2]):
+                spans.insert(at, (h[3], h[4]))
                 chosen.append(h)
         kept.extend(chosen)
     kept.sort(key=lambda h: (h[3], h[4], h[0].order))
