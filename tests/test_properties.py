@@ -375,3 +375,34 @@ def test_one_megabyte_file_loads_unchanged(tmp_path):
     text = _megabyte_text(seed=1).replace("\x00", " ")
     (tmp_path / "big.txt").write_text(text, encoding="utf-8")
     assert load_corpus(tmp_path)["big"].text == clean_text(text).text
+
+
+# --------------------------------------------------------------------------- merge policy (linear-time version)
+
+
+@needs("rhetoric", "codebook")
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 40), st.integers(0, 6), st.integers(0, 3)), max_size=40))
+def test_merge_hits_equals_the_quadratic_reference(raw_hits):
+    """merge_hits keeps exactly what "compare with every kept hit" keeps (longest wins, then earliest, then rule order)."""
+    from types import SimpleNamespace
+
+    from analysis.rhetoric import merge_hits
+
+    rules = [SimpleNamespace(category=f"c{c}", order=o, id=f"r{c}{o}") for c in range(3) for o in range(4)]
+    hits = [(rules[c * 4 + o], s, s + n, s, s + n) for c, s, n, o in raw_hits]
+
+    def reference(hits):
+        by_cat: dict = {}
+        for h in hits:
+            by_cat.setdefault(h[0].category, []).append(h)
+        kept = []
+        for cat_hits in by_cat.values():
+            chosen = []
+            for h in sorted(cat_hits, key=lambda h: (-(h[4] - h[3]), h[3], h[0].order)):
+                if all(h[4] <= c[3] or h[3] >= c[4] for c in chosen):
+                    chosen.append(h)
+            kept.extend(chosen)
+        return sorted(kept, key=lambda h: (h[3], h[4], h[0].order))
+
+    assert merge_hits(list(hits)) == reference(list(hits))
