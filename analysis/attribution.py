@@ -802,14 +802,23 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def _arrays(doc: Doc) -> np.ndarray:
+    """IDX, SENT_START, LOWER, IS_PUNCT, IS_SPACE of every token in one ``to_array`` pass (cached)."""
+    entry = _cached(doc)
+    arr = entry.get("arrays")
+    if arr is None:
+        arr = entry["arrays"] = doc.to_array([IDX, SENT_START, LOWER, IS_PUNCT, IS_SPACE])
+    return arr
+
+
 def _token_flags(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
     """LOWER hash and punctuation-or-space flag of every token (cached per Doc)."""
     entry = _cached(doc)
     found = entry.get("flags")
     if found is None:
         if len(doc):
-            arr = doc.to_array([LOWER, IS_PUNCT, IS_SPACE])
-            found = (arr[:, 0], (arr[:, 1] != 0) | (arr[:, 2] != 0))
+            arr = _arrays(doc)
+            found = (arr[:, 2], (arr[:, 3] != 0) | (arr[:, 4] != 0))
         else:
             found = (np.zeros(0, np.uint64), np.zeros(0, bool))
         entry["flags"] = found
@@ -830,9 +839,9 @@ def token_index(doc: Doc) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]
     if n == 0:
         found = (np.zeros(0, np.int64), np.zeros(0, np.int64), [])
     else:
-        arr = doc.to_array([IDX, SENT_START]).astype(np.int64)
-        idx = arr[:, 0]
-        is_start = arr[:, 1] == 1
+        arr = _arrays(doc)
+        idx = arr[:, 0].astype(np.int64)
+        is_start = arr[:, 1].astype(np.int64) == 1
         is_start[0] = True
         starts = np.flatnonzero(is_start)
         sent_of = np.cumsum(is_start) - 1
