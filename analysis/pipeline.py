@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import weakref
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -29,7 +30,7 @@ from .cache import cache_dir, read_doc, write_doc
 from .corpus import Corpus, Document
 from .errors import KitError, ModelError
 
-__all__ = ["make_nlp", "parse", "pipeline_fingerprint", "doc_id_of", "gazetteer_of", "RULES"]
+__all__ = ["make_nlp", "parse", "pipeline_fingerprint", "doc_id_of", "doc_text", "gazetteer_of", "RULES"]
 
 RULES = "rules"
 #: Longest document (characters) the rule-based pipeline accepts (trained models keep spaCy's limit).
@@ -123,6 +124,31 @@ def doc_id_of(doc: Doc) -> str:
     return doc.user_data.get("doc_id", "")
 
 
+_TEXTS: "weakref.WeakKeyDictionary[Doc, str]" = weakref.WeakKeyDictionary()
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text`` without its cost: spaCy rebuilds the text from every token on each access.
+
+    Docs from :func:`parse` already know their text (it is the document's);
+    any other Doc computes it once.
+    """
+    try:
+        text = _TEXTS.get(doc)
+        if text is None:
+            text = _TEXTS[doc] = doc.text
+        return text
+    except TypeError:  # not weak-referenceable
+        return doc.text
+
+
+def _remember_text(doc: Doc, text: str) -> None:
+    try:
+        _TEXTS[doc] = text
+    except TypeError:
+        pass
+
+
 def parse(
     corpus: Corpus | Iterable[Document],
     nlp: Language | None = None,
@@ -175,6 +201,7 @@ def parse(
         texts = ((d.text, (d, p)) for d, p in pending)
         for doc, (d, p) in nlp.pipe(texts, as_tuples=True, n_process=n_process, batch_size=batch_size):
             doc.user_data["doc_id"] = d.doc_id
+            _remember_text(doc, d.text)
             if p is not None:
                 write_doc(p, doc)
             if bar:
@@ -191,6 +218,7 @@ def parse(
         if pending:
             yield from flush()
         cached.user_data["doc_id"] = d.doc_id
+        _remember_text(cached, d.text)
         if bar:
             bar.update(1)
         yield cached

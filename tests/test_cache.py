@@ -351,3 +351,14 @@ def test_tables_built_in_pieces_equal_tables_built_at_once(corpus, nlp):
         assert whole[name].equals(pieces[name]), name
         assert list(whole[name].dtypes) == list(pieces[name].dtypes), name
         assert whole[name].to_csv(index=False) == pieces[name].to_csv(index=False), name
+
+
+def test_doc_text_is_the_document_text(corpus, nlp, tmp_path):
+    from analysis import parse
+    from analysis.pipeline import doc_text
+
+    for cache in (tmp_path, tmp_path):  # parsed, then read from the Doc cache
+        for doc, document in zip(parse(corpus, nlp, cache=cache), corpus):
+            assert doc_text(doc) == doc.text == document.text
+    other = nlp("Not parsed by parse().")
+    assert doc_text(other) == other.text
