@@ -8,41 +8,53 @@ One record per attribution (keys :data:`ATTRIBUTION_COLUMNS`); ``kind`` is
 
 ``direct``
     a quotation (any style: ``" “ ” « » ‘ ’ '``) with its speaker, given
-    after (``"…," the Minister said``, ``"…," said Lavrov``), before
-    (``Lavrov said: "…"``, ``Lavrov specified that "…"`` when the quotation
-    runs to the end of the sentence), around (``"The talks," he said, "will
-    …"``: one record per quoted stretch), as a headline or transcript label
-    (``Russian Foreign Ministry: …``), or in the previous sentence (an
-    introduction ending in ``:``, or the attribution of the sentence just
-    before) or the next one (``He added …``, ``So said Lavrov.``). A quotation
-    may span sentences and paragraphs: a paragraph that opens a quotation
-    and does not close it continues into the next paragraph when that one
-    starts with a quotation mark.
+    after (``"…," the Minister said``, ``"…," said Lavrov``, ``"…" - Matthew
+    Ingram``), before (``Lavrov said: "…"``, ``Lavrov specified that "…"``
+    when the quotation runs to the end of the sentence, ``a quote attributed
+    to Einstein — "…"``), around (``"The talks," he said, "will …"``: one
+    record per quoted stretch), as a headline or transcript label
+    (``Russian Foreign Ministry: …``, ``THE PRESIDENT: …``; a label is
+    resolved once per document, the document's ``speaker`` metadata first
+    for titles), or in a neighbouring sentence: an introduction ending in
+    ``:``, the attribution or speech verb of the sentence before, the next
+    sentence's ``He added …``, and last the person the sentence before is
+    about. A quotation may span sentences and paragraphs: a paragraph that
+    opens a quotation continues into the next one when that starts with a
+    quotation mark, or closes it without reopening.
 ``partial``
     a quoted fragment inside reported speech or a sentence with a speech
-    cue (``recalled that NATO had proposed "through Stoltenberg's mouth"``).
-    Quoted words (at most three) in a sentence with no speech cue are scare
-    quotes and are not attributions.
+    cue (``recalled that NATO had proposed "through Stoltenberg's mouth"``,
+    ``Lavrov called the talks "chatter"``); its speaker is the reporting
+    clause's. Not attributions: titles in quotation marks ("Better Idea of
+    Afghan Girls"), one or two quoted words without a framing speaker, and
+    up to three words in a sentence with no speech cue (scare quotes).
 ``indirect``
-    ``SPEAKER [also/further/…] VERB [listener] that …`` (``that`` may be
-    omitted after verbs marked ``that_optional``), ``…, saying that …``
-    (speaker: the first actor of the sentence) and ``as announced by X``.
+    ``SPEAKER [also/further/…] VERB [listener] that …`` (also ``how``/
+    ``whether``…; ``that`` may be omitted after ``that_optional`` verbs, or
+    when a finite auxiliary soon follows: "noted pollution is rising"),
+    ``…, saying that …`` (speaker: the first actor of the sentence),
+    ``X resigned and said that …``, ``…, Zakharova claimed.``,
+    ``The sanctions, said Price, will …`` and ``as announced by X``.
 ``according_to``
     ``according to X``, ``citing X``, ``X's spokesperson said``, ``in X's
-    words``, ``as X said`` in the narrator's voice.
+    words``, ``as X said`` in the narrator's voice; X must be a source (a
+    name, title, pronoun or a phrase with a source noun: not "according to
+    plan").
 ``agentless``
     no source named: ``it was reported that``, ``reportedly``,
-    ``sources say``.
+    ``sources say``, ``according to media reports`` (the longest cue wins).
 ``authority``
     ``as the President said`` or ``in the words of X`` *inside someone's
-    speech*: ``speaker`` is the quoting voice, ``principal`` the authority
-    (a title is resolved in the speaker's camp: Lavrov's "President" is
+    speech* — a quotation, reported speech, or the narration of a
+    first-person document (metadata ``speaker`` and a ``genre`` that is not
+    news): ``speaker`` is the quoting voice, ``principal`` the authority (a
+    title is resolved in the speaker's camp: Lavrov's "President" is
     Vladimir Putin).
 ``proxy``
     an actor presented as another's mouthpiece: ``speaker`` is the
     mouthpiece, ``principal`` the claimed principal (``through Stoltenberg's
     mouth … at the suggestion of the US``; ``at Washington's behest``;
-    ``X, a puppet of Y``).
+    ``X, a puppet of Y``). Both slots must name someone.
 ``source_credit``
     a news-agency credit: ``metadata["source_credit"]`` from cleaning (no
     offsets), ``(Reuters) -``, ``/TASS/``, ``Source: X`` lines and
@@ -50,16 +62,26 @@ One record per attribution (keys :data:`ATTRIBUTION_COLUMNS`); ``kind`` is
 
 Speakers: ``speaker_text`` is the words naming the speaker (``"the
 Minister"``, ``"He"``, ``"a spokesman"``); ``speaker`` is the canonical
-gazetteer name it resolves to, or ``""``. Titles resolve to the nearest named
-holder (apposition first, then the most recent mention), pronouns ``he``/
-``she`` to the most recent compatible speaker, then person; names outside the
-gazetteer keep ``speaker`` empty. Unbalanced quotation marks never stop the
-analysis: the odd mark is skipped and a one-line warning is appended to
-``warnings``.
+gazetteer name it resolves to, or ``""``. Titles resolve to a holder named
+in apposition, else the most recently named holder, else the document's
+``speaker`` if it holds the title; pronouns ``he``/``she`` to the most
+recent compatible speaker, then the most recent compatible person; names
+outside the gazetteer keep ``speaker`` empty (their offsets are kept as the
+antecedent of later pronouns). Unbalanced quotation marks never stop the
+analysis: the odd mark is skipped (or an unclosed quotation ends with its
+paragraph) and a one-line warning ``"<doc_id>: … at offset N"`` is appended
+to ``warnings``.
+
+Cost is linear in the document: one PhraseMatcher pass, one regular
+expression pass for quotation marks, vectorised token arrays (cached per
+Doc, see :func:`token_index`, :func:`doc_text`) and rules that look at most
+400 tokens around a cue.
 
 Known limits: no syntax, so long subjects ("The head of the committee that
 … said") are cut to their last noun phrase, object clauses without ``that``
-after verbs that require it are missed, and coreference is a recency rule.
+after verbs that require it are missed, content split by an aside keeps its
+longer side, block quotations without quotation marks are not found, and
+coreference is a recency rule. GUM Wikinews figures: ``benchmarks/attribution_gum.py``.
 """
 from __future__ import annotations
 
