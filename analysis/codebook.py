@@ -37,7 +37,7 @@ with ``LOWER`` where that matters.
 indices, never on the whole document). ``window`` counts tokens and never
 crosses the sentence; ``sentence`` means the whole sentence of the match.
 
-* ``require_actor: {camp: west|russia|other|any or a list, type: person|state|organisation|bloc or a list, window: sentence|match|N}``
+* ``require_actor: {camp: west|russia|other|any or a list, type: a gazetteer type (person, state, organisation, bloc, ...) or a list, window: sentence|match|N}``
   -- an ``ACTOR`` mention of that camp/type inside the match (``match``),
   within N tokens of it, or in its sentence (default ``sentence``, camp ``any``).
 * ``require_negation: {window: N}`` -- a negator (:data:`NEGATORS`) among the N
@@ -139,7 +139,13 @@ _RULE_KEYS = {"id", "note", "pattern", "patterns", "phrases", "attr", "target", 
 _PHRASE_ATTRS = ("LOWER", "ORTH")
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
 _CAMPS = ("russia", "west", "other", "any")
-_TYPES = ("person", "state", "organisation", "bloc")
+def _actor_types() -> tuple[str, ...]:
+    from .actors import ACTOR_TYPES
+
+    return tuple(ACTOR_TYPES)
+
+
+_TYPES = _actor_types()
 _REGEX_ATTRS = {
     "ORTH": "text", "TEXT": "text", "LOWER": "lower_", "NORM": "norm_", "LEMMA": "lemma_",
     "SHAPE": "shape_", "PREFIX": "prefix_", "SUFFIX": "suffix_", "ENT_TYPE": "ent_type_", "ENT_ID": "ent_id_",
