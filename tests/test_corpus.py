@@ -425,3 +425,13 @@ def test_jsonl_numbers_and_nested_values_survive(tmp_path):
 
 def test_path_objects_and_strings_are_equivalent():
     assert load_corpus(str(FORMATS)).ids == load_corpus(Path(FORMATS)).ids
+
+
+def test_error_deeply_nested_front_matter(tmp_path):
+    (tmp_path / "a.md").write_text("---\nx: " + "[" * 5000 + "]" * 5000 + "\n---\nBody.\n", encoding="utf-8")
+    assert _error(tmp_path).endswith("a.md (line 2): malformed YAML front matter: nested too deeply")
+
+
+def test_error_deeply_nested_json_line(tmp_path):
+    (tmp_path / "t.jsonl").write_text("[" * 200_000 + "]" * 200_000 + "\n", encoding="utf-8")
+    assert _error(tmp_path).endswith("t.jsonl (line 1): invalid JSON: nested too deeply")
