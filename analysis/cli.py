@@ -21,7 +21,10 @@ from pathlib import Path
 
 from .errors import KitError, one_line
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "MAX_WARNINGS"]
+
+#: Warnings printed by `run` (the rest are counted), so a hostile corpus cannot flood the terminal.
+MAX_WARNINGS = 50
 
 
 class _Parser(argparse.ArgumentParser):
@@ -139,9 +142,11 @@ def _cmd_run(ns) -> int:
     skipped = result.info.get("corpus", {}).get("skipped", [])
     for line in skipped:
         print(f"skipped: {line}", file=sys.stderr)
-    for w in result.warnings:
-        if w not in skipped:
-            print(f"warning: {one_line(w)}", file=sys.stderr)
+    warnings = [w for w in result.warnings if w not in skipped]
+    for w in warnings[:MAX_WARNINGS]:
+        print(f"warning: {one_line(w)}", file=sys.stderr)
+    if len(warnings) > MAX_WARNINGS:  # e.g. thousands of stray quote marks in an OCR dump
+        print(f"warning: {len(warnings) - MAX_WARNINGS} more warning(s) not shown", file=sys.stderr)
     n = result.info["corpus"]["n_documents"]
     print(f"analysed {n} document(s); wrote {len(result.files)} file(s) to {ns.out}"
           + (f" and {ns.figures}" if ns.figures else ""))

@@ -250,3 +250,26 @@ def test_run_on_a_folder_of_txt_files(tmp_path):
     info = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert info["corpus"]["n_documents"] == 2 and len(info["corpus"]["sha256"]) == 64
     assert {"id", "version", "sha256"} <= set(info["codebook"])
+
+
+def test_run_caps_the_number_of_warning_lines(capfd, tmp_path, monkeypatch):
+    """A hostile corpus (thousands of stray quote marks) cannot flood the terminal; skipped files are all listed."""
+    import analysis.run
+    from analysis.cli import MAX_WARNINGS
+
+    skipped = [f"{tmp_path}/bad_{i}.txt: empty file (0 bytes)" for i in range(60)]
+    warnings = skipped + [f"doc {i}: unbalanced quotation mark at character {i}" for i in range(120)]
+
+    def fake_run(*args, **kwargs):
+        return analysis.run.RunOutput(tables={}, files=[], warnings=warnings,
+                                      info={"corpus": {"n_documents": 1, "skipped": skipped}})
+
+    monkeypatch.setattr(analysis.run, "run", fake_run)
+    code, out, err = in_process(capfd, "run", str(tmp_path), "--out", str(tmp_path / "out"))
+    assert code == 0 and "analysed 1 document(s)" in out
+    lines = err.splitlines()
+    assert [l for l in lines if l.startswith("skipped: ")] == [f"skipped: {s}" for s in skipped]
+    shown = [l for l in lines if l.startswith("warning: ")]
+    assert len(shown) == MAX_WARNINGS + 1
+    assert shown[0] == "warning: doc 0: unbalanced quotation mark at character 0"
+    assert shown[-1] == f"warning: {120 - MAX_WARNINGS} more warning(s) not shown"
