@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import math
 from pathlib import Path
+from typing import Iterable
 
 import pandas as pd
 
@@ -151,27 +152,39 @@ def _safe_div(a: float, b: float) -> float:
     return a / b if b else math.nan
 
 
-def agreement(gold: pd.DataFrame, predicted: pd.DataFrame, *, sentences=None) -> pd.DataFrame:
+def agreement(
+    gold: pd.DataFrame,
+    predicted: pd.DataFrame,
+    *,
+    sentences=None,
+    documents: Iterable[str] | None = None,
+) -> pd.DataFrame:
     """Per-category agreement between gold and predicted spans, plus an ``ALL`` row.
 
     Args:
         gold, predicted: tables with ``doc_id, category, start_char, end_char``
             (:func:`read_annotations`, or an evidence table).
         sentences: sentence boundaries for kappa: a table with ``doc_id,
-            start_char, end_char``, parsed Docs or a Corpus. Only documents
-            present in ``gold`` are scored for kappa.
+            start_char, end_char``, parsed Docs or a Corpus. Only scored
+            documents count for kappa.
+        documents: the doc_ids that were annotated. An annotated document
+            with no gold rows (a text the coder found nothing in) is scored
+            too, so every prediction in it is a false positive. Default: the
+            documents that have gold rows.
 
     Returns:
         :data:`AGREEMENT_COLUMNS`, one row per category (sorted) then ``ALL``
         (micro-averaged counts; kappa pooled over all sentence x category cells).
-        Predictions for documents absent from ``gold`` are ignored, so a whole
-        corpus's evidence can be scored against one annotated document.
+        Predictions for documents that were not annotated are ignored, so a
+        whole corpus's evidence can be scored against one annotated document.
     """
     for name, table in (("gold", gold), ("predicted", predicted)):
         missing = [c for c in ANNOTATION_COLUMNS if c not in table.columns]
         if missing:
             raise KitError(f"{name} annotations lack column(s) {', '.join(missing)}")
     docs = set(gold["doc_id"].astype(str))
+    if documents is not None:
+        docs |= {str(d) for d in documents}
     pred = predicted[predicted["doc_id"].astype(str).isin(docs)]
     categories = sorted(set(gold["category"].astype(str)) | set(pred["category"].astype(str)))
 

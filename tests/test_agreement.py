@@ -136,3 +136,20 @@ def test_agreement_cli_prints_the_table_with_kappa(tmp_path, capsys, seed_doc):
     assert "ALL" in out and "kappa" in out and "NaN" not in out.split("ALL")[1]
     assert main(["agreement", str(tmp_path / "missing.csv"), str(pred)]) == 2
     assert "annotation file not found" in capsys.readouterr().err
+
+
+def test_annotated_document_without_gold_rows_counts_predictions_as_false_positives():
+    """A header-only annotation (the coder found nothing) is scored when named in ``documents``."""
+    from analysis.agreement import agreement
+
+    gold = pd.DataFrame([{"doc_id": "a", "category": "certainty_marker", "start_char": 0, "end_char": 5}])
+    pred = pd.DataFrame([
+        {"doc_id": "a", "category": "certainty_marker", "start_char": 0, "end_char": 5},
+        {"doc_id": "control", "category": "certainty_marker", "start_char": 3, "end_char": 9},
+    ])
+    without = agreement(gold, pred).set_index("category")
+    assert without.loc["ALL", "n_pred"] == 1 and without.loc["ALL", "precision"] == 1.0
+    scored = agreement(gold, pred, documents=["a", "control"]).set_index("category")
+    assert scored.loc["ALL", "n_pred"] == 2
+    assert scored.loc["ALL", "tp"] == 1
+    assert scored.loc["ALL", "precision"] == 0.5

@@ -495,7 +495,8 @@ print("hand-annotated documents:", [f.stem for f in gold_files] or "none")
 if gold_files:
     gold = pd.concat([read_annotations(f) for f in gold_files], ignore_index=True)
     predicted = tables["evidence"][tables["evidence"]["doc_id"].isin([f.stem for f in gold_files])]
-    scores = agreement(gold, predicted, sentences=[docs[f.stem] for f in gold_files])
+    annotated = [f.stem for f in gold_files]  # a header-only file means "nothing to code here"
+    scores = agreement(gold, predicted, sentences=[docs[d] for d in annotated], documents=annotated)
     display(scores)
 else:
     scores = pd.DataFrame()
@@ -504,18 +505,14 @@ else:
 ## What the rules found in the control text
 
 The control was written without rhetoric and its hand annotation is empty, so every hit here is
-a false-positive candidate to read. (`agreement` scores only documents that have gold rows, so
-these hits are not in the table above; the line below adds them to the overall precision.)
+a false positive, already counted in the table above (`documents=` tells `agreement` which
+texts were annotated, including those where the coder found nothing). Read them here.
 """),
     code('''\
 if CONTROL:
     ev = tables["evidence"]
     fp = ev[ev["doc_id"] == CONTROL][["category", "rule_id", "text", "start_char", "end_char"]]
     print(f"{len(fp)} hit(s) in the control text")
-    if len(scores):
-        overall = scores[scores["category"] == "ALL"].iloc[0]
-        print(f"overall precision counting them as false positives: "
-              f"{overall['tp']}/{overall['n_pred'] + len(fp)} = {overall['tp'] / max(overall['n_pred'] + len(fp), 1):.3f}")
     display(fp)
 '''),
     md("""
