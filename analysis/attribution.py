@@ -1203,8 +1203,17 @@ class _Extractor:
             self.anchor_hits = []
         self.specs = m.specs
         self.verb_starts = [v[0] for v in self.verbs]
+        # anchor hits indexed by start token, so a window lookup does not scan the whole document
+        self._anchor_order = sorted(range(len(self.anchor_hits)), key=lambda i: self.anchor_hits[i][1])
+        self._anchor_starts = [self.anchor_hits[i][1] for i in self._anchor_order]
 
     # helpers -------------------------------------------------------------------
+    def anchors_in(self, lo: int, hi: int) -> list[tuple[str, int, int]]:
+        """Anchor hits starting in tokens ``[lo, hi)``, in their original order."""
+        a = bisect.bisect_left(self._anchor_starts, lo)
+        b = bisect.bisect_left(self._anchor_starts, hi)
+        return [self.anchor_hits[i] for i in sorted(self._anchor_order[a:b])]
+
     def quote_at(self, char: int) -> int:
         i = bisect.bisect_right(self.quote_starts, char) - 1
         if i >= 0 and self.ctx.quotes[i].start <= char < self.ctx.quotes[i].end:
@@ -1359,7 +1368,7 @@ class _Extractor:
                 if m is not None:
                     return m, ctx.char_span(v[0], v[1]), "intro"
         # "According to Lavrov," / "a quote attributed to Einstein —"
-        for key, s, e in self.anchor_hits:
+        for key, s, e in self.anchors_in(lo, b):
             fam, prefix, suffix, slot = self.specs[key]
             if fam not in ("according_to", "in_words") or slot != "end" or not lo <= s < b:
                 continue
@@ -1483,7 +1492,7 @@ class _Extractor:
                 continue  # "so-called"
             if self.left_speaker(v[0], lo) is not None:
                 return True
-        return any(self.specs[k][0] in ("according_to", "in_words") and lo <= s < hi for k, s, _ in self.anchor_hits)
+        return any(self.specs[k][0] in ("according_to", "in_words") and lo <= s < hi for k, s, _ in self.anchors_in(lo, hi))
 
     def rule_headlines(self) -> None:
         """``Russian Foreign Ministry: Negotiations …`` — a speaker label opening a line."""
