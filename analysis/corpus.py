@@ -408,7 +408,9 @@ def _large_csv_fields() -> Iterator[None]:
 def _table_records(path: Path, raw: str, problems: _Problems) -> list[tuple[str, dict]]:
     if path.suffix.lower() == ".jsonl":
         records = []
-        for n, line in enumerate(raw.splitlines(), 1):
+        # lines end at "\n" only: str.splitlines() would also break at U+2028, U+0085 ...,
+        # which JSON strings may hold unescaped
+        for n, line in enumerate(raw.split("\n"), 1):
             if not line.strip():
                 continue
             try:

@@ -435,3 +435,9 @@ def test_error_deeply_nested_front_matter(tmp_path):
 def test_error_deeply_nested_json_line(tmp_path):
     (tmp_path / "t.jsonl").write_text("[" * 200_000 + "]" * 200_000 + "\n", encoding="utf-8")
     assert _error(tmp_path).endswith("t.jsonl (line 1): invalid JSON: nested too deeply")
+
+
+def test_jsonl_text_with_unicode_line_separators_stays_one_record(tmp_path):
+    text = "Line\u2028separator, next\u0085line, form\x0cfeed and\u2029paragraph."
+    (tmp_path / "t.jsonl").write_text(json.dumps({"doc_id": "u", "text": text}, ensure_ascii=False) + "\r\n", encoding="utf-8")
+    assert load_corpus(tmp_path)["u"].text == text
