@@ -170,7 +170,7 @@ def test_tables_round_trip_every_text(texts, fmt):
         if fmt == "csv":
             write_csv(frame, path)  # the kit's writer: a bare \r is quoted, so it survives
         else:
-            path.write_text("".join(json.dumps(r) + "\n" for r in frame.to_dict("records")), encoding="utf-8")
+            path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in frame.to_dict("records")), encoding="utf-8")
         try:
             corpus = load_corpus(path)
         except CorpusError as e:
