@@ -27,7 +27,6 @@ order).
 from __future__ import annotations
 
 import re
-import warnings
 from collections import OrderedDict
 from typing import Any, Callable, Optional, Union
 
@@ -101,9 +100,10 @@ class ActorRuler(EntityRuler):
     def match(self, doc: Doc):
         """All matches, longest first, as :meth:`EntityRuler.match` orders them."""
         self._require_patterns()
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="\\[W036")
-            matches = list(self.matcher(doc)) + list(self._lower_matcher(doc)) + list(self.phrase_matcher(doc))
+        matches: list = []
+        for matcher in (self.matcher, self._lower_matcher, self.phrase_matcher):
+            if len(matcher):  # an empty matcher finds nothing (and would only warn W036)
+                matches.extend(matcher(doc))
         final = {(m_id, start, end) for m_id, start, end in matches if start != end}
         return sorted(final, key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
 
@@ -200,12 +200,31 @@ def make_actor_ruler(
 
 
 class LookupLemmatizer(EnglishLemmatizer):
-    """The English lemmatizer with a vectorised ``lookup`` mode (same table, same lemmas)."""
+    """The English lemmatizer with a vectorised ``lookup`` mode (same table, same lemmas).
+
+    Each distinct word is looked up in the table once per process; known words
+    are then mapped to their lemma hashes with one ``numpy.searchsorted``.
+    """
+
+    _MERGE_MIN = 64  # new words collected before the sorted arrays are rebuilt (or 1/8 of them)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._lemma_of: dict[int, int] = {}  # orth hash -> lemma hash, filled on first sight
-        self._lemma_table: object = None  # the table _lemma_of was filled from
+        self._lemma_table: object = None  # the table the memo was filled from
+        self._reset()
+
+    def _reset(self) -> None:
+        self._keys = np.zeros(0, dtype=np.uint64)  # sorted orth hashes
+        self._values = np.zeros(0, dtype=np.uint64)  # their lemma hashes
+        self._new: dict[int, int] = {}  # orth -> lemma, not yet in the arrays
+
+    def _lemma_hash(self, orth: int, table, strings) -> int:
+        lemma = self._new.get(orth)
+        if lemma is None:
+            text = strings[orth]
+            found = table.get(text, text)
+            lemma = self._new[orth] = strings.add(found if isinstance(found, str) else found[0])
+        return lemma
 
     def __call__(self, doc: Doc) -> Doc:
         """Set ``token.lemma`` for every token whose lemma is unset (or all, with ``overwrite``)."""
@@ -217,21 +236,28 @@ class LookupLemmatizer(EnglishLemmatizer):
             return doc
         table = self.lookups.get_table("lemma_lookup", {})
         if table is not self._lemma_table:  # new tables: forget what was looked up
-            self._lemma_of, self._lemma_table = {}, table
+            self._lemma_table = table
+            self._reset()
         arr = doc.to_array([ORTH, LEMMA])
-        orths = arr[:, 0].tolist()
-        memo = self._lemma_of
-        values = list(map(memo.get, orths))
-        if None in values:
+        orths = arr[:, 0]
+        keys = self._keys
+        if len(keys):
+            at = np.minimum(np.searchsorted(keys, orths), len(keys) - 1)
+            lemmas = self._values[at]
+            missing = np.flatnonzero(keys[at] != orths)
+        else:
+            lemmas = np.zeros(len(orths), dtype=np.uint64)
+            missing = np.arange(len(orths))
+        if len(missing):
             strings = doc.vocab.strings
-            for orth in dict.fromkeys(o for o, v in zip(orths, values) if v is None):
-                text = strings[orth]
-                lemma = table.get(text, text)
-                if not isinstance(lemma, str):
-                    lemma = lemma[0]
-                memo[orth] = strings.add(lemma)
-            values = list(map(memo.__getitem__, orths))
-        lemmas = np.array(values, dtype=np.uint64)
+            lemmas[missing] = [self._lemma_hash(o, table, strings) for o in orths[missing].tolist()]
+            if len(self._new) >= max(self._MERGE_MIN, len(keys) // 8) or not len(keys):
+                merged = dict(zip(keys.tolist(), self._values.tolist()))
+                merged.update(self._new)
+                self._keys = np.fromiter(sorted(merged), dtype=np.uint64, count=len(merged))
+                self._values = np.fromiter((merged[k] for k in self._keys.tolist()), dtype=np.uint64,
+                                           count=len(merged))
+                self._new = {}
         if not self.overwrite:
             lemmas = np.where(arr[:, 1] == 0, lemmas, arr[:, 1])
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))
