@@ -7,6 +7,7 @@ Nothing under the corpus folder is ever written.
 """
 from __future__ import annotations
 
+import gc
 import os
 import platform
 import sys
@@ -202,8 +203,12 @@ def _stream(job: _Job, documents: list[Document], n_process: int) -> Iterator[Do
         methods = mp.get_all_start_methods()
         ctx = mp.get_context("fork" if "fork" in methods else "spawn")
         _WORKER_JOB = job
-        pool = ctx.Pool(min(n_process, len(todo)), initializer=_init_worker,
-                        initargs=(None if ctx.get_start_method() == "fork" else job,))
+        gc.freeze()  # forked workers then never touch (and copy) the parent's objects when collecting
+        try:
+            pool = ctx.Pool(min(n_process, len(todo)), initializer=_init_worker,
+                            initargs=(None if ctx.get_start_method() == "fork" else job,))
+        finally:
+            gc.unfreeze()
         computed = pool.imap(_analyze_in_worker, _chunks(todo))
     else:
         computed = map(job.analyze, _chunks(todo))
