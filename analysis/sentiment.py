@@ -59,8 +59,12 @@ def _lexicon():
     return pattern_sentiment
 
 
+@lru_cache(maxsize=16384)
 def score_text(text: str) -> tuple[float, float]:
     """``(polarity, subjectivity)`` of a text: exactly ``TextBlob(text).sentiment``.
+
+    A sentence repeated across documents (wire copy, boilerplate) is scored
+    once: the last 16,384 distinct texts are remembered.
 
     Example:
         >>> score_text("This is a great and honest proposal.")  # doctest: +SKIP
