@@ -173,6 +173,7 @@ class Analysis:
     def __call__(self, *, n_process: int, with_sentiment: bool, cache) -> dict:
         from analysis.stats import VoiceTerms
 
+        _forget_texts()  # every measured run starts without per-text memory
         terms = VoiceTerms()
         results = analyze_corpus(self.corpus, self.nlp, codebook=self.codebook, gazetteer=self.gazetteer,
                                  n_process=n_process, cache=cache, with_sentiment=with_sentiment,
@@ -180,6 +181,15 @@ class Analysis:
         # streamed straight into the tables, as `run` does: no list of every record
         return build_tables(results, self.corpus, codebook=self.codebook, with_sentiment=with_sentiment,
                             terms=terms)
+
+
+def _forget_texts() -> None:
+    """Clear in-process caches keyed by text (e.g. sentence sentiment), so repeats cannot cheat."""
+    from analysis import sentiment
+
+    clear = getattr(sentiment.score_text, "cache_clear", None)
+    if clear is not None:
+        clear()
 
 
 def timed_cold(repeat: int, run: Analysis, **kwargs) -> tuple[tuple[float, float], dict, Path]:
