@@ -175,7 +175,7 @@ def parse(
     nlp = nlp or make_nlp()
     docs = list(corpus)
     folder = cache_dir(cache)
-    fingerprint = pipeline_fingerprint(nlp)[:16]
+    fingerprint = pipeline_fingerprint(nlp)[:16] if folder else ""
     if progress is None:
         progress = len(docs) > 20 and sys.stderr.isatty()
     bar = None
