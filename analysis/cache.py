@@ -235,7 +235,7 @@ def analysis_fingerprint(nlp, codebook, gazetteer, *, with_sentiment: bool, term
     if not codebook_sha or not gazetteer_sha:
         return None
     parts = [
-        "records-v1",
+        "records-v2",
         pipeline_fingerprint(nlp),
         f"codebook={codebook_sha}",
         f"gazetteer={gazetteer_sha}",
@@ -252,13 +252,14 @@ def analysis_fingerprint(nlp, codebook, gazetteer, *, with_sentiment: bool, term
 
 # --------------------------------------------------------------------------- records
 
-_MAGIC = b"DKR1"
+_MAGIC = b"DKR2"
 _DIGEST = 16
 _NA = ...  # stands for pd.NA in the encoded records (marshal has no pd.NA)
 _RECORD_FIELDS = ("sentences", "attributions", "evidence", "mentions", "sentiment")
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None), bytes})
+_NESTED = (tuple, list, dict)
 
 
 class _Unstorable(Exception):
@@ -282,13 +283,16 @@ def _plain(value: Any) -> Any:
 
 
 def _pack_records(records: list[dict]) -> tuple:
+    """``(keys, rows, restore)``: shared keys, value tuples, and the columns holding NA or containers."""
     if not records:
-        return ((), [])
+        return ((), [], ())
     keys = tuple(records[0])
     if all(len(r) == len(keys) and tuple(r) == keys for r in records):
-        return (keys, [tuple(map(_plain, r.values())) for r in records])
+        rows = [tuple(map(_plain, r.values())) for r in records]
+        restore = tuple(j for j in range(len(keys)) if any(row[j] is _NA or type(row[j]) in _NESTED for row in rows))
+        return (keys, rows, restore)
     # records with differing keys: keep each record's own keys
-    return (None, [(tuple(r), tuple(map(_plain, r.values()))) for r in records])
+    return (None, [(tuple(r), tuple(map(_plain, r.values()))) for r in records], None)
 
 
 def _restore(value: Any) -> Any:
@@ -304,21 +308,19 @@ def _restore(value: Any) -> Any:
     return value
 
 
-_NESTED = (tuple, list, dict)
-
-
-def _row(row: tuple) -> list:
-    # fast path: flat rows without missing values need no rebuilding
-    if any(v is _NA or type(v) in _NESTED for v in row):
-        return [_restore(v) for v in row]
-    return list(row)
-
-
 def _unpack_records(packed: tuple) -> list[dict]:
-    keys, rows = packed
+    keys, rows, restore = packed
     if keys is None:
-        return [dict(zip(k, _row(row))) for k, row in rows]
-    return [dict(zip(keys, _row(row))) for row in rows]
+        return [dict(zip(k, [_restore(v) for v in row])) for k, row in rows]
+    if not restore:
+        return [dict(zip(keys, row)) for row in rows]
+    out = []
+    for row in rows:
+        values = list(row)
+        for j in restore:
+            values[j] = _restore(values[j])
+        out.append(dict(zip(keys, values)))
+    return out
 
 
 def encode_result(result) -> bytes | None:

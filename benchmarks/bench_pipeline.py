@@ -185,8 +185,9 @@ class Analysis:
 
 def _forget_texts() -> None:
     """Clear in-process caches keyed by text (e.g. sentence sentiment), so repeats cannot cheat."""
-    from analysis import sentiment
+    import importlib
 
+    sentiment = importlib.import_module("analysis.sentiment")  # the module, not the function of that name
     clear = getattr(sentiment.score_text, "cache_clear", None)
     if clear is not None:
         clear()
