@@ -9,7 +9,7 @@ Subcommands (each has ``--help``)::
     agreement GOLD PRED         rule-vs-human agreement per category
     notebooks [DIR]             execute the notebooks headless (for make reproduce)
 
-Exit codes: 0 ok, 1 a check found failures, 2 usage or input error. User
+Exit codes: 0 ok, 1 a check found failures or a fetch failed for some document, 2 usage or input error. User
 errors are one line on stderr (``error: FILE: problem``), never a traceback.
 """
 from __future__ import annotations
@@ -103,7 +103,11 @@ def _cmd_corpus(ns) -> int:
         report = fetch_manifest(ns.args[1], out=ns.out, force=ns.force, timeout=ns.timeout, max_bytes=ns.max_bytes)
         with pd.option_context("display.max_colwidth", 60, "display.width", 200):
             print(report.to_string(index=False))
-        return 0
+        failed = int((report["status"] == "failed").sum()) if len(report) else 0
+        if failed:
+            print(f"warning: {failed} of {len(report)} document(s) could not be fetched (see the report); "
+                  "the others were written or kept", file=sys.stderr)
+        return 1 if failed else 0
     if len(ns.args) != 1:
         raise KitError("usage: discourse-kit corpus PATH")
     from .corpus import load_corpus

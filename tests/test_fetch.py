@@ -215,9 +215,12 @@ def test_cli_fetch_prints_the_report(server, tmp_path, capsys):
 
     manifest = _manifest(tmp_path, [{"doc_id": "x", "url": f"{server}/article"},
                                     {"doc_id": "y", "url": f"{server}/missing"}])
-    assert main(["corpus", "fetch", str(manifest), "--out", str(tmp_path / "o")]) == 0
-    out = capsys.readouterr().out
-    assert "ok" in out and "HTTP 404" in out
+    assert main(["corpus", "fetch", str(manifest), "--out", str(tmp_path / "o")]) == 1  # one failed
+    captured = capsys.readouterr()
+    assert "ok" in captured.out and "HTTP 404" in captured.out
+    assert "1 of 2 document(s) could not be fetched" in captured.err
+    only_ok = _manifest(tmp_path, [{"doc_id": "x2", "url": f"{server}/article"}])
+    assert main(["corpus", "fetch", str(only_ok), "--out", str(tmp_path / "o")]) == 0
 
 
 @pytest.mark.parametrize(
