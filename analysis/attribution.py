@@ -105,6 +105,7 @@ from .actors import ACTOR_LABEL, TITLE_LABEL, Gazetteer, load_gazetteer
 from .errors import KitError
 from .paths import PACKAGE_DIR
 from .pipeline import doc_id_of
+from .pipeline import doc_text as _known_text
 
 __all__ = [
     "ATTRIBUTION_COLUMNS",
@@ -820,7 +821,7 @@ def doc_text(doc: Doc) -> str:
     entry = _cached(doc)
     text = entry.get("text")
     if text is None:
-        text = entry["text"] = doc.text
+        text = entry["text"] = _known_text(doc)  # free for Docs from parse(), which know their text
     return text
 
 
