@@ -193,18 +193,30 @@ def _forget_texts() -> None:
         clear()
 
 
-def timed_cold(repeat: int, run: Analysis, **kwargs) -> tuple[tuple[float, float], dict, Path]:
-    """Best (wall, CPU) time of cold runs (a fresh cache folder each); the last tables and its warm cache."""
-    walls, cpus = [], []
+def timed_cold(repeat: int, run: Analysis, *, reference: Analysis | None = None,
+               **kwargs) -> tuple[tuple[float, float], dict, Path, tuple[float, float] | None]:
+    """Best (wall, CPU) time of cold runs (a fresh cache folder each); the last tables and its warm cache.
+
+    With ``reference``, that (smaller) analysis is timed right before each run
+    too, so the ratio of the two is measured under the same machine conditions.
+    """
+    walls, cpus, ref_walls, ref_cpus = [], [], [], []
     tables: dict = {}
     folder = Path(tempfile.mkdtemp(prefix="bench-cache-"))
     for i in range(repeat):
+        if reference is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+            with Clock() as c:
+                reference(cache=folder, **kwargs)
+            ref_walls.append(c.wall)
+            ref_cpus.append(c.cpu)
         shutil.rmtree(folder, ignore_errors=True)
         with Clock() as c:
             tables = run(cache=folder, **kwargs)
         walls.append(c.wall)
         cpus.append(c.cpu)
-    return (min(walls), min(cpus)), tables, folder
+    ref = (min(ref_walls), min(ref_cpus)) if reference is not None else None
+    return (min(walls), min(cpus)), tables, folder, ref
 
 
 def same_tables(a: dict, b: dict) -> bool:
@@ -212,8 +224,9 @@ def same_tables(a: dict, b: dict) -> bool:
     return a.keys() == b.keys() and all(a[k].to_csv(index=False) == b[k].to_csv(index=False) for k in a)
 
 
-def measure(label: str, n_target: int, repeat: int, nlp, codebook, gazetteer) -> dict:
-    """Every figure of one corpus size."""
+def measure(label: str, n_target: int, repeat: int, nlp, codebook, gazetteer,
+            reference: Corpus | None = None) -> dict:
+    """Every figure of one corpus size (``reference``: a smaller corpus timed alongside, for scaling)."""
     corpus = build_corpus(n_target, nlp=nlp)
     words = n_words(corpus)
     texts = [d.text for d in corpus]
@@ -223,7 +236,9 @@ def measure(label: str, n_target: int, repeat: int, nlp, codebook, gazetteer) ->
     times["tokenizer"] = best_of(repeat, lambda: sum(1 for _ in nlp.tokenizer.pipe(texts, batch_size=256)))
     times["parse"] = best_of(repeat, lambda: sum(1 for _ in parse(corpus, nlp, cache=False, progress=False)))
     run = Analysis(corpus, nlp, codebook, gazetteer)
-    times["core_1"], core_1, warm = timed_cold(repeat, run, n_process=1, with_sentiment=False)
+    ref = Analysis(reference, nlp, codebook, gazetteer) if reference is not None else None
+    times["core_1"], core_1, warm, ref_core = timed_cold(repeat, run, reference=ref, n_process=1,
+                                                        with_sentiment=False)
     warm_tables: dict = {}
 
     def warm_run():
@@ -231,19 +246,23 @@ def measure(label: str, n_target: int, repeat: int, nlp, codebook, gazetteer) ->
 
     times["warm"] = best_of(repeat, warm_run)
     shutil.rmtree(warm, ignore_errors=True)
-    times["core_2"], core_2, folder = timed_cold(repeat, run, n_process=2, with_sentiment=False)
+    times["core_2"], core_2, folder, _ = timed_cold(repeat, run, n_process=2, with_sentiment=False)
     shutil.rmtree(folder, ignore_errors=True)
-    times["full_1"], full_1, folder = timed_cold(repeat, run, n_process=1, with_sentiment=True)
+    times["full_1"], full_1, folder, ref_full = timed_cold(repeat, run, reference=ref, n_process=1,
+                                                           with_sentiment=True)
     shutil.rmtree(folder, ignore_errors=True)
-    times["full_2"], full_2, folder = timed_cold(repeat, run, n_process=2, with_sentiment=True)
+    times["full_2"], full_2, folder, _ = timed_cold(repeat, run, n_process=2, with_sentiment=True)
     shutil.rmtree(folder, ignore_errors=True)
+    if reference is not None:
+        times["reference_core_1"], times["reference_full_1"] = ref_core, ref_full
+        row["reference_words"] = n_words(reference)
     row["identical_warm"] = same_tables(core_1, warm_tables)
     row["identical_n_process"] = same_tables(core_1, core_2) and same_tables(full_1, full_2)
     del core_1, core_2, full_1, full_2, warm_tables
     for key, (wall, cpu) in times.items():
         row[f"t_{key}"] = round(wall, 4)
         row[f"cpu_{key}"] = round(cpu, 4)
-        row[f"wps_{key}"] = round(words / wall)
+        row[f"wps_{key}"] = round((row["reference_words"] if key.startswith("reference") else words) / wall)
     row["load_avg_1min"] = round(os.getloadavg()[0], 2)
     row["peak_rss_mib_full_1"] = peak_rss_of_child(n_target)
     return row
@@ -266,8 +285,24 @@ def rss_child(n_target: int) -> None:
         run(cache=folder, n_process=1, with_sentiment=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    print(json.dumps({"peak_rss_mib": round(peak_kib / 1024, 1)}))
+    print(json.dumps({"peak_rss_mib": round(peak_rss_mib(), 1)}))
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process since it started (MiB).
+
+    Linux: ``VmHWM`` of ``/proc/self/status``, which starts afresh at exec.
+    (``ru_maxrss`` would not: it keeps the parent's peak across fork + exec.)
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
+    return kib / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
 # --------------------------------------------------------------------------- report
@@ -291,9 +326,13 @@ def summary(rows: list[dict]) -> dict:
     }
     if "1M" in by and "100k" in by:
         small, large = by["100k"], by["1M"]
-        out["time_scaling_core"] = round(large["t_core_1"] / small["t_core_1"], 2)
-        out["time_scaling_full"] = round(large["t_full_1"] / small["t_full_1"], 2)
-        out["words_scaling"] = round(large["words"] / small["words"], 2)
+        # time(1M) / time(100k), the 100k corpus timed right before each 1M run (same machine conditions)
+        out["time_scaling_core"] = round(large["t_core_1"] / large["t_reference_core_1"], 2)
+        out["time_scaling_full"] = round(large["t_full_1"] / large["t_reference_full_1"], 2)
+        # the same from the separate 100k measurements (earlier in the run)
+        out["time_scaling_core_separate"] = round(large["t_core_1"] / small["t_core_1"], 2)
+        out["time_scaling_full_separate"] = round(large["t_full_1"] / small["t_full_1"], 2)
+        out["words_scaling"] = round(large["words"] / large["reference_words"], 2)
         out["rss_scaling"] = round(large["peak_rss_mib_full_1"] / small["peak_rss_mib_full_1"], 3)
     met = {
         "core_ratio": out["core_ratio"] >= TARGETS["core_ratio"],
@@ -353,7 +392,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         p.error(f"unknown size(s) {', '.join(unknown)}; choose from {', '.join(SIZES)}")
     for label in labels:
-        rows.append(measure(label, SIZES[label], ns.repeat, nlp, codebook, gazetteer))
+        # the largest corpus is timed alongside the 100k one, for the scaling ratio
+        reference = build_corpus(SIZES["100k"], nlp=nlp) if label == "1M" and "100k" in labels else None
+        rows.append(measure(label, SIZES[label], ns.repeat, nlp, codebook, gazetteer, reference))
         print(f"[{label} done after {time.perf_counter() - started:.0f}s]", file=sys.stderr, flush=True)
     print_table(rows)
     result = {"sizes": rows, **summary(rows), "seconds": round(time.perf_counter() - started, 1),
