@@ -1,31 +1,31 @@
 """The main job: corpus in, every table (and figure) out.
 
-:func:`run` loads a corpus, parses it (cached), analyses each document as it
-streams past (:func:`analysis.analyze.analyze_doc`), then builds the tidy
-tables from the collected records and writes them atomically into ``out``.
-Nothing under the corpus folder is ever written.
+:func:`run` loads a corpus, analyses each document as it streams past
+(:func:`analyze_corpus`: cached, chunked and optionally parallel, see
+:mod:`analysis.engine`), builds the tidy tables from the records in pieces
+(:func:`build_tables`) and writes them atomically into ``out``. Nothing under
+the corpus folder is ever written.
 """
 from __future__ import annotations
 
-import gc
 import os
 import platform
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import pandas as pd
 import spacy
 
 from .actors import Gazetteer, load_gazetteer
-from .analyze import DocResult, analyze_doc
+from .analyze import DocResult
 from .corpus import Corpus, Document, load_corpus
+from .engine import Job, ResultStream, TableBuilder
 from .errors import KitError
 from .io import transaction, write_csv, write_json
-from .pipeline import make_nlp, parse
+from .pipeline import make_nlp
 
-__all__ = ["run", "analyze_corpus", "build_tables", "TableBuilder", "RunOutput", "TABLES"]
+__all__ = ["run", "analyze_corpus", "build_tables", "TableBuilder", "ResultStream", "RunOutput", "TABLES"]
 
 #: Output tables written by ``discourse-kit run`` (file stem -> what it holds).
 TABLES = {
@@ -62,7 +62,7 @@ def analyze_corpus(
     with_sentiment: bool = True,
     progress: bool | None = None,
     terms=None,
-) -> Iterator[DocResult]:
+) -> ResultStream:
     """Stream :class:`DocResult` objects, one per document, in corpus order.
 
     Each document is parsed and analysed once and dropped; its records are
@@ -84,228 +84,24 @@ def analyze_corpus(
         progress: show a progress bar (default: on a terminal, > 20 documents).
         terms: an :class:`analysis.stats.VoiceTerms` that pools each
             document's term frequencies by voice (for the keyness table).
+
+    Returns:
+        A :class:`analysis.engine.ResultStream`: iterate it, or pass it to
+        :func:`build_tables` directly (then workers also build the tables).
+
+    Raises:
+        KitError: ``n_process`` is not a positive integer.
     """
     from .codebook import load_codebook
 
-    if n_process < 1:
-        raise KitError(f"n_process must be a positive integer; got {n_process}")
+    if not isinstance(n_process, int) or n_process < 1:
+        raise KitError(f"n_process must be a positive integer; got {n_process!r}")
     gazetteer = gazetteer or load_gazetteer()
     nlp = nlp or make_nlp(actors=gazetteer)
     codebook = codebook or load_codebook()
-    documents = list(corpus)
-    job = _Job(nlp, codebook, gazetteer, with_sentiment=with_sentiment,
-               terms_by=getattr(terms, "by", None) if terms is not None else None, cache=cache)
-    if progress is None:
-        progress = len(documents) > 20 and sys.stderr.isatty()
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(documents), desc="analysing", unit="doc")
-    try:
-        for result in _stream(job, documents, n_process):
-            if terms is not None and result.terms:
-                terms.quoted.update(result.terms.get("quoted", {}))
-                terms.narration.update(result.terms.get("narration", {}))
-                result.terms = {}  # pooled: not kept twice
-            if bar:
-                bar.update(1)
-            yield result
-    finally:
-        if bar:
-            bar.close()
-
-
-# --------------------------------------------------------------------------- the engine
-
-#: A chunk of work sent to one worker: at most this many documents / characters.
-CHUNK_DOCS = 32
-CHUNK_CHARS = 120_000
-
-
-class _Job:
-    """Everything a process needs to analyse documents; built once per process."""
-
-    def __init__(self, nlp, codebook, gazetteer, *, with_sentiment: bool, terms_by: str | None, cache) -> None:
-        from .cache import RecordCache, analysis_fingerprint, cache_dir
-
-        self.nlp, self.codebook, self.gazetteer = nlp, codebook, gazetteer
-        self.with_sentiment, self.terms_by = with_sentiment, terms_by
-        folder = cache_dir(cache)
-        fingerprint = analysis_fingerprint(nlp, codebook, gazetteer, with_sentiment=with_sentiment,
-                                           terms_by=terms_by) if folder else None
-        self.records = RecordCache(folder, fingerprint) if fingerprint else None
-        # Parsed Docs are cached only where parsing is the expensive part (a
-        # trained model). The rule-based pipeline parses faster than a cached
-        # Doc is written and read back; its re-runs are served by the records.
-        self.parse_cache = folder if folder and not _is_rules(nlp) else False
-
-    def analyze(self, items: list[tuple[Document, str | None]]) -> list[DocResult | bytes]:
-        """Parse and analyse a chunk; each result is cached and returned (encoded when cacheable)."""
-        from .cache import encode_result
-
-        out: list[DocResult | bytes] = []
-        docs = parse([d for d, _ in items], self.nlp, cache=self.parse_cache, progress=False)
-        for doc, (document, key) in zip(docs, items, strict=True):
-            result = analyze_doc(doc, codebook=self.codebook, gazetteer=self.gazetteer,
-                                 metadata=document.metadata, with_sentiment=self.with_sentiment,
-                                 terms_by=self.terms_by)
-            data = encode_result(result) if key is not None or _IN_WORKER else None
-            if data is not None and key is not None:
-                self.records.save(key, data)
-            out.append(data if data is not None and _IN_WORKER else result)  # bytes travel faster
-        return out
-
-
-def _is_rules(nlp) -> bool:
-    return nlp.meta.get("discourse_kit", {}).get("model") == "rules"
-
-
-_WORKER_JOB: _Job | None = None  # the job of this worker process (inherited on fork)
-_IN_WORKER = False
-
-
-def _init_worker(job: _Job | None) -> None:
-    global _WORKER_JOB, _IN_WORKER
-    if job is not None:  # spawn: the job was sent pickled
-        _WORKER_JOB = job
-    _IN_WORKER = True
-
-
-def _analyze_in_worker(items: list[tuple[Document, str | None]]) -> list[DocResult | bytes]:
-    assert _WORKER_JOB is not None
-    return _WORKER_JOB.analyze(items)
-
-
-def _chunks(items: list[tuple[Document, str | None]]) -> Iterator[list[tuple[Document, str | None]]]:
-    chunk: list[tuple[Document, str | None]] = []
-    size = 0
-    for item in items:
-        chunk.append(item)
-        size += len(item[0].text)
-        if len(chunk) >= CHUNK_DOCS or size >= CHUNK_CHARS:
-            yield chunk
-            chunk, size = [], 0
-    if chunk:
-        yield chunk
-
-
-def _stream(job: _Job, documents: list[Document], n_process: int) -> Iterator[DocResult]:
-    """Results in corpus order: cached ones read here, the others computed in chunks."""
-    global _WORKER_JOB
-    keys = [job.records.key(d) for d in documents] if job.records else [None] * len(documents)
-    cached = [key is not None and job.records.path(key).exists() for key in keys]
-    todo = [(d, k) for d, k, hit in zip(documents, keys, cached) if not hit]
-    pool = None
-    if n_process > 1 and len(todo) > 1:
-        import multiprocessing as mp
-
-        methods = mp.get_all_start_methods()
-        ctx = mp.get_context("fork" if "fork" in methods else "spawn")
-        _WORKER_JOB = job
-        gc.freeze()  # forked workers then never touch (and copy) the parent's objects when collecting
-        try:
-            pool = ctx.Pool(min(n_process, len(todo)), initializer=_init_worker,
-                            initargs=(None if ctx.get_start_method() == "fork" else job,))
-        finally:
-            gc.unfreeze()
-        computed = pool.imap(_analyze_in_worker, _chunks(todo))
-    else:
-        computed = map(job.analyze, _chunks(todo))
-    try:
-        chunk: Iterator[DocResult | bytes] = iter(())
-        for document, key, hit in zip(documents, keys, cached):
-            if hit:
-                result = job.records.load(key)
-                if result is None:  # vanished or damaged since we looked: compute it here
-                    result = _as_result(job.analyze([(document, key)])[0])
-            else:
-                item = next(chunk, None)
-                if item is None:
-                    chunk = iter(next(computed))
-                    item = next(chunk)
-                result = _as_result(item)
-            yield result
-    finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
-        _WORKER_JOB = None
-
-
-def _as_result(item: DocResult | bytes) -> DocResult:
-    from .cache import decode_result
-
-    return decode_result(item) if isinstance(item, bytes) else item
-
-
-#: Per-document record lists that become tables: record field -> frame builder.
-_FRAMES = {
-    "evidence": ("rhetoric", "evidence_frame"),
-    "attributions": ("attribution", "attributions_frame"),
-    "mentions": ("mentions", "actor_frame"),
-    "sentiment": ("sentiment", "sentiment_frame"),
-}
-
-
-def _frame_function(name: str):
-    import importlib
-
-    module, function = _FRAMES[name]
-    return getattr(importlib.import_module(f".{module}", __package__), function)
-
-
-class TableBuilder:
-    """Turns a stream of :class:`DocResult` into table pieces, in bounded memory.
-
-    Records are buffered for a few thousand rows, then converted with the
-    table's own frame function (``evidence_frame``, ``attributions_frame``,
-    ``actor_frame``, ``sentiment_frame``); the pieces are concatenated once at
-    the end. Buffers are flushed only between documents, so every document's
-    records stay in one piece (``actor_frame`` counts per document). The
-    documents are kept without their records (ids, counts, voice tokens and
-    warnings), enough for the documents and exposure tables.
-    """
-
-    def __init__(self, *, flush_rows: int = 20_000) -> None:
-        self.results: list[DocResult] = []  # slim: records dropped
-        self.warnings: list[str] = []
-        self._flush_rows = flush_rows
-        self._buffers: dict[str, list[dict]] = {name: [] for name in _FRAMES}
-        self._pieces: dict[str, list[pd.DataFrame]] = {name: [] for name in _FRAMES}
-        self._seen: set[str] = set()
-        self._chunked = True  # a repeated doc_id keeps everything in one piece
-
-    def add(self, result: DocResult) -> None:
-        """Take one document's records."""
-        if result.doc_id in self._seen:
-            self._chunked = False
-        self._seen.add(result.doc_id)
-        for name, buffer in self._buffers.items():
-            buffer.extend(getattr(result, name))
-        self.warnings.extend(result.warnings)
-        self.results.append(DocResult(doc_id=result.doc_id, n_tokens=result.n_tokens, n_sentences=result.n_sentences,
-                                      voice_tokens=result.voice_tokens, warnings=result.warnings))
-        if self._chunked and max(len(b) for b in self._buffers.values()) >= self._flush_rows:
-            self._flush()
-
-    def _flush(self) -> None:
-        for name, buffer in self._buffers.items():
-            if buffer:
-                self._pieces[name].append(_frame_function(name)(buffer))
-                self._buffers[name] = []
-
-    def frame(self, name: str) -> pd.DataFrame:
-        """The whole table of one record kind (``evidence``, ``attributions``, ``mentions``, ``sentiment``)."""
-        self._flush()
-        pieces = [p for p in self._pieces[name] if len(p)]
-        if not pieces:
-            return _frame_function(name)([])
-        if len(pieces) == 1:
-            return pieces[0]
-        frame = pd.concat(pieces, ignore_index=True)
-        self._pieces[name] = [frame]
-        return frame
+    job = Job(nlp, codebook, gazetteer, with_sentiment=with_sentiment,
+              terms_by=getattr(terms, "by", None) if terms is not None else None, cache=cache)
+    return ResultStream(job, list(corpus), n_process=n_process, terms=terms, progress=progress)
 
 
 def build_tables(
@@ -318,14 +114,17 @@ def build_tables(
 ) -> dict[str, pd.DataFrame]:
     """Assemble every output table from per-document records (``keyness`` when ``terms`` is given).
 
-    ``results`` may be a stream (e.g. :func:`analyze_corpus` itself): records
-    are turned into table pieces as they arrive (:class:`TableBuilder`), so
-    memory grows with the tables, not with every record of the corpus.
+    ``results`` may be a stream, best :func:`analyze_corpus` itself: records
+    are turned into table pieces as they arrive (:class:`TableBuilder`; with
+    ``n_process > 1`` the worker processes build the pieces), so memory grows
+    with the tables, not with every record of the corpus.
     """
     from .tables import cooccurrence, exposure_frame, feature_table
 
     if isinstance(results, TableBuilder):
         builder = results
+    elif isinstance(results, ResultStream):
+        builder = results.into(TableBuilder())
     else:
         builder = TableBuilder()
         for result in results:
@@ -412,10 +211,9 @@ def run(
     from .stats import VoiceTerms
 
     terms = VoiceTerms()  # quoted speech vs narration, for keyness.csv and its figure
-    builder = TableBuilder()  # records become table pieces as documents stream past
-    for result in analyze_corpus(corpus, nlp, codebook=cb, gazetteer=gazetteer, n_process=n_process, cache=cache,
-                                 with_sentiment=with_sentiment, progress=progress, terms=terms):
-        builder.add(result)
+    stream = analyze_corpus(corpus, nlp, codebook=cb, gazetteer=gazetteer, n_process=n_process, cache=cache,
+                            with_sentiment=with_sentiment, progress=progress, terms=terms)
+    builder = stream.into(TableBuilder())  # records become table pieces as documents stream past
     tables = build_tables(builder, corpus, codebook=cb, with_sentiment=with_sentiment, terms=terms)
     info = {
         "package": "discourse-kit",

@@ -20,7 +20,7 @@ import spacy
 from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE, LEMMA, SENT_START
 from spacy.tokens import DocBin
 
-import analysis.run as run_module
+import analysis.engine as engine
 from analysis import Corpus, Document, load_corpus, make_nlp
 from analysis.actors import load_gazetteer, ruler_patterns
 from analysis.analyze import DocResult
@@ -60,13 +60,13 @@ class _Counter:
 
     def __init__(self, monkeypatch):
         self.n = 0
-        real = run_module.analyze_doc
+        real = engine.analyze_doc
 
         def counting(*args, **kwargs):
             self.n += 1
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(run_module, "analyze_doc", counting)
+        monkeypatch.setattr(engine, "analyze_doc", counting)
 
 
 # --------------------------------------------------------------------------- warm == cold
@@ -79,8 +79,8 @@ def test_warm_run_equals_cold_run_without_parsing_or_extracting(corpus, nlp, tmp
     def refuse(*args, **kwargs):
         raise AssertionError("a warm run must neither parse nor extract")
 
-    monkeypatch.setattr(run_module, "parse", refuse)
-    monkeypatch.setattr(run_module, "analyze_doc", refuse)
+    monkeypatch.setattr(engine, "parse", refuse)
+    monkeypatch.setattr(engine, "analyze_doc", refuse)
     assert _results(corpus, nlp, tmp_path) == cold
 
 
@@ -230,7 +230,7 @@ def test_record_key_depends_on_text_id_and_metadata():
 
 
 def test_two_processes_give_identical_results_in_corpus_order(corpus, nlp, tmp_path, monkeypatch):
-    monkeypatch.setattr(run_module, "CHUNK_DOCS", 1)  # spread the documents over both workers
+    monkeypatch.setattr(engine, "CHUNK_DOCS", 1)  # spread the documents over both workers
     one = _results(corpus, nlp, False)
     two = _results(corpus, nlp, False, n_process=2)
     assert two == one
@@ -244,7 +244,7 @@ def test_two_processes_give_identical_tables(corpus, nlp, monkeypatch):
     from analysis.run import build_tables
     from analysis.stats import VoiceTerms
 
-    monkeypatch.setattr(run_module, "CHUNK_DOCS", 1)
+    monkeypatch.setattr(engine, "CHUNK_DOCS", 1)
 
     def tables(n):
         terms = VoiceTerms()
@@ -362,3 +362,58 @@ def test_doc_text_is_the_document_text(corpus, nlp, tmp_path):
             assert doc_text(doc) == doc.text == document.text
     other = nlp("Not parsed by parse().")
     assert doc_text(other) == other.text
+
+
+@pytest.mark.skipif(not HAS_TABLES, reason="analysis.tables not written yet")
+@pytest.mark.parametrize("warm", ["cold", "half warm"])
+def test_tables_from_worker_pieces_equal_one_process_tables(corpus, nlp, tmp_path, monkeypatch, warm):
+    """build_tables(analyze_corpus(..., n_process=2)): workers build table pieces; same tables, same order."""
+    from analysis.run import build_tables
+    from analysis.stats import VoiceTerms
+
+    docs = list(corpus) + [Document(f"extra{i}", f"NATO said no. Lavrov said “never {i}”.") for i in range(5)]
+    big = Corpus(docs)
+    if warm == "half warm":  # cached and uncached documents interleave
+        list(analyze_corpus(Corpus(docs[::2]), nlp, cache=tmp_path, terms=VoiceTerms(), progress=False))
+    monkeypatch.setattr(engine, "CHUNK_DOCS", 1)
+
+    def tables(n, cache):
+        terms = VoiceTerms()
+        return build_tables(analyze_corpus(big, nlp, n_process=n, cache=cache, terms=terms, progress=False),
+                            big, terms=terms)
+
+    one, two = tables(1, False), tables(2, tmp_path)
+    assert one.keys() == two.keys()
+    for name in one:
+        assert one[name].equals(two[name]), name
+        assert one[name].to_csv(index=False) == two[name].to_csv(index=False), name
+
+
+def test_a_started_stream_still_builds_every_table_row(corpus, nlp):
+    from analysis.run import TableBuilder
+
+    stream = analyze_corpus(corpus, nlp, cache=False, progress=False)
+    first = next(stream)
+    builder = stream.into(TableBuilder())
+    assert [r.doc_id for r in builder.results] == [d.doc_id for d in corpus][1:]
+    assert first.doc_id == "d0"
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_keyness_terms_equal_adding_every_doc_in_order(corpus, nlp, monkeypatch, n_process):
+    """Pooled per document or per worker chunk: the same counts in the same order as VoiceTerms.add."""
+    from analysis import parse
+    from analysis.attribution import doc_attributions
+    from analysis.run import build_tables
+    from analysis.stats import VoiceTerms
+
+    monkeypatch.setattr(engine, "CHUNK_DOCS", 1)
+    docs = Corpus([Document("plain", "NATO met in Brussels. The talks continued."), *corpus])
+    expected = VoiceTerms()
+    for doc, document in zip(parse(docs, nlp, cache=False), docs):
+        expected.add(doc, doc_attributions(doc, metadata=document.metadata))
+    terms = VoiceTerms()
+    build_tables(analyze_corpus(docs, nlp, n_process=n_process, cache=False, terms=terms, progress=False), docs,
+                 terms=terms)
+    assert list(terms.narration.items()) == list(expected.narration.items()) and terms.narration
+    assert list(terms.quoted.items()) == list(expected.quoted.items()) and terms.quoted

@@ -1,0 +1,383 @@
+"""The engine behind :func:`analysis.run.analyze_corpus`: cached, chunked, parallel.
+
+* **Records cache.** Each document's records are stored on disk
+  (:class:`analysis.cache.RecordCache`); a warm re-run reads them and neither
+  parses nor extracts.
+* **Chunks.** Documents that are not cached are analysed in chunks of
+  consecutive documents: one ``nlp.pipe`` call, then
+  :func:`analysis.analyze.analyze_doc` per Doc; each Doc is dropped as soon as
+  its records are taken (never every Doc at once).
+* **Processes.** With ``n_process > 1`` a pool of worker processes analyses
+  the chunks (forked: each inherits the pipeline, codebook and gazetteer
+  already built; elsewhere they are sent once per worker). Results come back
+  in corpus order, identical to one process. When the stream goes straight
+  into the tables (:meth:`ResultStream.into`), the workers also turn their
+  chunk's records into table pieces, so the main process only concatenates.
+* **Tables in pieces.** :class:`TableBuilder` converts records into table
+  pieces a few thousand rows at a time, so memory grows with the tables, not
+  with every record of the corpus.
+"""
+from __future__ import annotations
+
+import gc
+import importlib
+import sys
+from collections import Counter
+from typing import Iterator, NamedTuple
+
+import pandas as pd
+
+from .analyze import DocResult, analyze_doc
+from .corpus import Document
+from .pipeline import parse
+
+__all__ = ["ResultStream", "TableBuilder", "Job", "CHUNK_DOCS", "CHUNK_CHARS"]
+
+#: A chunk of work: at most this many documents / characters (one worker task).
+CHUNK_DOCS = 32
+CHUNK_CHARS = 120_000
+
+# --------------------------------------------------------------------------- tables in pieces
+
+#: Per-document record lists that become tables: record field -> (module, frame function).
+FRAMES = {
+    "evidence": ("rhetoric", "evidence_frame"),
+    "attributions": ("attribution", "attributions_frame"),
+    "mentions": ("mentions", "actor_frame"),
+    "sentiment": ("sentiment", "sentiment_frame"),
+}
+
+
+def frame_function(name: str):
+    """The function that turns records of kind ``name`` into its table."""
+    module, function = FRAMES[name]
+    return getattr(importlib.import_module(f".{module}", __package__), function)
+
+
+def _slim(result: DocResult) -> DocResult:
+    return DocResult(doc_id=result.doc_id, n_tokens=result.n_tokens, n_sentences=result.n_sentences,
+                     voice_tokens=result.voice_tokens, warnings=result.warnings)
+
+
+class TableBuilder:
+    """Turns a stream of :class:`DocResult` into table pieces, in bounded memory.
+
+    Records are buffered for a few thousand rows, then converted with the
+    table's own frame function (``evidence_frame``, ``attributions_frame``,
+    ``actor_frame``, ``sentiment_frame``); the pieces are concatenated once at
+    the end. Buffers are flushed only between documents, so every document's
+    records stay in one piece (``actor_frame`` counts per document). The
+    documents are kept without their records (ids, counts, voice tokens and
+    warnings), enough for the documents and exposure tables.
+    """
+
+    def __init__(self, *, flush_rows: int = 20_000) -> None:
+        self.results: list[DocResult] = []  # slim: records dropped
+        self.warnings: list[str] = []
+        self._flush_rows = flush_rows
+        self._buffers: dict[str, list[dict]] = {name: [] for name in FRAMES}
+        self._pieces: dict[str, list[pd.DataFrame]] = {name: [] for name in FRAMES}
+        self._seen: set[str] = set()
+        self._chunked = True  # a repeated doc_id keeps everything in one piece
+
+    def _note(self, result: DocResult) -> None:
+        if result.doc_id in self._seen:
+            self._chunked = False
+        self._seen.add(result.doc_id)
+        self.warnings.extend(result.warnings)
+        self.results.append(_slim(result))
+
+    def add(self, result: DocResult) -> None:
+        """Take one document's records."""
+        self._note(result)
+        for name, buffer in self._buffers.items():
+            buffer.extend(getattr(result, name))
+        if self._chunked and max(len(b) for b in self._buffers.values()) >= self._flush_rows:
+            self._flush()
+
+    def add_pieces(self, results: list[DocResult], frames: dict[str, pd.DataFrame]) -> None:
+        """Take table pieces already built (by a worker) for the documents ``results``, in order."""
+        self._flush()  # what came before stays before
+        for result in results:
+            self._note(result)
+        for name, frame in frames.items():
+            self._pieces[name].append(frame)
+
+    def _flush(self) -> None:
+        for name, buffer in self._buffers.items():
+            if buffer:
+                self._pieces[name].append(frame_function(name)(buffer))
+                self._buffers[name] = []
+
+    def pieces(self) -> dict[str, pd.DataFrame]:
+        """The records taken so far as one table piece per kind (empty kinds left out); then empty."""
+        self._flush()
+        out = {name: self.frame(name) for name, pieces in self._pieces.items() if any(len(p) for p in pieces)}
+        self._pieces = {name: [] for name in FRAMES}
+        return out
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """The whole table of one record kind (``evidence``, ``attributions``, ``mentions``, ``sentiment``)."""
+        self._flush()
+        pieces = [p for p in self._pieces[name] if len(p)]
+        if not pieces:
+            return frame_function(name)([])
+        if len(pieces) == 1:
+            return pieces[0]
+        frame = pd.concat(pieces, ignore_index=True)
+        self._pieces[name] = [frame]
+        return frame
+
+
+# --------------------------------------------------------------------------- one process's work
+
+
+class _Piece(NamedTuple):
+    """A chunk analysed straight into table pieces (by a worker)."""
+
+    results: list[DocResult]  # slim
+    frames: dict[str, pd.DataFrame]
+    quoted: Counter | None  # pooled keyness terms of the chunk, in document order
+    narration: Counter | None
+
+
+class Job:
+    """Everything a process needs to analyse documents; built once, inherited by forked workers."""
+
+    def __init__(self, nlp, codebook, gazetteer, *, with_sentiment: bool, terms_by: str | None, cache) -> None:
+        from .cache import RecordCache, analysis_fingerprint, cache_dir
+
+        self.nlp, self.codebook, self.gazetteer = nlp, codebook, gazetteer
+        self.with_sentiment, self.terms_by = with_sentiment, terms_by
+        folder = cache_dir(cache)
+        fingerprint = analysis_fingerprint(nlp, codebook, gazetteer, with_sentiment=with_sentiment,
+                                           terms_by=terms_by) if folder else None
+        self.records = RecordCache(folder, fingerprint) if fingerprint else None
+        # Parsed Docs are cached only where parsing is the expensive part (a
+        # trained model). The rule-based pipeline parses faster than a cached
+        # Doc is written and read back; its re-runs are served by the records.
+        self.parse_cache = folder if folder and not _is_rules(nlp) else False
+
+    def compute(self, items: list[tuple[Document, str | None]], *, encode: bool = False):
+        """Parse and analyse a chunk; yields ``(result, encoded or None)`` and caches each result."""
+        from .cache import encode_result
+
+        docs = parse([d for d, _ in items], self.nlp, cache=self.parse_cache, progress=False)
+        for doc, (document, key) in zip(docs, items, strict=True):
+            result = analyze_doc(doc, codebook=self.codebook, gazetteer=self.gazetteer,
+                                 metadata=document.metadata, with_sentiment=self.with_sentiment,
+                                 terms_by=self.terms_by)
+            data = encode_result(result) if key is not None or encode else None
+            if data is not None and key is not None:
+                self.records.save(key, data)
+            yield result, data
+
+    def run(self, items: list[tuple[Document, str | None]], pieces: bool = False) -> list | _Piece:
+        """A chunk's results: DocResults (or their bytes in a worker), or table pieces."""
+        if not pieces:
+            return [data if data is not None and _IN_WORKER else result  # bytes travel faster
+                    for result, data in self.compute(items, encode=_IN_WORKER)]
+        builder = TableBuilder(flush_rows=sys.maxsize)
+        quoted: Counter | None = Counter() if self.terms_by else None
+        narration: Counter | None = Counter() if self.terms_by else None
+        for result, _ in self.compute(items):
+            if quoted is not None and result.terms:
+                quoted.update(result.terms.get("quoted", {}))
+                narration.update(result.terms.get("narration", {}))
+            result.terms = {}
+            builder.add(result)
+        return _Piece(builder.results, builder.pieces(), quoted, narration)
+
+
+def _is_rules(nlp) -> bool:
+    return nlp.meta.get("discourse_kit", {}).get("model") == "rules"
+
+
+_WORKER_JOB: Job | None = None  # the job of this worker process (inherited on fork)
+_IN_WORKER = False
+
+
+def _init_worker(job: Job | None) -> None:
+    global _WORKER_JOB, _IN_WORKER
+    if job is not None:  # spawn: the job was sent pickled
+        _WORKER_JOB = job
+    _IN_WORKER = True
+
+
+def _run_in_worker(task: tuple[list[tuple[Document, str | None]], bool]):
+    assert _WORKER_JOB is not None
+    items, pieces = task
+    return _WORKER_JOB.run(items, pieces)
+
+
+def _decoded(item: DocResult | bytes) -> DocResult:
+    from .cache import decode_result
+
+    return decode_result(item) if isinstance(item, bytes) else item
+
+
+# --------------------------------------------------------------------------- the stream
+
+
+class ResultStream:
+    """The :class:`DocResult` of every document, in corpus order (an iterator).
+
+    Returned by :func:`analysis.run.analyze_corpus`. Iterate it to get each
+    document's records; or hand it, not yet started, to
+    :func:`analysis.run.build_tables` (:meth:`into`), which lets worker
+    processes build the table pieces too.
+    """
+
+    def __init__(self, job: Job, documents: list[Document], *, n_process: int = 1, terms=None,
+                 progress: bool | None = None) -> None:
+        self.job, self.documents, self.n_process, self.terms = job, documents, n_process, terms
+        if progress is None:
+            progress = len(documents) > 20 and sys.stderr.isatty()
+        self.progress = progress
+        self._iterator: Iterator[DocResult] | None = None
+
+    def __iter__(self) -> "ResultStream":
+        return self
+
+    def __next__(self) -> DocResult:
+        if self._iterator is None:
+            self._iterator = self._results()
+        return next(self._iterator)
+
+    def close(self) -> None:
+        """Stop early: worker processes are ended."""
+        if self._iterator is not None:
+            self._iterator.close()
+
+    @property
+    def started(self) -> bool:
+        """Whether iteration has begun (then :meth:`into` takes only what is left)."""
+        return self._iterator is not None
+
+    def _bar(self):
+        if not self.progress:
+            return None
+        from tqdm.auto import tqdm
+
+        return tqdm(total=len(self.documents), desc="analysing", unit="doc")
+
+    def _pool(self, quoted, narration) -> None:
+        if self.terms is not None:
+            if quoted:
+                self.terms.quoted.update(quoted)
+            if narration:
+                self.terms.narration.update(narration)
+
+    def _results(self) -> Iterator[DocResult]:
+        bar = self._bar()
+        try:
+            for result in _stream(self.job, self.documents, self.n_process, pieces=False):
+                if result.terms:
+                    self._pool(result.terms.get("quoted"), result.terms.get("narration"))
+                    result.terms = {}  # pooled: not kept twice
+                if bar:
+                    bar.update(1)
+                yield result
+        finally:
+            if bar:
+                bar.close()
+
+    def into(self, builder: TableBuilder) -> TableBuilder:
+        """Feed every (remaining) document into ``builder``; returns it."""
+        if self.started:
+            for result in self:
+                builder.add(result)
+            return builder
+        ids = [d.doc_id for d in self.documents]
+        pieces = self.n_process > 1 and len(set(ids)) == len(ids)
+        self._iterator = iter(())  # consumed here
+        bar = self._bar()
+        try:
+            for item in _stream(self.job, self.documents, self.n_process, pieces=pieces):
+                if isinstance(item, _Piece):
+                    self._pool(item.quoted, item.narration)
+                    builder.add_pieces(item.results, item.frames)
+                    n = len(item.results)
+                else:
+                    if item.terms:
+                        self._pool(item.terms.get("quoted"), item.terms.get("narration"))
+                        item.terms = {}
+                    builder.add(item)
+                    n = 1
+                if bar:
+                    bar.update(n)
+        finally:
+            if bar:
+                bar.close()
+        return builder
+
+
+def _segments(job: Job, documents: list[Document], pieces: bool):
+    """Corpus order as ("hit", document, key) and ("chunk", [(document, key), ...]) segments.
+
+    A chunk holds consecutive uncached documents only, so results (and table
+    pieces) come back in corpus order.
+    """
+    keys = [job.records.key(d) for d in documents] if job.records else [None] * len(documents)
+    max_docs, max_chars = (CHUNK_DOCS * 2, CHUNK_CHARS * 2) if pieces else (CHUNK_DOCS, CHUNK_CHARS)
+    segments: list[tuple] = []
+    chunk: list[tuple[Document, str | None]] = []
+    size = 0
+    for document, key in zip(documents, keys):
+        if key is not None and job.records.path(key).exists():
+            if chunk:
+                segments.append(("chunk", chunk))
+                chunk, size = [], 0
+            segments.append(("hit", document, key))
+            continue
+        chunk.append((document, key))
+        size += len(document.text)
+        if len(chunk) >= max_docs or size >= max_chars:
+            segments.append(("chunk", chunk))
+            chunk, size = [], 0
+    if chunk:
+        segments.append(("chunk", chunk))
+    return segments
+
+
+def _stream(job: Job, documents: list[Document], n_process: int, *, pieces: bool):
+    """DocResults (and, with ``pieces``, _Piece chunks) in corpus order."""
+    global _WORKER_JOB
+    segments = _segments(job, documents, pieces)
+    tasks = [(s[1], pieces) for s in segments if s[0] == "chunk"]
+    n_docs = sum(len(t[0]) for t in tasks)
+    pool = None
+    if n_process > 1 and n_docs > 1:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        _WORKER_JOB = job
+        gc.freeze()  # forked workers then never touch (and copy) the parent's objects when collecting
+        try:
+            pool = ctx.Pool(min(n_process, n_docs), initializer=_init_worker,
+                            initargs=(None if ctx.get_start_method() == "fork" else job,))
+        finally:
+            gc.unfreeze()
+        computed = pool.imap(_run_in_worker, tasks)
+    else:
+        computed = (job.run(items, False) for items, _ in tasks)  # in-process: no pieces needed
+    try:
+        for segment in segments:
+            if segment[0] == "hit":
+                _, document, key = segment
+                result = job.records.load(key)
+                if result is None:  # vanished or damaged since we looked: compute it here
+                    result = next(job.compute([(document, key)]))[0]
+                yield result
+                continue
+            out = next(computed)
+            if isinstance(out, _Piece):
+                yield out
+            else:
+                for item in out:
+                    yield _decoded(item)
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        _WORKER_JOB = None
