@@ -92,7 +92,7 @@ import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -1537,7 +1537,6 @@ class _Extractor:
     def rule_cue_phrases(self) -> None:
         """according to / in X's words / agentless / proxy / credit verbs."""
         ctx = self.ctx
-        text = self.text
         proxies: dict[int, dict] = {}
         taken_until = -1  # longest cue wins: "according to media reports" (agentless) over "according to X"
         for key, s, e in sorted(self.anchor_hits, key=lambda h: (h[1], -(h[2] - h[1]))):

@@ -11,7 +11,6 @@ by a token count, so each rate can be traced back to the words behind it.
 """
 from __future__ import annotations
 
-from typing import Iterable
 
 import numpy as np
 import pandas as pd

@@ -25,7 +25,6 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE
 from spacy.tokens import Doc
 
 from .corpus import Corpus, Document

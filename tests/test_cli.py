@@ -1,7 +1,6 @@
 """The command line: help on every subcommand, the corpus listing, `run`, and one-line errors (exit 2)."""
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -15,25 +14,6 @@ from analysis.cli import build_parser, main
 from conftest import ROOT, SEED_ID
 
 SUBCOMMANDS = ["corpus", "run", "codebook", "agreement", "notebooks"]
-#: modules `discourse-kit run` imports; tests of `run` skip (naming them) until they exist
-RUN_MODULES = ("codebook", "rhetoric", "tables", "attribution", "voices", "mentions", "sentiment")
-
-
-def _missing(*modules: str) -> list[str]:
-    return [m for m in modules if importlib.util.find_spec(f"analysis.{m}") is None]
-
-
-def _run_missing() -> str:
-    """Why `run` cannot work yet ("" when it can)."""
-    from analysis.paths import DEFAULT_CODEBOOK
-
-    missing = [f"analysis.{m}" for m in _missing(*RUN_MODULES)]
-    if not DEFAULT_CODEBOOK.exists():
-        missing.append(str(DEFAULT_CODEBOOK.relative_to(ROOT)))
-    return ", ".join(missing)
-
-
-needs_run = pytest.mark.skipif(bool(_run_missing()), reason=f"`run` needs {_run_missing()} (not written yet)")
 
 
 def cli(*args: str, cwd: Path = ROOT, script: bool = False) -> subprocess.CompletedProcess:
@@ -164,7 +144,6 @@ def test_corpus_input_errors(capfd, tmp_path, case):
 
 
 @pytest.mark.parametrize("case", CASES)
-@needs_run
 def test_run_input_errors(capfd, tmp_path, case):
     path, fragment = _bad_inputs(tmp_path)[case]
     out_dir = tmp_path / "out"
@@ -197,21 +176,18 @@ def test_usage_errors_are_one_line_too(capfd, args, fragment):
     assert_one_line_error(code, err, fragment)
 
 
-@needs_run
 def test_unknown_model_is_one_line(capfd, tmp_path):
     (tmp_path / "a.txt").write_text("Text.", encoding="utf-8")
     code, _, err = in_process(capfd, "run", str(tmp_path), "--out", str(tmp_path.parent / "o"), "--model", "xx_missing_model")
     assert_one_line_error(code, err, "'xx_missing_model' is not installed")
 
 
-@needs_run
 def test_n_process_must_be_positive(capfd, tmp_path):
     (tmp_path / "a.txt").write_text("Text.", encoding="utf-8")
     code, _, err = in_process(capfd, "run", str(tmp_path), "--out", str(tmp_path.parent / "o"), "--n-process", "0")
     assert_one_line_error(code, err, "--n-process must be a positive integer")
 
 
-@needs_run
 def test_output_path_that_is_a_file_is_one_line(capfd, tmp_path):
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "a.txt").write_text("Text.", encoding="utf-8")
@@ -224,7 +200,6 @@ def test_output_path_that_is_a_file_is_one_line(capfd, tmp_path):
 # --------------------------------------------------------------------------- run end to end
 
 
-@needs_run
 def test_run_on_a_folder_of_txt_files(tmp_path):
     corpus = tmp_path / "texts"
     corpus.mkdir()

@@ -3,7 +3,6 @@ cache, one or two processes) writes byte-identical tables and figures."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import subprocess
 import sys
@@ -17,20 +16,7 @@ from analysis.io import write_csv
 
 from conftest import ROOT, SEED_ID
 
-RUN_MODULES = ("codebook", "rhetoric", "tables", "attribution", "voices", "mentions", "sentiment")
 
-
-def _run_missing() -> str:
-    from analysis.paths import DEFAULT_CODEBOOK
-
-    missing = [f"analysis.{m}" for m in RUN_MODULES if importlib.util.find_spec(f"analysis.{m}") is None]
-    if not DEFAULT_CODEBOOK.exists():
-        missing.append(str(DEFAULT_CODEBOOK.relative_to(ROOT)))
-    return ", ".join(missing)
-
-
-needs_run = pytest.mark.skipif(bool(_run_missing()), reason=f"`run` needs {_run_missing()} (not written yet)")
-HAS_PLOTS = importlib.util.find_spec("analysis.plots") is not None
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -58,14 +44,12 @@ def _start(args: list[str], hash_seed: str, cache: Path) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-@needs_run
 def test_two_runs_in_fresh_processes_are_byte_identical(small_corpus, tmp_path):
     """Different PYTHONHASHSEED (set and dict orders differ), each with its own cold cache; run side by side."""
     procs = {}
     for seed in ("1", "2"):
-        args = ["run", str(small_corpus), "--out", str(tmp_path / f"out{seed}")]
-        if HAS_PLOTS:
-            args += ["--figures", str(tmp_path / f"fig{seed}")]
+        args = ["run", str(small_corpus), "--out", str(tmp_path / f"out{seed}"),
+                "--figures", str(tmp_path / f"fig{seed}")]
         procs[seed] = _start(args, seed, tmp_path / f"cache{seed}")
     for proc in procs.values():
         _, err = proc.communicate(timeout=600)
@@ -73,13 +57,11 @@ def test_two_runs_in_fresh_processes_are_byte_identical(small_corpus, tmp_path):
     tables_1, tables_2 = digest(tmp_path / "out1"), digest(tmp_path / "out2")
     assert {"documents.csv", "evidence.csv", "features.csv", "attributions.csv", "run.json"} <= set(tables_1)
     assert tables_1 == tables_2
-    if HAS_PLOTS:
-        figures_1, figures_2 = digest(tmp_path / "fig1"), digest(tmp_path / "fig2")
-        assert any(n.endswith(".png") for n in figures_1) and any(n.endswith(".svg") for n in figures_1)
-        assert figures_1 == figures_2
+    figures_1, figures_2 = digest(tmp_path / "fig1"), digest(tmp_path / "fig2")
+    assert any(n.endswith(".png") for n in figures_1) and any(n.endswith(".svg") for n in figures_1)
+    assert figures_1 == figures_2
 
 
-@needs_run
 def test_warm_cache_and_two_processes_give_the_same_bytes(small_corpus, tmp_path):
     from analysis.run import run
 
@@ -91,7 +73,6 @@ def test_warm_cache_and_two_processes_give_the_same_bytes(small_corpus, tmp_path
     assert digest(tmp_path / "cold") == digest(tmp_path / "warm") == digest(tmp_path / "two")
 
 
-@needs_run
 def test_run_tables_equal_the_files_written(small_corpus, tmp_path):
     from analysis.run import run
 

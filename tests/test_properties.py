@@ -9,15 +9,12 @@ style, balanced or not.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import random
 import tempfile
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +23,6 @@ from analysis.cleaning import clean_text
 from analysis.errors import CorpusError
 from analysis.io import write_csv
 
-from conftest import ROOT
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -74,21 +70,6 @@ _sentence_soup = st.lists(st.one_of(_quotation, _reported, piece), max_size=12).
 hostile = st.one_of(st.lists(piece, max_size=80).map("".join), _sentence_soup)
 #: the same with lone surrogates sprinkled in (as a JSON "\ud800" escape would give)
 with_surrogates = st.lists(st.one_of(piece, st.sampled_from(["\ud800", "\udfff", "\udc80"])), max_size=40).map("".join)
-
-
-def _missing(*modules: str) -> str:
-    names = [f"analysis.{m}" for m in modules if importlib.util.find_spec(f"analysis.{m}") is None]
-    if "codebook" in modules:
-        from analysis.paths import DEFAULT_CODEBOOK
-
-        if not DEFAULT_CODEBOOK.exists():
-            names.append(str(DEFAULT_CODEBOOK.relative_to(ROOT)))
-    return ", ".join(names)
-
-
-def needs(*modules: str):
-    missing = _missing(*modules)
-    return pytest.mark.skipif(bool(missing), reason=f"needs {missing} (not written yet)")
 
 
 def present(value) -> bool:
@@ -245,7 +226,6 @@ def _check_evidence(records, text: str, n_sents: int) -> None:
         assert 0 <= int(r["sentence_id"]) < n_sents
 
 
-@needs("attribution", "voices")
 @SETTINGS
 @given(text=hostile)
 @example(text="")
@@ -267,7 +247,6 @@ def test_attributions_never_raise_and_offsets_match(text, nlp):
         assert frame.empty
 
 
-@needs("rhetoric", "codebook", "voices", "attribution")
 @SETTINGS
 @given(text=hostile)
 @example(text="")
@@ -281,7 +260,6 @@ def test_code_corpus_never_raises_and_evidence_offsets_match(text, nlp):
         assert evidence.empty and "start_char" in evidence.columns
 
 
-@needs("sentiment", "voices", "attribution")
 @SETTINGS
 @given(text=hostile)
 @example(text="")
@@ -298,9 +276,6 @@ def test_sentiment_never_raises(text, nlp):
         assert frame.empty
 
 
-RUN_MODULES = ("codebook", "rhetoric", "tables", "attribution", "voices", "mentions", "sentiment")
-
-
 def _all_tables(doc, document_text: str, nlp):
     from analysis.analyze import analyze_doc
     from analysis.run import build_tables
@@ -310,7 +285,6 @@ def _all_tables(doc, document_text: str, nlp):
     return result, tables
 
 
-@needs(*RUN_MODULES)
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=hostile)
 @example(text="")
@@ -331,7 +305,6 @@ def test_every_table_from_hostile_text(text, nlp):
         assert (features["count"] == 0).all()
 
 
-@needs(*RUN_MODULES)
 def test_empty_document_gives_empty_tables_with_their_columns(nlp):
     doc = parse_one("", nlp)
     result, tables = _all_tables(doc, "", nlp)
@@ -358,7 +331,6 @@ def _megabyte_text(seed: int = 0, size: int = 1_000_000) -> str:
     return "".join(parts)[:size]
 
 
-@needs(*RUN_MODULES)
 def test_one_megabyte_hostile_document(nlp):
     text = _megabyte_text()
     assert len(text) == 1_000_000
@@ -380,7 +352,6 @@ def test_one_megabyte_file_loads_unchanged(tmp_path):
 # --------------------------------------------------------------------------- merge policy (linear-time version)
 
 
-@needs("rhetoric", "codebook")
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 40), st.integers(0, 6), st.integers(0, 3)), max_size=40))
 def test_merge_hits_equals_the_quadratic_reference(raw_hits):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from analysis.codebook import Rule, load_codebook

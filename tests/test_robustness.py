@@ -6,7 +6,6 @@ Each bad-input case here is counted in docs/robustness.md.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import pathlib
@@ -16,27 +15,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import KitError, load_corpus
+from analysis import load_corpus
 from analysis.actors import load_gazetteer
 from analysis.cli import main
 from analysis.errors import CorpusError, GazetteerError
 from analysis.io import atomic_write, transaction, write_csv, write_json
 
-from conftest import ROOT
 
-RUN_MODULES = ("codebook", "rhetoric", "tables", "attribution", "voices", "mentions", "sentiment")
-
-
-def _run_missing() -> str:
-    from analysis.paths import DEFAULT_CODEBOOK
-
-    missing = [f"analysis.{m}" for m in RUN_MODULES if importlib.util.find_spec(f"analysis.{m}") is None]
-    if not DEFAULT_CODEBOOK.exists():
-        missing.append(str(DEFAULT_CODEBOOK.relative_to(ROOT)))
-    return ", ".join(missing)
-
-
-needs_run = pytest.mark.skipif(bool(_run_missing()), reason=f"`run` needs {_run_missing()} (not written yet)")
 GOOD_TEXT = "Talks Resume\n\n“We will not accept any ultimatum,” the envoy said. The West will again deceive us, she added.\n"
 
 
@@ -226,7 +211,6 @@ def test_crlf_and_lf_versions_parse_alike(nlp):
 # --------------------------------------------------------------------------- bad files through `run`
 
 
-@needs_run
 @pytest.mark.parametrize("case", ["png image", "latin-1 text", "empty file", "symlink loop", "fifo", "binary .txt"])
 def test_bad_file_stops_run_with_one_line_and_exit_2(capfd, bad_folder, tmp_path, case):
     folder = bad_folder(case)
@@ -236,14 +220,12 @@ def test_bad_file_stops_run_with_one_line_and_exit_2(capfd, bad_folder, tmp_path
     assert not out.exists()
 
 
-@needs_run
 def test_empty_folder_stops_run(capfd, tmp_path):
     (tmp_path / "corpus").mkdir()
     code, _, err = in_process(capfd, "run", str(tmp_path / "corpus"), "--out", str(tmp_path / "out"))
     assert_one_line_error(code, err, "corpus: no documents found")
 
 
-@needs_run
 def test_unreadable_file_stops_run(capfd, bad_folder, tmp_path, monkeypatch):
     folder = bad_folder("empty file")
     (folder / "empty.txt").unlink()
@@ -253,7 +235,6 @@ def test_unreadable_file_stops_run(capfd, bad_folder, tmp_path, monkeypatch):
     assert_one_line_error(code, err, "secret.txt: permission denied")
 
 
-@needs_run
 def test_skip_bad_run_skips_lists_and_analyses_the_rest(capfd, bad_folder, tmp_path):
     folder = bad_folder("png image")
     for case in ("latin-1 text", "empty file", "symlink loop", "fifo"):
@@ -271,7 +252,6 @@ def test_skip_bad_run_skips_lists_and_analyses_the_rest(capfd, bad_folder, tmp_p
     assert len(info["corpus"]["skipped"]) == 5
 
 
-@needs_run
 def test_encoding_option_on_run(capfd, bad_folder, tmp_path):
     folder = bad_folder("latin-1 text")
     code, _, err = in_process(capfd, "run", str(folder), "--out", str(tmp_path / "out"), "--encoding", "latin-1", "--no-cache")
@@ -279,7 +259,6 @@ def test_encoding_option_on_run(capfd, bad_folder, tmp_path):
     assert sorted(pd.read_csv(tmp_path / "out" / "documents.csv")["doc_id"]) == ["fr", "good"]
 
 
-@needs_run
 def test_hostile_unicode_document_runs(capfd, tmp_path):
     folder = tmp_path / "corpus"
     folder.mkdir()
@@ -360,7 +339,6 @@ def test_edited_gazetteer_is_read_again(tmp_path):
     assert [a.name for a in load_gazetteer(path)] == ["Maren Adler", "Ida Korin"]
 
 
-@needs_run
 @pytest.mark.parametrize("case", ["malformed yaml", "python tag", "zero-token title", "unknown actor key"])
 def test_bad_gazetteer_through_run(capfd, tmp_path, case):
     folder = tmp_path / "corpus"
@@ -396,7 +374,6 @@ BAD_CODEBOOKS = {
 }
 
 
-@needs_run
 @pytest.mark.parametrize("case", sorted(BAD_CODEBOOKS))
 def test_bad_codebook_through_run_is_one_line(capfd, tmp_path, case):
     folder = tmp_path / "corpus"
@@ -410,7 +387,6 @@ def test_bad_codebook_through_run_is_one_line(capfd, tmp_path, case):
     assert not (tmp_path / "out").exists()
 
 
-@needs_run
 def test_missing_codebook_through_run(capfd, tmp_path):
     folder = tmp_path / "corpus"
     folder.mkdir()
@@ -481,7 +457,6 @@ def _two_corpora(tmp_path: Path) -> tuple[Path, Path]:
     return a, b
 
 
-@needs_run
 def test_interrupted_run_leaves_earlier_results_intact(tmp_path, monkeypatch):
     from analysis import run as run_module
 
@@ -506,7 +481,6 @@ def test_interrupted_run_leaves_earlier_results_intact(tmp_path, monkeypatch):
     assert folder_state(out) == before  # no file replaced, no temporary file left
 
 
-@needs_run
 def test_ctrl_c_during_run_exits_130_with_one_line(capfd, tmp_path, monkeypatch):
     from analysis import run as run_module
 
@@ -521,7 +495,6 @@ def test_ctrl_c_during_run_exits_130_with_one_line(capfd, tmp_path, monkeypatch)
     assert not any((tmp_path / "out").glob("*.csv")) if (tmp_path / "out").exists() else True
 
 
-@needs_run
 def test_run_never_modifies_the_corpus_folder(capfd, tmp_path):
     folder = tmp_path / "corpus"
     folder.mkdir()
@@ -539,7 +512,6 @@ def test_run_never_modifies_the_corpus_folder(capfd, tmp_path):
     assert folder_state(folder) == before
 
 
-@needs_run
 @pytest.mark.parametrize("where", ["inside", "same", "figures inside", "via symlink"])
 def test_output_inside_the_corpus_folder_is_refused(capfd, tmp_path, where):
     folder = tmp_path / "corpus"
@@ -559,7 +531,6 @@ def test_output_inside_the_corpus_folder_is_refused(capfd, tmp_path, where):
     assert folder_state(folder) == before
 
 
-@needs_run
 def test_single_file_corpus_may_have_its_results_beside_it(capfd, tmp_path):
     statement = tmp_path / "statement.txt"
     statement.write_text(GOOD_TEXT, encoding="utf-8")
@@ -582,7 +553,6 @@ def test_bare_carriage_returns_survive_a_csv_round_trip(tmp_path):
     assert (tmp_path / "crlf.csv").read_bytes() == b'text,n\n"crlf\r\nline",2\nplain,3\n'
 
 
-@needs_run
 def test_disk_full_while_writing_is_one_line_and_keeps_earlier_results(capfd, tmp_path, monkeypatch):
     from analysis import run as run_module
 

@@ -87,7 +87,6 @@ def test_keyness_groups_texts_and_voice_documents(nlp, seed_doc, control_doc):
 
 def test_keyness_of_the_seed_voices(nlp, seed_doc):
     """Lavrov's quoted words against the reporter's narration of the same article."""
-    from analysis import attributions as _  # noqa: F401  (attribution module must exist)
     from analysis.attribution import doc_attributions
     from analysis.voices import voices
 
