@@ -24,6 +24,7 @@ from typing import Iterable
 import pandas as pd
 
 from .errors import KitError
+from .io import decode_utf8, read_user_file
 
 __all__ = ["read_annotations", "agreement", "match_spans", "cohen_kappa", "ANNOTATION_COLUMNS", "AGREEMENT_COLUMNS"]
 
@@ -44,16 +45,7 @@ def read_annotations(path: str | Path) -> pd.DataFrame:
             columns, non-integer or inverted offsets, or empty ids.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise KitError("annotation file not found", path=path) from None
-    except IsADirectoryError:
-        raise KitError("is a folder, not an annotation CSV", path=path) from None
-    except UnicodeDecodeError as e:
-        raise KitError(f"not UTF-8 text (undecodable byte at offset {e.start})", path=path) from None
-    except OSError as e:
-        raise KitError(f"cannot read: {e.strerror or e}", path=path) from None
+    text = decode_utf8(read_user_file(path, what="annotation file"), path, what="annotation file")
     reader = csv.DictReader(text.splitlines())
     header = reader.fieldnames or []
     missing = [c for c in ANNOTATION_COLUMNS if c not in header]

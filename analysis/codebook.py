@@ -85,6 +85,7 @@ from typing import Any, Iterable, Iterator
 import yaml
 
 from .errors import CodebookError
+from .io import read_user_file
 from .paths import DEFAULT_CODEBOOK
 
 try:  # Python >= 3.11
@@ -392,14 +393,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         'Deception accusation'
     """
     path = Path(path) if path is not None else DEFAULT_CODEBOOK
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise CodebookError("codebook file not found", path=path) from None
-    except IsADirectoryError:
-        raise CodebookError("is a folder, not a codebook file", path=path) from None
-    except OSError as e:
-        raise CodebookError(f"cannot read: {e.strerror or e}", path=path) from None
+    raw = read_user_file(path, what="codebook file", error=CodebookError)
     return _load_cached(str(path), hashlib.sha256(raw).hexdigest(), raw)
 
 

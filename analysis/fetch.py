@@ -39,7 +39,7 @@ import pandas as pd
 import yaml
 
 from .errors import KitError
-from .io import atomic_write
+from .io import atomic_write, decode_utf8, read_user_file
 
 __all__ = ["fetch_manifest", "read_manifest", "REPORT_COLUMNS", "MANIFEST_COLUMNS"]
 
@@ -92,14 +92,7 @@ def read_manifest(path: str | os.PathLike) -> list[dict[str, str]]:
             repeats a doc_id (one line naming the file and row).
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise KitError("manifest not found", path=path) from None
-    except UnicodeDecodeError as e:
-        raise KitError(f"manifest is not UTF-8 (byte {e.start})", path=path) from None
-    except OSError as e:
-        raise KitError(f"cannot read manifest: {e.strerror or e}", path=path) from None
+    raw = decode_utf8(read_user_file(path, what="manifest"), path, what="manifest")
     try:
         reader = csv.DictReader(io.StringIO(raw, newline=""))
         fields = reader.fieldnames or []

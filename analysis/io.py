@@ -22,7 +22,9 @@ from typing import Any, Callable, Iterator
 
 import pandas as pd
 
-__all__ = ["atomic_write", "transaction", "write_csv", "write_json", "FLOAT_FORMAT"]
+from .errors import KitError
+
+__all__ = ["atomic_write", "transaction", "write_csv", "write_json", "read_user_file", "decode_utf8", "FLOAT_FORMAT"]
 
 #: printf-style format of every float written to CSV (stable across platforms).
 FLOAT_FORMAT = "%.6g"
@@ -151,3 +153,27 @@ def write_json(obj: Any, path: str | os.PathLike) -> Path:
     """Write JSON with sorted keys, atomically."""
     text = json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
     return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8", errors="backslashreplace"))
+
+
+def read_user_file(path: str | os.PathLike, *, what: str, error: type[KitError] = KitError) -> bytes:
+    """Read a file the user named; any failure is one ``error`` line naming the file.
+
+    ``what`` names the file's role in the messages ("codebook file", "manifest").
+    """
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{what} not found", path=path) from None
+    except IsADirectoryError:
+        raise error(f"is a folder, not {'an' if what[:1] in 'aeiou' else 'a'} {what}", path=path) from None
+    except OSError as e:
+        raise error(f"cannot read the {what}: {e.strerror or e}", path=path) from None
+
+
+def decode_utf8(data: bytes, path: str | os.PathLike, *, what: str, error: type[KitError] = KitError) -> str:
+    """Decode UTF-8 (a BOM is dropped); undecodable bytes are one ``error`` line with the offset."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise error(f"{what} is not UTF-8 text (undecodable byte at offset {e.start})", path=path) from None

@@ -573,3 +573,29 @@ def test_disk_full_while_writing_is_one_line_and_keeps_earlier_results(capfd, tm
     code, _, err = in_process(capfd, "run", str(b), "--out", str(out), "--no-cache")
     assert_one_line_error(code, err, "No space left on device", str(out))
     assert folder_state(out) == before
+
+
+@pytest.mark.parametrize(
+    "reader, make, fragment",
+    [
+        ("codebook", lambda p: None, "codebook file not found"),
+        ("codebook", lambda p: p.mkdir(), "is a folder, not a codebook file"),
+        ("annotations", lambda p: p.mkdir(), "is a folder, not an annotation file"),
+        ("annotations", lambda p: p.write_bytes(b"doc_id,category\n\xff\xfe"), "annotation file is not UTF-8 text (undecodable byte at offset 16)"),
+        ("manifest", lambda p: p.write_bytes(b"doc_id,url\n\xe9"), "manifest is not UTF-8 text (undecodable byte at offset 11)"),
+    ],
+)
+def test_user_files_share_one_line_read_errors(tmp_path, reader, make, fragment):
+    """Codebook, annotation and manifest files report read problems the same way, naming the file."""
+    from analysis.agreement import read_annotations
+    from analysis.codebook import load_codebook
+    from analysis.errors import KitError
+    from analysis.fetch import fetch_manifest
+
+    path = tmp_path / "input.csv"
+    make(path)
+    call = {"codebook": load_codebook, "annotations": read_annotations, "manifest": fetch_manifest}[reader]
+    with pytest.raises(KitError) as info:
+        call(path)
+    message = str(info.value)
+    assert message.startswith(str(path)) and fragment in message and "\n" not in message
