@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.tokens import Doc
 
 from .actors import Gazetteer
@@ -43,8 +42,9 @@ class DocResult:
 
 def _word_mask(doc: Doc) -> np.ndarray:
     """True for word tokens (not whitespace, not punctuation)."""
-    arr = doc.to_array([IS_SPACE, IS_PUNCT]).reshape(len(doc), 2)
-    return (arr[:, 0] == 0) & (arr[:, 1] == 0)
+    from .docarrays import _token_flags
+
+    return ~_token_flags(doc)[1]
 
 
 def count_tokens(doc: Doc) -> int:
@@ -54,18 +54,20 @@ def count_tokens(doc: Doc) -> int:
 
 def sentence_records(doc: Doc, voice_map=None) -> list[dict]:
     """One record per sentence: doc_id, sentence_id, start_char, end_char, n_tokens, voice."""
+    from .docarrays import sentence_spans
+
     doc_id = doc_id_of(doc)
     words = np.concatenate([[0], np.cumsum(_word_mask(doc))]) if len(doc) else np.zeros(1, dtype=np.int64)
     out = []
-    for i, sent in enumerate(doc.sents):
+    for i, (start, end, start_char, end_char) in enumerate(sentence_spans(doc)):
         voice = voice_map.sentence_voice(i) if voice_map is not None else "narrator"
         out.append(
             {
                 "doc_id": doc_id,
                 "sentence_id": i,
-                "start_char": sent.start_char,
-                "end_char": sent.end_char,
-                "n_tokens": int(words[sent.end] - words[sent.start]),
+                "start_char": start_char,
+                "end_char": end_char,
+                "n_tokens": int(words[end] - words[start]),
                 "voice": voice,
             }
         )

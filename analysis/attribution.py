@@ -88,7 +88,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -97,7 +96,6 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 import yaml
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LOWER, SENT_START
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
@@ -105,7 +103,7 @@ from .actors import ACTOR_LABEL, TITLE_LABEL, Gazetteer, load_gazetteer
 from .errors import KitError
 from .paths import PACKAGE_DIR
 from .pipeline import doc_id_of
-from .pipeline import doc_text as _known_text
+from .docarrays import _cached, _token_ends, _token_flags, doc_ents, doc_text, token_index
 
 __all__ = [
     "ATTRIBUTION_COLUMNS",
@@ -550,6 +548,7 @@ class _Ctx:
     def __init__(self, doc: Doc, gazetteer: Gazetteer, lex: Lexicon, text: str | None = None):
         self.doc = doc
         self._text = text  # Doc.text joins every token: compute it once, lazily
+        self._ends: np.ndarray | None = None  # end character of each token, on first use
         self.gaz = gazetteer
         self.lex = lex
         self.n = len(doc)
@@ -571,7 +570,7 @@ class _Ctx:
                 self.sent_of[a:b] = i
         self.strings = doc.vocab.strings
         self.lower_arr, self.punct_arr = _token_flags(doc)
-        self.ents = [e for e in doc.ents if e.label_ in (ACTOR_LABEL, TITLE_LABEL)]
+        self.ents = [e for e in doc_ents(doc) if e.label_ in (ACTOR_LABEL, TITLE_LABEL)]
         self.ent_end_at = {e.end - 1: e for e in self.ents}
         self.ent_start_at = {e.start: e for e in self.ents}
         self.ent_cover = np.full(self.n, -1, dtype=np.int64)
@@ -602,8 +601,9 @@ class _Ctx:
         return int(self.idx[i])
 
     def tend(self, i: int) -> int:
-        t = self.doc[i]
-        return t.idx + len(t.text)
+        if self._ends is None:
+            self._ends = _token_ends(self.doc, self.idx, len(self.text))
+        return int(self._ends[i])
 
     def char_span(self, start_tok: int, end_tok: int) -> tuple[int, int]:
         return self.tstart(start_tok), self.tend(end_tok - 1)
@@ -803,77 +803,6 @@ class _Ctx:
         return m
 
 
-_DOC_CACHE: "weakref.WeakKeyDictionary[Doc, dict]" = weakref.WeakKeyDictionary()
-
-
-def _cached(doc: Doc) -> dict:
-    try:
-        entry = _DOC_CACHE.get(doc)
-        if entry is None or entry.get("n") != len(doc):
-            entry = _DOC_CACHE[doc] = {"n": len(doc)}
-        return entry
-    except TypeError:  # not weak-referenceable: no cache
-        return {"n": len(doc)}
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, computed once per Doc (spaCy joins every token on each access)."""
-    entry = _cached(doc)
-    text = entry.get("text")
-    if text is None:
-        text = entry["text"] = _known_text(doc)  # free for Docs from parse(), which know their text
-    return text
-
-
-def _arrays(doc: Doc) -> np.ndarray:
-    """IDX, SENT_START, LOWER, IS_PUNCT, IS_SPACE of every token in one ``to_array`` pass (cached)."""
-    entry = _cached(doc)
-    arr = entry.get("arrays")
-    if arr is None:
-        arr = entry["arrays"] = doc.to_array([IDX, SENT_START, LOWER, IS_PUNCT, IS_SPACE])
-    return arr
-
-
-def _token_flags(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
-    """LOWER hash and punctuation-or-space flag of every token (cached per Doc)."""
-    entry = _cached(doc)
-    found = entry.get("flags")
-    if found is None:
-        if len(doc):
-            arr = _arrays(doc)
-            found = (arr[:, 2], (arr[:, 3] != 0) | (arr[:, 4] != 0))
-        else:
-            found = (np.zeros(0, np.uint64), np.zeros(0, bool))
-        entry["flags"] = found
-    return found
-
-
-def token_index(doc: Doc) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:
-    """Vectorised token look-ups: char start of each token, sentence id of each token, sentence token spans.
-
-    Uses ``doc.to_array`` (iterating ``doc.sents`` is far slower on long
-    documents); a Doc without sentence boundaries is one sentence. Cached per Doc.
-    """
-    entry = _cached(doc)
-    found = entry.get("index")
-    if found is not None:
-        return found
-    n = len(doc)
-    if n == 0:
-        found = (np.zeros(0, np.int64), np.zeros(0, np.int64), [])
-    else:
-        arr = _arrays(doc)
-        idx = arr[:, 0].astype(np.int64)
-        is_start = arr[:, 1].astype(np.int64) == 1
-        is_start[0] = True
-        starts = np.flatnonzero(is_start)
-        sent_of = np.cumsum(is_start) - 1
-        ends = list(starts[1:].tolist()) + [n]
-        found = (idx, sent_of, list(zip(starts.tolist(), ends)))
-    entry["index"] = found
-    return found
-
-
 # ---------------------------------------------------------------------------
 # Resolution of titles and pronouns
 # ---------------------------------------------------------------------------
@@ -1067,8 +996,18 @@ def resolve_titles(doc: Doc, gazetteer: Gazetteer | None = None) -> dict[int, st
 
     A title resolves to an actor named right after it (apposition) or to the
     most recent named mention of an actor holding that title.
+    Computed once per Doc and gazetteer; the caller gets its own dict.
     """
     gazetteer = gazetteer or load_gazetteer()
+    entry = _cached(doc)
+    key = ("titles", id(gazetteer))
+    found = entry.get(key)
+    if found is None or found[0] is not gazetteer:
+        found = entry[key] = (gazetteer, _resolve_titles(doc, gazetteer))
+    return dict(found[1])
+
+
+def _resolve_titles(doc: Doc, gazetteer: Gazetteer) -> dict[int, str]:
     ctx = _Ctx(doc, gazetteer, load_lexicon())
     res = _Resolver(ctx)
     out = {}

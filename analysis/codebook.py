@@ -820,12 +820,29 @@ def _slot_words(pattern: list) -> list[frozenset[str]]:
     return useful or slots[:1]
 
 
+_BOUNDED_OP = re.compile(r"^\{(\d*)(,(\d*))?\}$")
+
+
+def _max_length(pattern: list) -> int | None:
+    """Most tokens a match of ``pattern`` can span; ``None`` when unbounded (``*``, ``+``, ``{n,}``)."""
+    total = 0
+    for tok in pattern:
+        op = tok.get("OP")
+        if op in (None, "!", "?", "1"):
+            total += 1
+            continue
+        m = _BOUNDED_OP.match(op) if isinstance(op, str) else None
+        if m is None or (m.group(2) is not None and not m.group(3)):
+            return None  # "*", "+", "{n,}": no upper bound
+        total += int(m.group(3) if m.group(2) else m.group(1) or 0)
+    return total
+
+
 def sentence_bounds(doc) -> list[int]:
     """Token index of each sentence start (``[0]`` when the Doc has no sentence boundaries)."""
-    try:
-        return [s.start for s in doc.sents] if len(doc) else []
-    except ValueError:
-        return [0]
+    from .docarrays import token_index
+
+    return [s for s, _ in token_index(doc)[2]]
 
 
 class _Compiled:
@@ -840,6 +857,12 @@ class _Compiled:
       one ``PhraseMatcher``; a rule's own Matcher then runs only on the
       sentences that contain every required word set of at least one of its
       patterns -- the same matches, since rules never cross sentences;
+    * when every pattern of a rule has a longest possible match of ``L``
+      tokens (no ``*``, ``+``, ``{n,}``), its Matcher runs only on the tokens
+      within ``L - 1`` of a required word found in the sentence (overlapping
+      windows merged): every match holds a required word, so it lies inside
+      one window, and the matches are the same while far fewer tokens are
+      scanned;
     * rules without an anchor share one Matcher run over the whole Doc;
     * single-word wildcards (``deceit*``, from dictionaries) use a prefix table.
     """
@@ -861,6 +884,10 @@ class _Compiled:
         path = codebook.path
 
         self.slot_patterns: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
+        #: longest match (tokens) of each windowed rule; absent: the rule runs on whole sentences
+        self.reach: dict[int, int] = {}
+        self.key_slots: dict[int, set[int]] = {}
+        unbounded: set[int] = set()
 
         def add_patterns(rule: Rule, key_hash: int, patterns: list) -> None:
             slots = [_slot_words(p) for p in patterns]
@@ -872,6 +899,13 @@ class _Compiled:
             if matcher is None:
                 matcher = self.rule_matchers[key_hash] = Matcher(vocab, validate=False)
             matcher.add(rule.key, patterns)
+            for p in patterns:
+                length = _max_length(p)
+                if length is None or key_hash in unbounded:
+                    unbounded.add(key_hash)
+                    self.reach.pop(key_hash, None)
+                else:
+                    self.reach[key_hash] = max(self.reach.get(key_hash, 0), length)
             for p_slots in slots:
                 slot_ids = []
                 for words in p_slots:
@@ -882,6 +916,7 @@ class _Compiled:
                     slot_ids.append(slot_id)
                 for slot_id in slot_ids:
                     self.slot_patterns[slot_id].append((key_hash, tuple(slot_ids)))
+                self.key_slots.setdefault(key_hash, set()).update(slot_ids)
 
         for cat in codebook.categories:
             for rule in cat.rules:
@@ -954,9 +989,10 @@ class _Compiled:
             if found:
                 starts = sent_starts if sent_starts is not None else sentence_bounds(doc)
                 ends = starts[1:] + [len(doc)]
-                present: dict[int, set[int]] = {}
+                present: dict[int, dict[int, list[int]]] = {}  # sentence -> slot -> token positions
                 for slot_id, s, _ in found:
-                    present.setdefault(max(bisect_right(starts, s) - 1, 0), set()).add(slot_id)
+                    k = max(bisect_right(starts, s) - 1, 0)
+                    present.setdefault(k, {}).setdefault(slot_id, []).append(s)
                 todo: dict[int, list[int]] = {}
                 for k in sorted(present):
                     slots = present[k]
@@ -966,9 +1002,14 @@ class _Compiled:
                         todo.setdefault(key, []).append(k)
                 for key in sorted(todo, key=lambda h: rules[h].order):
                     matcher, rule = self.rule_matchers[key], rules[key]
+                    reach = self.reach.get(key)
                     for k in todo[key]:
-                        a = starts[k]
-                        out.extend((rule, a + s, a + e) for _, s, e in matcher(doc[a:ends[k]]))
+                        if reach is None:
+                            windows = [(starts[k], ends[k])]
+                        else:
+                            windows = _windows(present[k], self.key_slots[key], reach, starts[k], ends[k])
+                        for a, b in windows:
+                            out.extend((rule, a + s, a + e) for _, s, e in matcher(doc[a:b]))
         if self.prefixes:
             prefixes, lengths = self.prefixes, self._prefix_lengths
             for tok in doc:
@@ -980,6 +1021,19 @@ class _Compiled:
                     if hit:
                         out.extend((rule, tok.i, tok.i + 1) for rule in hit)
         return out
+
+
+def _windows(slots: dict[int, list[int]], wanted: set[int], reach: int, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Merged token windows ``[p - reach + 1, p + reach)`` around the positions of ``wanted`` slots, within [lo, hi)."""
+    positions = sorted({p for slot_id in wanted for p in slots.get(slot_id, ())})
+    out: list[tuple[int, int]] = []
+    for p in positions:
+        a, b = max(lo, p - reach + 1), min(hi, p + reach)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 # --------------------------------------------------------------------------- dictionaries

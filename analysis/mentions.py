@@ -52,7 +52,8 @@ def doc_mentions(
     attributions: Iterable[dict] | None = None,
 ) -> list[dict]:
     """Actor mention records of one Doc (keys: :data:`MENTION_COLUMNS`), in text order per role."""
-    from .attribution import resolve_titles, token_index
+    from .attribution import resolve_titles
+    from .docarrays import doc_ents, token_index
 
     doc_id = doc_id_of(doc)
     n_tokens = len(doc)
@@ -72,15 +73,16 @@ def doc_mentions(
     out: list[dict] = []
     attributions = list(attributions or ())
     resolved = resolve_titles(doc, gazetteer)
+    ents = doc_ents(doc)
     # a title inside an authority cue ("as the President said") is that authority
     cues = [(int(r["cue_start"]), int(r["cue_end"]), r["principal"]) for r in attributions
             if r.get("kind") == "authority" and r.get("principal") and _present(r.get("cue_start"))]
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ == TITLE_LABEL and ent.start not in resolved:
             for s, e, principal in cues:
                 if s <= ent.start_char and ent.end_char <= e:
                     resolved[ent.start] = principal
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ == ACTOR_LABEL:
             actor = ent.ent_id_ or ent.text
         elif ent.label_ == TITLE_LABEL:

@@ -29,6 +29,7 @@ from spacy.tokens import Doc
 
 from .actors import ACTOR_LABEL, Gazetteer
 from .codebook import FIRST_PERSON, NEGATORS, Codebook, Constraints, Rule, load_codebook, sentence_bounds
+from .docarrays import doc_ents
 from .pipeline import doc_id_of
 
 __all__ = ["doc_evidence", "evidence_frame", "code_corpus", "merge_hits", "EVIDENCE_COLUMNS"]
@@ -47,7 +48,7 @@ class _Context:
         self.gazetteer = gazetteer
         self.sent_starts = sentence_bounds(doc)
         self.sent_ends = self.sent_starts[1:] + [len(doc)]
-        actors = [(e.start, e.end, e.ent_id_ or e.text) for e in doc.ents if e.label_ == ACTOR_LABEL]
+        actors = [(e.start, e.end, e.ent_id_ or e.text) for e in doc_ents(doc) if e.label_ == ACTOR_LABEL]
         self.actors = actors
         self.actor_starts = [a[0] for a in actors]
         self.actor_ends = [a[1] for a in actors]

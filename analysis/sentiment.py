@@ -24,9 +24,9 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
-from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.tokens import Doc
 
+from .docarrays import _token_flags, doc_ents, doc_text, sentence_spans, token_index
 from .pipeline import doc_id_of
 
 __all__ = [
@@ -89,34 +89,28 @@ def doc_sentiment(doc: Doc, *, voice_map=None, gazetteer=None) -> list[dict]:
         gazetteer = load_gazetteer()
     doc_id = doc_id_of(doc)
     camps_by_sentence: dict[int, set[str]] = {}
-    sent_starts = []
-    sents = list(doc.sents) if len(doc) else []
-    for sent in sents:
-        sent_starts.append(sent.start)
-    if doc.ents:
-        import bisect
-
-        for ent in doc.ents:
-            if ent.label_ != "ACTOR":
-                continue
-            camp = gazetteer.camp(ent.ent_id_)
-            if camp:
-                i = bisect.bisect_right(sent_starts, ent.start) - 1
-                camps_by_sentence.setdefault(i, set()).add(camp)
+    sents = sentence_spans(doc)  # (start, end, start_char, end_char), as doc.sents
+    _, sent_of, _ = token_index(doc)
+    for ent in doc_ents(doc):
+        if ent.label_ != "ACTOR":
+            continue
+        camp = gazetteer.camp(ent.ent_id_)
+        if camp:
+            camps_by_sentence.setdefault(int(sent_of[ent.start]), set()).add(camp)
     out = []
     if sents:  # word tokens before each token index, to skip sentences without words
-        flags = doc.to_array([IS_SPACE, IS_PUNCT])
-        words_before = np.concatenate(([0], np.cumsum(flags.sum(axis=1) == 0)))
-    for i, sent in enumerate(sents):
-        if words_before[sent.end] == words_before[sent.start]:
+        words_before = np.concatenate(([0], np.cumsum(~_token_flags(doc)[1])))
+        text = doc_text(doc)
+    for i, (start, end, start_char, end_char) in enumerate(sents):
+        if words_before[end] == words_before[start]:
             continue
-        polarity, subjectivity = score_text(sent.text)
+        polarity, subjectivity = score_text(text[start_char:end_char])  # == Span.text
         out.append(
             {
                 "doc_id": doc_id,
                 "sentence_id": i,
-                "start_char": sent.start_char,
-                "end_char": sent.end_char,
+                "start_char": start_char,
+                "end_char": end_char,
                 "voice": voice_map.sentence_voice(i) if voice_map is not None else "narrator",
                 "polarity": polarity,
                 "subjectivity": subjectivity,

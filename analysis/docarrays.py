@@ -1,0 +1,131 @@
+"""Per-Doc look-ups shared by the extractors, computed once per Doc.
+
+Attribution, codebook evidence, actor mentions, voices and sentiment all need
+the same facts about a Doc: where each token starts, which sentence it is in,
+its lower-case form, whether it is punctuation, and the entity spans.
+spaCy recomputes ``doc.sents`` and ``doc.ents`` (creating a Python object per
+token or entity) on every access; here they come from one ``Doc.to_array``
+pass and are cached per Doc (weakly: the cache entry goes with the Doc).
+
+The cache assumes a Doc is not changed after parsing, as in every function of
+the kit; a Doc whose length changes gets a fresh entry.
+"""
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LOWER, SENT_START
+from spacy.tokens import Doc
+
+from .pipeline import doc_text as _known_text
+
+__all__ = ["doc_text", "token_index", "doc_ents", "sentence_spans"]
+
+_DOC_CACHE: "weakref.WeakKeyDictionary[Doc, dict]" = weakref.WeakKeyDictionary()
+
+
+def _cached(doc: Doc) -> dict:
+    try:
+        entry = _DOC_CACHE.get(doc)
+        if entry is None or entry.get("n") != len(doc):
+            entry = _DOC_CACHE[doc] = {"n": len(doc)}
+        return entry
+    except TypeError:  # not weak-referenceable: no cache
+        return {"n": len(doc)}
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per Doc (spaCy joins every token on each access)."""
+    entry = _cached(doc)
+    text = entry.get("text")
+    if text is None:
+        text = entry["text"] = _known_text(doc)  # free for Docs from parse(), which know their text
+    return text
+
+
+def _arrays(doc: Doc) -> np.ndarray:
+    """IDX, SENT_START, LOWER, IS_PUNCT, IS_SPACE of every token in one ``to_array`` pass (cached)."""
+    entry = _cached(doc)
+    arr = entry.get("arrays")
+    if arr is None:
+        arr = entry["arrays"] = doc.to_array([IDX, SENT_START, LOWER, IS_PUNCT, IS_SPACE])
+    return arr
+
+
+def _token_flags(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
+    """LOWER hash and punctuation-or-space flag of every token (cached per Doc)."""
+    entry = _cached(doc)
+    found = entry.get("flags")
+    if found is None:
+        if len(doc):
+            arr = _arrays(doc)
+            found = (arr[:, 2], (arr[:, 3] != 0) | (arr[:, 4] != 0))
+        else:
+            found = (np.zeros(0, np.uint64), np.zeros(0, bool))
+        entry["flags"] = found
+    return found
+
+
+def token_index(doc: Doc) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:
+    """Vectorised token look-ups: char start of each token, sentence id of each token, sentence token spans.
+
+    The sentences are exactly ``doc.sents`` (a sentence starts at token 0 and
+    at every token whose ``is_sent_start`` is true); a Doc without sentence
+    boundaries is one sentence. Cached per Doc.
+    """
+    entry = _cached(doc)
+    found = entry.get("index")
+    if found is not None:
+        return found
+    n = len(doc)
+    if n == 0:
+        found = (np.zeros(0, np.int64), np.zeros(0, np.int64), [])
+    else:
+        arr = _arrays(doc)
+        idx = arr[:, 0].astype(np.int64)
+        is_start = arr[:, 1].astype(np.int64) == 1
+        is_start[0] = True
+        starts = np.flatnonzero(is_start)
+        sent_of = np.cumsum(is_start) - 1
+        ends = list(starts[1:].tolist()) + [n]
+        found = (idx, sent_of, list(zip(starts.tolist(), ends)))
+    entry["index"] = found
+    return found
+
+
+def sentence_spans(doc: Doc) -> list[tuple[int, int, int, int]]:
+    """``(start token, end token, start_char, end_char)`` of every sentence, as ``doc.sents`` gives them."""
+    entry = _cached(doc)
+    found = entry.get("sentence_spans")
+    if found is None:
+        idx, _, sents = token_index(doc)
+        if sents:
+            text = doc_text(doc)
+            ends = _token_ends(doc, idx, len(text))
+            found = [(s, e, int(idx[s]), int(ends[e - 1])) for s, e in sents]
+        else:
+            found = []
+        entry["sentence_spans"] = found
+    return found
+
+
+def _token_ends(doc: Doc, idx: np.ndarray, n_chars: int) -> np.ndarray:
+    """End character of every token: its start plus its length (whitespace after it excluded)."""
+    entry = _cached(doc)
+    found = entry.get("token_ends")
+    if found is None:
+        # a token ends where the next one starts, minus its trailing whitespace
+        spaces = doc.to_array("SPACY").astype(np.int64)
+        nxt = np.append(idx[1:], n_chars)
+        found = entry["token_ends"] = nxt - spaces
+    return found
+
+
+def doc_ents(doc: Doc) -> tuple:
+    """``doc.ents`` as a tuple, built once per Doc."""
+    entry = _cached(doc)
+    found = entry.get("ents")
+    if found is None:
+        found = entry["ents"] = tuple(doc.ents)
+    return found
