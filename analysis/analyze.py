@@ -114,7 +114,7 @@ def analyze_doc(
         from .stats import VoiceTerms
 
         counts = VoiceTerms(by=terms_by)
-        counts.add(doc, attributions)
+        counts.add(doc, attributions, voice_map=vmap)
         terms = {"quoted": dict(counts.quoted), "narration": dict(counts.narration)}
     return DocResult(
         doc_id=doc_id_of(doc),

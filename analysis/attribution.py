@@ -1352,7 +1352,7 @@ class _Extractor:
             # text after the closing mark up to the sentence end (or the next quote)
             after_words = [k for k in range(q.close_tok + 1, next_start) if not ctx.is_punct(k)]
             before_words = [k for k in range(before_lo, q.open_tok) if not ctx.is_punct(k)]
-            n_words = sum(1 for k in range(q.open_tok + 1, q.close_tok) if not ctx.is_punct(k))
+            n_words = int(q.close_tok - q.open_tok - 1 - ctx.punct_arr[q.open_tok + 1 : q.close_tok].sum()) if q.close_tok > q.open_tok + 1 else 0
             fa = self.frame_after(q.close_tok + 1, next_start)
             if fa is None and not after_words and s_close + 1 < len(ctx.sents) and next_start == sent_hi:
                 # '"…" - Matthew Ingram' split off as its own sentence

@@ -30,6 +30,7 @@ import marshal
 import os
 import sys
 import tempfile
+import threading
 import zlib
 from functools import lru_cache, partial
 from pathlib import Path
@@ -74,6 +75,9 @@ def cache_dir(cache: str | os.PathLike | bool | None) -> Path | None:
     return Path(cache)
 
 
+_MADE_DIRS: set[Path] = set()  # folders this process has created or found (saves a mkdir per file)
+
+
 def write_atomic(path: Path, data: bytes) -> bool:
     """Write ``data`` to a temporary file beside ``path`` and rename it into place.
 
@@ -81,9 +85,18 @@ def write_atomic(path: Path, data: bytes) -> bool:
     a cache that cannot be written is simply not used.
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        if path.parent not in _MADE_DIRS:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _MADE_DIRS.add(path.parent)
+        # a name of our own (process and thread) is cheaper than mkstemp's random one;
+        # mkstemp is the fallback when that name is taken (e.g. left by a killed run)
+        tmp = str(path.parent / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        except FileExistsError:
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     except OSError:
+        _MADE_DIRS.discard(path.parent)
         return False
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -288,9 +301,15 @@ def _pack_records(records: list[dict]) -> tuple:
         return ((), [], ())
     keys = tuple(records[0])
     if all(len(r) == len(keys) and tuple(r) == keys for r in records):
-        rows = [tuple(map(_plain, r.values())) for r in records]
-        restore = tuple(j for j in range(len(keys)) if any(row[j] is _NA or type(row[j]) in _NESTED for row in rows))
-        return (keys, rows, restore)
+        columns = list(zip(*(r.values() for r in records)))
+        restore = []
+        for j, column in enumerate(columns):
+            types = set(map(type, column))
+            if not types <= _SCALARS:  # pd.NA or containers: convert (and restore on reading)
+                columns[j] = tuple(map(_plain, column))
+                if any(v is _NA or type(v) in _NESTED for v in columns[j]):
+                    restore.append(j)
+        return (keys, list(zip(*columns)), tuple(restore))
     # records with differing keys: keep each record's own keys
     return (None, [(tuple(r), tuple(map(_plain, r.values()))) for r in records], None)
 

@@ -82,6 +82,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+import numpy as np
 import yaml
 
 from .errors import CodebookError
@@ -875,7 +876,7 @@ class _Compiled:
         self.full_matcher = Matcher(vocab, validate=False)
         self.n_full = 0
         self.rule_matchers: dict[int, Any] = {}
-        self.anchor_matcher = PhraseMatcher(vocab, attr="LOWER")
+        word_slots: dict[int, list[int]] = {}  # LOWER hash of a required word -> its slots
         self.phrase_matchers: dict[str, Any] = {}
         self.prefixes: dict[str, list[Rule]] = {}
         self.rules_by_hash: dict[int, Rule] = {}
@@ -886,7 +887,6 @@ class _Compiled:
         self.slot_patterns: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
         #: longest match (tokens) of each windowed rule; absent: the rule runs on whole sentences
         self.reach: dict[int, int] = {}
-        self.key_slots: dict[int, set[int]] = {}
         unbounded: set[int] = set()
 
         def add_patterns(rule: Rule, key_hash: int, patterns: list) -> None:
@@ -912,11 +912,11 @@ class _Compiled:
                     slot_key = f"{rule.key}#{len(self.slot_patterns)}"
                     slot_id = vocab.strings.add(slot_key)
                     self.slot_patterns[slot_id] = []
-                    self.anchor_matcher.add(slot_key, [Doc(vocab, words=[w]) for w in sorted(words)])
+                    for w in sorted(words):
+                        word_slots.setdefault(vocab.strings.add(w), []).append(slot_id)
                     slot_ids.append(slot_id)
                 for slot_id in slot_ids:
                     self.slot_patterns[slot_id].append((key_hash, tuple(slot_ids)))
-                self.key_slots.setdefault(key_hash, set()).update(slot_ids)
 
         for cat in codebook.categories:
             for rule in cat.rules:
@@ -969,6 +969,13 @@ class _Compiled:
                 if wild_patterns:
                     add_patterns(rule, key_hash, wild_patterns)
         self._prefix_lengths = sorted({len(p) for p in self.prefixes})
+        # required words, sorted by hash, for one vectorised look-up of every token's LOWER
+        self.anchor_hashes = np.array(sorted(word_slots), dtype=np.uint64)
+        self.anchor_slots = [tuple(word_slots[h]) for h in sorted(word_slots)]
+        keys_of_slot: dict[int, set[int]] = {}
+        for slot_id, entries in self.slot_patterns.items():
+            keys_of_slot.setdefault(slot_id, set()).update(key for key, _ in entries)
+        self.anchor_keys = [frozenset(k for s in slots for k in keys_of_slot.get(s, ())) for slots in self.anchor_slots]
 
     def matches(self, doc, sent_starts: list[int] | None = None) -> list[tuple[Rule, int, int]]:
         """Every raw match in ``doc`` as (rule, start token, end token), before constraints.
@@ -976,7 +983,6 @@ class _Compiled:
         ``sent_starts`` (token index of each sentence start, see
         :func:`sentence_bounds`) is computed when not given.
         """
-        from bisect import bisect_right
 
         out: list[tuple[Rule, int, int]] = []
         rules = self.rules_by_hash
@@ -984,18 +990,23 @@ class _Compiled:
             out.extend((rules[m], s, e) for m, s, e in self.full_matcher(doc))
         for pm in self.phrase_matchers.values():
             out.extend((rules[m], s, e) for m, s, e in pm(doc))
-        if self.rule_matchers:
-            found = self.anchor_matcher(doc)
-            if found:
+        if self.rule_matchers and len(doc) and len(self.anchor_hashes):
+            from .docarrays import _token_flags
+
+            lower = _token_flags(doc)[0]
+            hashes = self.anchor_hashes
+            where = np.minimum(np.searchsorted(hashes, lower), len(hashes) - 1)
+            toks = np.flatnonzero(hashes[where] == lower)  # tokens that are a required word
+            if len(toks):
                 starts = sent_starts if sent_starts is not None else sentence_bounds(doc)
                 ends = starts[1:] + [len(doc)]
-                present: dict[int, dict[int, list[int]]] = {}  # sentence -> slot -> token positions
-                for slot_id, s, _ in found:
-                    k = max(bisect_right(starts, s) - 1, 0)
-                    present.setdefault(k, {}).setdefault(slot_id, []).append(s)
+                sent_ids = np.maximum(np.searchsorted(np.asarray(starts), toks, side="right") - 1, 0)
+                present: dict[int, dict[int, list[int]]] = {}  # sentence -> required word -> positions
+                for t, w, k in zip(toks.tolist(), where[toks].tolist(), sent_ids.tolist()):
+                    present.setdefault(k, {}).setdefault(w, []).append(t)
                 todo: dict[int, list[int]] = {}
                 for k in sorted(present):
-                    slots = present[k]
+                    slots = set().union(*(self.anchor_slots[w] for w in present[k]))
                     keys = {key for slot_id in slots for key, needed in self.slot_patterns[slot_id]
                             if all(n in slots for n in needed)}
                     for key in keys:
@@ -1007,7 +1018,8 @@ class _Compiled:
                         if reach is None:
                             windows = [(starts[k], ends[k])]
                         else:
-                            windows = _windows(present[k], self.key_slots[key], reach, starts[k], ends[k])
+                            positions = [p for w, ps in present[k].items() if key in self.anchor_keys[w] for p in ps]
+                            windows = _windows(positions, reach, starts[k], ends[k])
                         for a, b in windows:
                             out.extend((rule, a + s, a + e) for _, s, e in matcher(doc[a:b]))
         if self.prefixes:
@@ -1023,11 +1035,10 @@ class _Compiled:
         return out
 
 
-def _windows(slots: dict[int, list[int]], wanted: set[int], reach: int, lo: int, hi: int) -> list[tuple[int, int]]:
-    """Merged token windows ``[p - reach + 1, p + reach)`` around the positions of ``wanted`` slots, within [lo, hi)."""
-    positions = sorted({p for slot_id in wanted for p in slots.get(slot_id, ())})
+def _windows(positions: list[int], reach: int, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Merged token windows ``[p - reach + 1, p + reach)`` around token ``positions``, within [lo, hi)."""
     out: list[tuple[int, int]] = []
-    for p in positions:
+    for p in sorted(set(positions)):
         a, b = max(lo, p - reach + 1), min(hi, p + reach)
         if out and a <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], b))

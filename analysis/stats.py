@@ -39,7 +39,7 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER
+from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER
 from spacy.tokens import Doc, Span
 
 from .errors import KitError
@@ -71,23 +71,34 @@ def _check_by(by: str) -> None:
         raise KitError(f"The `by` parameter must be one of {', '.join(_BY)}. Got {by!r} instead.")
 
 
-def _doc_terms(doc: Doc | Span, by: str, mask: np.ndarray | None = None) -> Counter:
-    """Counter of terms over the word tokens of a Doc/Span (optionally masked)."""
-    if len(doc) == 0:
-        return Counter()
+def _term_ids(doc: Doc | Span, by: str) -> tuple[np.ndarray, np.ndarray]:
+    """Term hash of every token (lemma, or lower-case form) and the word-token mask."""
     arr = doc.to_array([LEMMA, LOWER, IS_PUNCT, IS_SPACE]).astype("uint64", copy=False)
     arr = arr.reshape(len(doc), 4)
     lemma, lower = arr[:, 0], arr[:, 1]
     words = (arr[:, 2] == 0) & (arr[:, 3] == 0)
-    if mask is not None:
-        words &= mask
     ids = np.where(lemma != 0, lemma, lower) if by == "lemma" else lower
-    uniq, counts = np.unique(ids[words], return_counts=True)
-    strings = doc.doc.vocab.strings if isinstance(doc, Span) else doc.vocab.strings
+    return ids, words
+
+
+def _count_ids(ids: np.ndarray, strings, by: str) -> Counter:
+    """Counter of terms from an array of term hashes."""
+    uniq, counts = np.unique(ids, return_counts=True)
     out: Counter = Counter()
     for h, n in zip(uniq.tolist(), counts.tolist()):
         out[_term(strings[h], by)] += n
     return out
+
+
+def _doc_terms(doc: Doc | Span, by: str, mask: np.ndarray | None = None) -> Counter:
+    """Counter of terms over the word tokens of a Doc/Span (optionally masked)."""
+    if len(doc) == 0:
+        return Counter()
+    ids, words = _term_ids(doc, by)
+    if mask is not None:
+        words &= mask
+    strings = doc.doc.vocab.strings if isinstance(doc, Span) else doc.vocab.strings
+    return _count_ids(ids[words], strings, by)
 
 
 @lru_cache(maxsize=1)
@@ -264,22 +275,29 @@ class VoiceTerms:
         self.quoted: Counter = Counter()
         self.narration: Counter = Counter()
 
-    def add(self, doc: Doc, attribution_records: Iterable[dict]) -> None:
-        """Count the word tokens of ``doc`` by voice (quoted vs narrator)."""
-        from .voices import voice_map
+    def add(self, doc: Doc, attribution_records: Iterable[dict], *, voice_map=None) -> None:
+        """Count the word tokens of ``doc`` by voice (quoted vs narrator).
+
+        ``voice_map`` (a :class:`analysis.voices.VoiceMap` of these records),
+        when the caller has one, saves building it again.
+        """
+        from .docarrays import token_index
+        from .voices import voice_map as make_voice_map
 
         if len(doc) == 0:
             return
-        vmap = voice_map(doc, attribution_records)
+        vmap = voice_map if voice_map is not None else make_voice_map(doc, attribution_records)
         quoted = np.zeros(len(doc), dtype=bool)
         if vmap.spans:
-            idx = doc.to_array([IDX]).reshape(-1)
+            idx = token_index(doc)[0]
             for start, end, _voice in vmap.spans:
                 lo = int(np.searchsorted(idx, start, side="left"))
                 hi = int(np.searchsorted(idx, end, side="left"))
                 quoted[lo:hi] = True
-        self.quoted.update(_doc_terms(doc, self.by, quoted))
-        self.narration.update(_doc_terms(doc, self.by, ~quoted))
+        ids, words = _term_ids(doc, self.by)
+        strings = doc.vocab.strings
+        self.quoted.update(_count_ids(ids[words & quoted], strings, self.by))
+        self.narration.update(_count_ids(ids[words & ~quoted], strings, self.by))
 
     def keyness(self, *, min_freq: int = 5) -> pd.DataFrame:
         """:func:`keyness` of quoted speech (target) against narration (reference)."""

@@ -1,10 +1,12 @@
 """Throughput, scaling, memory and cache benchmark of the analysis pipeline.
 
 Builds scaled corpora (about 10k, 100k and 1M words) from the bundled texts
-(``load_corpus()``), replicated with small perturbations: in every copy, every
-sentence has one or more of its words replaced by another word of the corpus
-(deterministic seed), so every document -- and almost every sentence -- is new
-text that no cache has seen. Then, in one process, it measures words per
+(``load_corpus()``, or the texts given with ``--texts``), replicated with
+small perturbations: in every copy, every sentence has one or more of its
+words replaced by an English word drawn from a frequency list (deterministic
+seed), so every document -- and almost every sentence -- is new text that no
+cache has seen, and the vocabulary grows with the corpus as in real text
+(see ``replacement_words``). Then, in one process, it measures words per
 second for
 
   (a) ``nlp.tokenizer.pipe`` alone: the reference limit;
@@ -24,6 +26,8 @@ Usage::
 
     .venv/bin/python benchmarks/bench_pipeline.py            # 10k, 100k, 1M words (~10 min)
     .venv/bin/python benchmarks/bench_pipeline.py --quick    # 10k and 100k only
+    .venv/bin/python benchmarks/bench_pipeline.py --texts DIR_OR_FILES...   # your own texts as the base
+    .venv/bin/python benchmarks/bench_pipeline.py --vocabulary corpus        # the old perturbation (see below)
 
 Words are whitespace-separated tokens of the document texts.
 """
@@ -72,13 +76,49 @@ TARGETS = {
 # --------------------------------------------------------------------------- corpus
 
 
-def build_corpus(n_words: int, *, nlp=None) -> Corpus:
-    """About ``n_words`` words of perturbed copies of the bundled corpus (deterministic)."""
-    base = list(load_corpus())
+#: Replacement words: "english" (a frequency list, vocabulary grows as in real text) or "corpus"
+#: (the words of the base texts only: the vocabulary stops growing, so spaCy's tokenizer cache
+#: serves almost every token and the tokenizer reference runs several times faster than on real text).
+VOCABULARIES = ("english", "corpus")
+#: Exponent applied to the frequency-list counts (1 = draw words as often as in the list; smaller
+#: flattens towards rarer words). 0.5 gives about 8.9k word types at 100k words and 49k at 1M words,
+#: close to the UN General Debate speeches (11.4k types at 100k words; ~50k at 1M by Heaps' law).
+ZIPF_EXPONENT = 0.5
+
+
+def replacement_words() -> tuple[list[str], list[float]]:
+    """English words (3+ letters) and cumulative draw weights from TextBlob's spelling frequency list.
+
+    The list (``textblob/en/en-spelling.txt``, word counts from Project
+    Gutenberg books, Wiktionary and the BNC) ships with TextBlob, a core
+    dependency, so the benchmark needs no download.
+    """
+    import itertools
+
+    import textblob
+
+    path = Path(textblob.__file__).parent / "en" / "en-spelling.txt"
+    words, weights = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 2 and not line.startswith(";") and re.fullmatch(r"[a-z]{3,}", parts[0]):
+            words.append(parts[0])
+            weights.append(int(parts[1]) ** ZIPF_EXPONENT)
+    return words, list(itertools.accumulate(weights))
+
+
+def build_corpus(n_words: int, *, nlp=None, base: list[Document] | None = None,
+                 vocabulary: str = "english") -> Corpus:
+    """About ``n_words`` words of perturbed copies of ``base`` (default: the bundled corpus; deterministic)."""
+    base = list(base) if base is not None else list(load_corpus())
     nlp = nlp or make_nlp()
     sentences = {d.doc_id: [(s.start_char, s.end_char) for s in doc.sents]
                  for d, doc in zip(base, parse(base, nlp, cache=False))}
-    vocab = sorted({w.lower() for d in base for w in _WORD.findall(d.text)})
+    if vocabulary == "corpus":
+        words = sorted({w.lower() for d in base for w in _WORD.findall(d.text)})
+        vocab = (words, list(range(1, len(words) + 1)))
+    else:
+        vocab = replacement_words()
     rng = random.Random(SEED)
     docs: list[Document] = []
     seen: set[str] = set()
@@ -98,8 +138,10 @@ def build_corpus(n_words: int, *, nlp=None) -> Corpus:
     return Corpus(docs)
 
 
-def _perturb(text: str, sentences: list[tuple[int, int]], vocab: list[str], rng: random.Random) -> str:
-    """Replace 1 + n_words // 10 words of every sentence by random corpus words (same capitalisation)."""
+def _perturb(text: str, sentences: list[tuple[int, int]], vocab: tuple[list[str], list[float]],
+             rng: random.Random) -> str:
+    """Replace 1 + n_words // 10 words of every sentence by words drawn from ``vocab`` (same capitalisation)."""
+    pool, cumulative = vocab
     out: list[str] = []
     pos = 0
     for start, end in sentences:
@@ -107,7 +149,7 @@ def _perturb(text: str, sentences: list[tuple[int, int]], vocab: list[str], rng:
         if not words:
             continue
         for m in sorted(rng.sample(words, min(len(words), 1 + len(words) // 10)), key=lambda m: m.start()):
-            new = rng.choice(vocab)
+            new = rng.choices(pool, cum_weights=cumulative)[0]
             if m.group()[0].isupper():
                 new = new.capitalize()
             out.append(text[pos : m.start()])
@@ -200,6 +242,18 @@ def _tables_digest(tables: dict) -> dict[str, str]:
     return {name: hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest() for name, frame in tables.items()}
 
 
+#: What the corpora are built from: set once by main() (and passed on to the RSS child process).
+SETTINGS: dict = {"texts": [], "vocabulary": "english"}
+
+
+def scaled_corpus(n_words: int, nlp) -> Corpus:
+    """:func:`build_corpus` from the base texts and vocabulary in :data:`SETTINGS`."""
+    base = None
+    if SETTINGS["texts"]:
+        base = [d for path in SETTINGS["texts"] for d in load_corpus(path)]
+    return build_corpus(n_words, nlp=nlp, base=base, vocabulary=SETTINGS["vocabulary"])
+
+
 def measure(label: str, n_target: int, repeat: int, nlp, codebook, gazetteer,
             reference: Corpus | None = None) -> dict:
     """Every figure of one corpus size.
@@ -210,10 +264,11 @@ def measure(label: str, n_target: int, repeat: int, nlp, codebook, gazetteer,
     the ``reference`` corpus, two processes against one, warm against cold)
     are the median of the per-repeat ratios, i.e. of runs made side by side.
     """
-    corpus = build_corpus(n_target, nlp=nlp)
+    corpus = scaled_corpus(n_target, nlp)
     words = n_words(corpus)
     texts = [d.text for d in corpus]
     row: dict = {"size": label, "words": words, "documents": len(corpus),
+                 "word_types": len({w for t in texts for w in t.split()}),
                  "unique_sentences": round(unique_sentence_share(corpus, nlp), 4)}
     times: dict[str, tuple[float, float]] = {}
     times["tokenizer"] = best_of(repeat, lambda: sum(1 for _ in nlp.tokenizer.pipe(texts, batch_size=256)))
@@ -269,7 +324,10 @@ def measure(label: str, n_target: int, repeat: int, nlp, codebook, gazetteer,
 
 def peak_rss_of_child(n_target: int) -> float:
     """Peak RSS (MiB) of (c+) with one process, in a fresh interpreter."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--rss-child", str(n_target)]
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--rss-child", str(n_target),
+           "--vocabulary", SETTINGS["vocabulary"]]
+    if SETTINGS["texts"]:
+        cmd += ["--texts", *SETTINGS["texts"]]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])["peak_rss_mib"]
 
@@ -277,7 +335,7 @@ def peak_rss_of_child(n_target: int) -> float:
 def rss_child(n_target: int) -> None:
     """Run (c+) once with one process and print the peak RSS of this process (MiB) as JSON."""
     nlp = make_nlp()
-    corpus = build_corpus(n_target, nlp=nlp)
+    corpus = scaled_corpus(n_target, nlp)
     folder = Path(tempfile.mkdtemp(prefix="bench-rss-"))
     try:
         run = Analysis(corpus, nlp, load_codebook(), load_gazetteer())
@@ -362,7 +420,7 @@ def print_table(rows: list[dict]) -> None:
     for r in rows:
         print(f"{r['size']}: seconds tok {r['t_tokenizer']:.2f}, parse {r['t_parse']:.2f}, "
               f"core {r['t_core_1']:.2f}/{r['t_core_2']:.2f}, full {r['t_full_1']:.2f}/{r['t_full_2']:.2f} (n=1/n=2), "
-              f"warm {r['t_warm']:.2f}; unique sentences {r['unique_sentences']:.1%}; "
+              f"warm {r['t_warm']:.2f}; word types {r['word_types']:,}; unique sentences {r['unique_sentences']:.1%}; "
               f"identical tables warm/cold {r['identical_warm']}, n=2/n=1 {r['identical_n_process']}; "
               f"CPU s core {r['cpu_core_1']:.2f}, full {r['cpu_full_1']:.2f}; load average {r['load_avg_1min']}")
 
@@ -373,8 +431,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="only the 10k and 100k corpora")
     p.add_argument("--sizes", help="comma-separated subset of 10k,100k,1M (default: all, or --quick)")
     p.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best is kept (default 3)")
+    p.add_argument("--texts", nargs="+", metavar="PATH", default=[],
+                   help="files or folders of texts to replicate instead of the bundled corpus")
+    p.add_argument("--vocabulary", choices=VOCABULARIES, default="english",
+                   help="replacement words: an English frequency list (default) or the base texts' own words")
     p.add_argument("--rss-child", type=int, metavar="WORDS", help=argparse.SUPPRESS)
     ns = p.parse_args(argv)
+    SETTINGS.update(texts=[str(Path(t).resolve()) for t in ns.texts], vocabulary=ns.vocabulary)
     if ns.rss_child:
         rss_child(ns.rss_child)
         return 0
@@ -393,11 +456,13 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"unknown size(s) {', '.join(unknown)}; choose from {', '.join(SIZES)}")
     for label in labels:
         # the largest corpus is timed alongside the 100k one, for the scaling ratio
-        reference = build_corpus(SIZES["100k"], nlp=nlp) if label == "1M" and "100k" in labels else None
+        reference = scaled_corpus(SIZES["100k"], nlp) if label == "1M" and "100k" in labels else None
         rows.append(measure(label, SIZES[label], ns.repeat, nlp, codebook, gazetteer, reference))
         print(f"[{label} done after {time.perf_counter() - started:.0f}s]", file=sys.stderr, flush=True)
     print_table(rows)
     result = {"sizes": rows, **summary(rows), "seconds": round(time.perf_counter() - started, 1),
+              "corpus": {"texts": SETTINGS["texts"] or "bundled corpus", "vocabulary": SETTINGS["vocabulary"],
+                         "zipf_exponent": ZIPF_EXPONENT if SETTINGS["vocabulary"] == "english" else None},
               "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
                           "load_avg_at_end": [round(x, 2) for x in os.getloadavg()]}}
     print(json.dumps(result, sort_keys=True))
