@@ -81,12 +81,22 @@ def _term_ids(doc: Doc | Span, by: str) -> tuple[np.ndarray, np.ndarray]:
     return ids, words
 
 
+_TERM_OF: dict[str, dict[int, str]] = {by: {} for by in _BY}  # term of a string hash (hashes are global in spaCy)
+_TERM_CACHE_SIZE = 500_000
+
+
 def _count_ids(ids: np.ndarray, strings, by: str) -> Counter:
     """Counter of terms from an array of term hashes."""
     uniq, counts = np.unique(ids, return_counts=True)
+    known = _TERM_OF[by]
+    if len(known) > _TERM_CACHE_SIZE:
+        known.clear()
     out: Counter = Counter()
     for h, n in zip(uniq.tolist(), counts.tolist()):
-        out[_term(strings[h], by)] += n
+        term = known.get(h)
+        if term is None:
+            term = known[h] = _term(strings[h], by)
+        out[term] += n
     return out
 
 
