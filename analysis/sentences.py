@@ -175,8 +175,8 @@ def _kind_table(*groups: frozenset) -> tuple[np.ndarray, np.ndarray]:
     """Sorted ORTH hashes of the strings in ``groups`` and, for each, a bit per group it belongs to."""
     kinds: dict[int, int] = {}
     for bit, group in enumerate(groups):
-        for s in group:
-            kinds[hash_string(s)] = kinds.get(hash_string(s), 0) | (1 << bit)
+        for h in map(hash_string, group):
+            kinds[h] = kinds.get(h, 0) | (1 << bit)
     keys = np.array(sorted(kinds), dtype=np.uint64)
     return keys, np.array([kinds[k] for k in keys.tolist()], dtype=np.uint8)
 
