@@ -7,7 +7,8 @@ and the reporting-cue lexicon in ``analysis/data/reporting_verbs.yaml``.
 One record per attribution (keys :data:`ATTRIBUTION_COLUMNS`); ``kind`` is
 
 ``direct``
-    a quotation (any style: ``" “ ” « » ‘ ’ '``) with its speaker, given
+    a quotation (any style: ``"…" “…” «…» « … » ‘…’ '…'``, German ``„…“``
+    and ``‚…‘``, reversed ``»…«``) with its speaker, given
     after (``"…," the Minister said``, ``"…," said Lavrov``, ``"…" - Matthew
     Ingram``), before (``Lavrov said: "…"``, ``Lavrov specified that "…"``
     when the quotation runs to the end of the sentence, ``a quote attributed
@@ -328,11 +329,13 @@ class _Raw:
 # ---------------------------------------------------------------------------
 # Quotations
 # ---------------------------------------------------------------------------
-_QUOTE_RE = re.compile(r"[\"“”«»„‟‘’'‹›]")
-_DOUBLE_OPEN = frozenset("“«„‟")
-_DOUBLE_CLOSE = frozenset("”»")
-_SINGLE_OPEN = frozenset("‘‹")
+_QUOTE_RE = re.compile(r"[\"“”«»„‟‘’'‹›‚]")
+_DOUBLE_OPEN = frozenset("“„‟")
+_DOUBLE_CLOSE = frozenset("”")
+_SINGLE_OPEN = frozenset("‘‹‚")
 _SINGLE_CLOSE = frozenset("’›")
+#: A low opening mark and the mark that closes it besides ” and ’: German „…“ and ‚…‘.
+_LOW_CLOSERS = {"„": "“", "‚": "‘"}
 _OPEN_CONTEXT = frozenset(" \t\n\r([{—–-/:")
 _MAX_SINGLE_CHARS = 600
 
@@ -366,6 +369,14 @@ def _at_line_start(text: str, pos: int) -> bool:
     return not text[line:pos].strip()
 
 
+def _guillemet_role(c: str, prev: str, nxt: str) -> str:
+    """« opens and » closes (``«…»``, ``« … »``), except in the reversed style ``»…«``:
+    ``»`` after a space and glued to a word opens, ``«`` glued to what precedes it closes."""
+    if c == "»":
+        return "open" if prev in _OPEN_CONTEXT and nxt.isalnum() else "close"
+    return "close" if not prev.isspace() and prev not in _OPEN_CONTEXT and not nxt.isalnum() else "open"
+
+
 def _find_quotes(text: str, doc_id: str, warnings: list[str] | None) -> list[_Quote]:
     """Pair quotation marks into spans (top level only; nested marks are skipped)."""
     breaks, _blank = _paragraph_breaks(text)
@@ -395,6 +406,8 @@ def _find_quotes(text: str, doc_id: str, warnings: list[str] | None) -> list[_Qu
             doubles.append((p, "open"))
         elif c in _DOUBLE_CLOSE:
             doubles.append((p, "close"))
+        elif c in "«»":
+            doubles.append((p, _guillemet_role(c, prev, nxt)))
         elif c == '"':
             if prev in _OPEN_CONTEXT and not nxt.isspace():
                 role = "open"
@@ -428,6 +441,8 @@ def _find_quotes(text: str, doc_id: str, warnings: list[str] | None) -> list[_Qu
         quotes.append(_Quote(start, end, start + 1, end, unclosed=True))
 
     for p, role in doubles:
+        if role == "open" and open_at >= 0 and _LOW_CLOSERS.get(text[open_at]) == text[p]:
+            role = "close"  # „…“
         if open_at >= 0 and brk_between(last_mark, p):
             if role in ("open", "either") and _at_line_start(text, p):
                 last_mark, depth = p, 1  # the quotation continues into this paragraph
@@ -476,6 +491,8 @@ def _find_quotes(text: str, doc_id: str, warnings: list[str] | None) -> list[_Qu
     for p, role in singles:
         if inside_double(p):
             continue
+        if role == "open" and open_s >= 0 and _LOW_CLOSERS.get(text[open_s]) == text[p]:
+            role = "close"  # ‚…‘
         if role == "open":
             open_s = p  # an earlier unmatched ‘ is most likely an apostrophe: no warning
             continue

@@ -8,14 +8,16 @@ can be used instead; the actor ruler is added before its NER.
 
 :func:`parse` streams Docs with ``nlp.pipe`` and caches each one on disk as a
 DocBin keyed by the text's SHA-256 and a fingerprint of the pipeline (config,
-gazetteer, package version), so a second run does not parse again (file
-format and fast I/O: :mod:`analysis.cache`).
+gazetteer, package version, source of the rule modules), so a second run does
+not parse again and a changed rule parses anew (file format and fast I/O:
+:mod:`analysis.cache`).
 """
 from __future__ import annotations
 
 import hashlib
 import sys
 import weakref
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -36,6 +38,9 @@ RULES = "rules"
 #: Longest document (characters) the rule-based pipeline accepts (trained models keep spaCy's limit).
 MAX_RULES_LENGTH = 2**31 - 1
 ACTOR_RULER = "actor_ruler"
+#: Modules whose code decides a rule-based parse (sentence starts, lemmas, actor spans).
+PARSE_MODULES = ("sentences.py", "components.py", "actors.py")
+_CODE_DIR = Path(__file__).resolve().parent
 
 
 def make_nlp(model: str = RULES, *, actors: str | Path | Gazetteer | None = None) -> Language:
@@ -108,12 +113,25 @@ def gazetteer_of(nlp: Language) -> Gazetteer:
     return _GAZETTEERS.get(id(nlp)) or load_gazetteer()
 
 
+@lru_cache(maxsize=1)
+def _parse_code_sha256() -> str:
+    """SHA-256 of the source of :data:`PARSE_MODULES`, so that editing a rule invalidates cached parses."""
+    h = hashlib.sha256()
+    for name in PARSE_MODULES:
+        try:
+            h.update(name.encode() + b"\0" + (_CODE_DIR / name).read_bytes() + b"\0")
+        except OSError:  # not installed as files: the package version still counts
+            h.update(name.encode() + b"\0?\0")
+    return h.hexdigest()
+
+
 def pipeline_fingerprint(nlp: Language) -> str:
-    """A hash identifying everything that changes a parse: config, patterns, versions."""
+    """A hash identifying everything that changes a parse: config, patterns, versions, rule code."""
     from . import __version__
 
     h = hashlib.sha256()
     h.update(nlp.config.to_str().encode())
+    h.update(_parse_code_sha256().encode())
     h.update(repr(sorted(nlp.meta.get("discourse_kit", {}).items())).encode())
     h.update(f"{nlp.meta.get('name')}-{nlp.meta.get('version')}-{spacy.__version__}-{__version__}".encode())
     return h.hexdigest()

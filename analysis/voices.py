@@ -187,7 +187,7 @@ def voice_map(doc: Doc, attribution_records: Iterable[dict]) -> VoiceMap:
     return vmap
 
 
-_QUOTE_CHARS = frozenset('"“”«»„‘’\'‹›')
+_QUOTE_CHARS = frozenset('"“”«»„‚‘’\'‹›')
 
 
 def voice_label(voice: str) -> str:

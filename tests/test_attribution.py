@@ -171,6 +171,43 @@ def test_direct_other_wordings(make_doc, text, speaker, speaker_text, content):
     _check_offsets(doc.text, records)
 
 
+@pytest.mark.parametrize(
+    "text, contents",
+    [
+        ("Lavrov said: „We will not wait.“ Then he left.", ["We will not wait."]),
+        ("„We will not wait,“ Lavrov said. „Not for long.“", ["We will not wait,", "Not for long."]),
+        ("»We will not wait,« Lavrov said. »Not for long.«", ["We will not wait,", "Not for long."]),
+        ("« We will not wait », Lavrov said.", ["We will not wait"]),
+    ],
+)
+def test_direct_german_french_and_reversed_quotation_marks(make_doc, text, contents):
+    doc, records, warnings = _run(make_doc, text)
+    direct = _kind(records, "direct")
+    assert [r["content"] for r in direct] == contents
+    assert {r["speaker"] for r in direct} == {LAVROV}
+    assert warnings == []
+    _check_offsets(doc.text, records)
+
+
+@pytest.mark.parametrize("opening, closing", [("„", "“"), ("»", "«")])
+def test_german_and_reversed_marks_give_the_records_of_english_marks(make_doc, opening, closing):
+    english = ("Lavrov said on Monday:\n\n“We will not wait.\n\n“We have waited long enough,” he added. "
+               "Peskov called it “a final warning.”")
+    other = english.replace("“", opening).replace("”", closing)
+    _, expected, _ = _run(make_doc, english)
+    _, records, warnings = _run(make_doc, other)
+    assert len(expected) == 2 and warnings == []  # one direct quotation over two paragraphs, one partial
+    drop = str.maketrans("", "", "“”„«»")
+    assert [(r["kind"], r["speaker"], r["content"].translate(drop), r["content_start"], r["content_end"]) for r in records] == [
+        (r["kind"], r["speaker"], r["content"].translate(drop), r["content_start"], r["content_end"]) for r in expected]
+
+
+def test_german_single_quotation_marks_are_a_partial_quotation(make_doc):
+    _, records, warnings = _run(make_doc, "Lavrov called the proposal ‚a provocation‘ on Monday.")
+    r = _one(records, "partial")
+    assert (r["speaker"], r["content"]) == (LAVROV, "a provocation") and warnings == []
+
+
 def test_direct_cue_inside_gives_both_stretches_the_speaker(make_doc):
     _, records, _ = _run(make_doc, 'Blinken was in Geneva. "The talks," he said, "will begin in January."')
     direct = _kind(records, "direct")

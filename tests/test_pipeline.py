@@ -88,6 +88,26 @@ def test_fingerprint_changes_with_the_gazetteer(nlp, tmp_path):
     assert [e.ent_id_ for e in other("Maren Adler spoke.").ents] == ["Maren Adler"]
 
 
+def test_fingerprint_changes_with_the_rule_code(nlp, tmp_path, monkeypatch):
+    # cached parses must not outlive a change to the splitter, lemmatizer or actor ruler code
+    from analysis import pipeline
+
+    for name in pipeline.PARSE_MODULES:
+        (tmp_path / name).write_bytes((pipeline._CODE_DIR / name).read_bytes())
+    before = pipeline_fingerprint(nlp)
+    monkeypatch.setattr(pipeline, "_CODE_DIR", tmp_path)
+    try:
+        pipeline._parse_code_sha256.cache_clear()
+        assert pipeline_fingerprint(nlp) == before
+        (tmp_path / "sentences.py").write_text("# an edited splitter\n", encoding="utf-8")
+        pipeline._parse_code_sha256.cache_clear()
+        assert pipeline_fingerprint(nlp) != before
+    finally:
+        monkeypatch.undo()
+        pipeline._parse_code_sha256.cache_clear()
+    assert pipeline_fingerprint(nlp) == before
+
+
 # --------------------------------------------------------------------------- parse
 
 
