@@ -824,6 +824,20 @@ def _slot_words(pattern: list) -> list[frozenset[str]]:
 _BOUNDED_OP = re.compile(r"^\{(\d*)(,(\d*))?\}$")
 
 
+def _edge_words(tok: dict) -> frozenset[str] | None:
+    """Lower-case words a required pattern token must be (``LOWER``/``ORTH``/``TEXT`` or ``IN``), else None."""
+    op = tok.get("OP")
+    if op not in (None, "+", "1") and not (isinstance(op, str) and _REQUIRED_OP.match(op)):
+        return None
+    for attr in ("LOWER", "ORTH", "TEXT"):
+        value = tok.get(attr)
+        if isinstance(value, str):
+            return frozenset({value.lower()})
+        if isinstance(value, dict) and set(value) == {"IN"} and value["IN"]:
+            return frozenset(str(v).lower() for v in value["IN"])
+    return None
+
+
 def _max_length(pattern: list) -> int | None:
     """Most tokens a match of ``pattern`` can span; ``None`` when unbounded (``*``, ``+``, ``{n,}``)."""
     total = 0
@@ -863,7 +877,9 @@ class _Compiled:
       within ``L - 1`` of a required word found in the sentence (overlapping
       windows merged): every match holds a required word, so it lies inside
       one window, and the matches are the same while far fewer tokens are
-      scanned;
+      scanned; a rule with unbounded repeats whose patterns begin and end
+      with required words runs from the first possible start to the last
+      possible end in the sentence (and not at all when there is none);
     * rules without an anchor share one Matcher run over the whole Doc;
     * single-word wildcards (``deceit*``, from dictionaries) use a prefix table.
     """
@@ -888,6 +904,8 @@ class _Compiled:
         #: longest match (tokens) of each windowed rule; absent: the rule runs on whole sentences
         self.reach: dict[int, int] = {}
         unbounded: set[int] = set()
+        #: per unbounded rule and pattern: LOWER hashes a match must start / end with (None: any token)
+        self.edges: dict[int, list[tuple[frozenset[int] | None, frozenset[int] | None]] | None] = {}
 
         def add_patterns(rule: Rule, key_hash: int, patterns: list) -> None:
             slots = [_slot_words(p) for p in patterns]
@@ -900,6 +918,12 @@ class _Compiled:
                 matcher = self.rule_matchers[key_hash] = Matcher(vocab, validate=False)
             matcher.add(rule.key, patterns)
             for p in patterns:
+                first, last = _edge_words(p[0]), _edge_words(p[-1])
+                if key_hash in self.edges and self.edges[key_hash] is None or (first is None and last is None):
+                    self.edges[key_hash] = None
+                else:
+                    self.edges.setdefault(key_hash, []).append(
+                        tuple(None if w is None else frozenset(vocab.strings.add(x) for x in w) for w in (first, last)))
                 length = _max_length(p)
                 if length is None or key_hash in unbounded:
                     unbounded.add(key_hash)
@@ -1001,6 +1025,7 @@ class _Compiled:
                 starts = sent_starts if sent_starts is not None else sentence_bounds(doc)
                 ends = starts[1:] + [len(doc)]
                 sent_ids = np.maximum(np.searchsorted(np.asarray(starts), toks, side="right") - 1, 0)
+                lowers: list[int] | None = None  # LOWER hashes as Python ints, when an edge window needs them
                 present: dict[int, dict[int, list[int]]] = {}  # sentence -> required word -> positions
                 for t, w, k in zip(toks.tolist(), where[toks].tolist(), sent_ids.tolist()):
                     present.setdefault(k, {}).setdefault(w, []).append(t)
@@ -1014,8 +1039,14 @@ class _Compiled:
                 for key in sorted(todo, key=lambda h: rules[h].order):
                     matcher, rule = self.rule_matchers[key], rules[key]
                     reach = self.reach.get(key)
+                    edges = self.edges.get(key) if reach is None else None
                     for k in todo[key]:
-                        if reach is None:
+                        if reach is None and edges is not None:
+                            if lowers is None:
+                                lowers = lower.tolist()
+                            window = _edge_window(lowers, edges, starts[k], ends[k])
+                            windows = [window] if window else []
+                        elif reach is None:
                             windows = [(starts[k], ends[k])]
                         else:
                             positions = [p for w, ps in present[k].items() if key in self.anchor_keys[w] for p in ps]
@@ -1033,6 +1064,24 @@ class _Compiled:
                     if hit:
                         out.extend((rule, tok.i, tok.i + 1) for rule in hit)
         return out
+
+
+def _edge_window(lowers: list[int], edges: list, lo: int, hi: int) -> tuple[int, int] | None:
+    """Tokens [a, b) of sentence [lo, hi) from the first possible match start to the last possible end."""
+    a, b = hi, lo
+    for first, last in edges:
+        s = lo
+        if first is not None:
+            s = next((i for i in range(lo, hi) if lowers[i] in first), None)
+            if s is None:
+                continue
+        e = hi
+        if last is not None:
+            e = next((i + 1 for i in range(hi - 1, s - 1, -1) if lowers[i] in last), None)
+            if e is None:
+                continue
+        a, b = min(a, s), max(b, e)
+    return (a, b) if a < b else None
 
 
 def _windows(positions: list[int], reach: int, lo: int, hi: int) -> list[tuple[int, int]]:
