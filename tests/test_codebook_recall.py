@@ -20,7 +20,7 @@ NEW_RULES = {
     "deception_accusation": [
         "dec_pretext_cover", "dec_broken_agreement", "dec_despite_assurances", "dec_in_spite_of", "dec_pretence",
         "dec_claim_but", "dec_denial", "dec_truth", "dec_propaganda", "dec_spreading", "dec_deliberately",
-        "dec_manufactured",
+        "dec_manufactured", "dec_what_has_done",
     ],
     "ultimatum_denial": ["den_no_hostile_intent"],
     "outgroup_stereotype": ["ste_familiar", "ste_same_tactics", "ste_custom", "ste_predictably"],
@@ -64,6 +64,9 @@ POSITIVE = [
     ("deception_accusation", "dec_manufactured", "This is a manufactured crisis designed to divide Europe.", "manufactured crisis"),
     ("deception_accusation", "dec_manufactured", "The opposition leaders were jailed on trumped-up charges.", "trumped"),
     ("deception_accusation", "dec_not_fooled", "Our allies are not deceived by these promises.", "not deceived by"),
+    ("deception_accusation", "dec_what_has_done", "And what has the Kremlin actually delivered on its Minsk obligations?", "what has the Kremlin actually delivered"),
+    ("deception_accusation", "dec_truth", "Every statement from Moscow is at odds with the facts.", "at odds with the facts"),
+    ("proxy_attribution", "prx_support_groups", "Moscow continues to fund and fuel the heavily armed separatist movement.", "fuel the heavily armed separatist movement"),
     # ultimatum_denial
     ("ultimatum_denial", "den_no_hostile_intent", "China has never had any hegemonic ambitions in the region.", "hegemonic ambitions"),
     ("ultimatum_denial", "den_no_hostile_intent", "The Alliance has no offensive plans against anyone.", "offensive plans"),
@@ -142,6 +145,7 @@ NEGATIVE = [
     ("deception_accusation", "Terrorist propaganda must be removed from the internet."),
     ("deception_accusation", "Prices were artificially kept low by subsidies."),
     ("deception_accusation", "Russia says it is ready for talks, and we welcome that."),
+    ("deception_accusation", "What has the European Union done to help the refugees?"),
     ("ultimatum_denial", "The hegemonic ambitions of some States endanger peace."),
     ("outgroup_stereotype", "The melody sounds familiar to every child in the country."),
     ("outgroup_stereotype", "Both teams used the same methods to collect the data."),
