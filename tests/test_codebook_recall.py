@@ -170,6 +170,8 @@ NEGATIVE = [
     ("status_diminution", "We must strengthen the legitimacy of the Security Council."),
     ("status_diminution", "These figures do not represent the whole picture."),
     ("certainty_marker", "We do not know who fired the shots."),
+    ("certainty_marker", "How do we know that the data have not been altered?"),
+    ("deception_accusation", "We were accused of having an ulterior motive."),
     ("certainty_marker", "The answer is not obvious."),
     ("historical_grievance", "The military coup in Niger was condemned by ECOWAS."),
     ("historical_grievance", "The seats were occupied by the delegations of Asia."),
