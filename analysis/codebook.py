@@ -1005,8 +1005,25 @@ class _Compiled:
         """Every raw match in ``doc`` as (rule, start token, end token), before constraints.
 
         ``sent_starts`` (token index of each sentence start, see
-        :func:`sentence_bounds`) is computed when not given.
+        :func:`sentence_bounds`) is computed when not given. Whitespace tokens
+        (double spaces, hard-wrapped lines) are skipped: patterns and phrases
+        match across them (:func:`analysis.docarrays.spaceless_view`), and the
+        match spans the whitespace in the original Doc.
         """
+        from .docarrays import spaceless_view
+
+        starts = sent_starts if sent_starts is not None else sentence_bounds(doc)
+        view = spaceless_view(doc)
+        if view is None:
+            return self._matches(doc, starts)
+        compact, positions = view
+        c_starts = sorted(set(np.searchsorted(positions, starts).tolist()) - {len(compact)})
+        sentence = np.searchsorted(np.asarray(starts), positions, side="right")  # of each view token
+        # phrases know no sentences: one that now runs over a paragraph break is dropped
+        return [(rule, int(positions[s]), int(positions[e - 1]) + 1)
+                for rule, s, e in self._matches(compact, c_starts or [0]) if sentence[s] == sentence[e - 1]]
+
+    def _matches(self, doc, sent_starts: list[int]) -> list[tuple[Rule, int, int]]:
 
         out: list[tuple[Rule, int, int]] = []
         rules = self.rules_by_hash
@@ -1022,7 +1039,7 @@ class _Compiled:
             where = np.minimum(np.searchsorted(hashes, lower), len(hashes) - 1)
             toks = np.flatnonzero(hashes[where] == lower)  # tokens that are a required word
             if len(toks):
-                starts = sent_starts if sent_starts is not None else sentence_bounds(doc)
+                starts = sent_starts
                 ends = starts[1:] + [len(doc)]
                 sent_ids = np.maximum(np.searchsorted(np.asarray(starts), toks, side="right") - 1, 0)
                 lowers: list[int] | None = None  # LOWER hashes as Python ints, when an edge window needs them

@@ -129,3 +129,65 @@ def doc_ents(doc: Doc) -> tuple:
     if found is None:
         found = entry["ents"] = tuple(doc.ents)
     return found
+
+
+def spaceless_view(doc: Doc):
+    """The Doc without its whitespace tokens, for matching phrases across line breaks and double spaces.
+
+    spaCy keeps extra whitespace ("occupied  Crimea", a hard-wrapped line
+    "occupied \\nCrimea") as a token of its own, so a two-word pattern cannot
+    match across it. Returns ``(view, positions)``: a new Doc of the
+    non-whitespace tokens with the same lemmas, tags, entities and sentence
+    starts (a sentence starts at its first non-whitespace token), and the
+    original index of each of its tokens; ``None`` when the Doc has no
+    whitespace token to drop (or has a dependency parse, which cannot be
+    carried over). Cached per Doc.
+    """
+    entry = _cached(doc)
+    if "spaceless" in entry:
+        return entry["spaceless"]
+    entry["spaceless"] = found = _build_spaceless(doc)
+    return found
+
+
+def _build_spaceless(doc: Doc):
+    from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE, LEMMA, MORPH, POS, TAG
+
+    n = len(doc)
+    if n == 0 or doc.has_annotation("DEP"):
+        return None
+    arr = _arrays(doc)
+    space = arr[:, 4] != 0
+    if not space.any():
+        return None
+    idx, sent_of, _ = token_index(doc)
+    # whitespace at a sentence's edge (paragraph breaks) separates nothing a pattern could join
+    edge = np.zeros(n, dtype=bool)
+    edge[0] = edge[-1] = True
+    edge[1:] |= sent_of[1:] != sent_of[:-1]
+    edge[:-1] |= sent_of[:-1] != sent_of[1:]
+    if not (space & ~edge).any():
+        return None
+    keep = np.flatnonzero(~space)
+    if len(keep) == 0:
+        return None
+    text = doc_text(doc)
+    ends = _token_ends(doc, idx, len(text))
+    starts_k, ends_k = idx[keep], ends[keep]
+    words = [text[a:b] for a, b in zip(starts_k.tolist(), ends_k.tolist())]
+    following = np.append(starts_k[1:], len(text))
+    spaces = (ends_k < following).tolist()
+    view = Doc(doc.vocab, words=words, spaces=spaces)
+    attrs = [a for a, name in ((LEMMA, "LEMMA"), (POS, "POS"), (TAG, "TAG"), (MORPH, "MORPH"))
+             if doc.has_annotation(name)]
+    ent_attrs = [ENT_IOB, ENT_TYPE, ENT_ID, ENT_KB_ID]
+    values = doc.to_array(attrs + ent_attrs)[keep]
+    # a sentence starts at its first kept token
+    first_kept = np.ones(len(keep), dtype=bool)
+    first_kept[1:] = sent_of[keep][1:] != sent_of[keep][:-1]
+    sent_start = np.where(first_kept, 1, -1).astype(np.uint64)
+    try:
+        view.from_array(attrs + ent_attrs + [SENT_START], np.column_stack([values, sent_start]).astype(np.uint64))
+    except (ValueError, IndexError):  # e.g. an entity that began on a whitespace token
+        return None
+    return view, keep

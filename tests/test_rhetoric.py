@@ -353,3 +353,25 @@ def test_empty_and_unsentenced_docs(nlp, codebook):
     assert doc_evidence(nlp(""), codebook) == []
     bare = nlp.make_doc("This is not an ultimatum.")  # tokenizer only: no sentence boundaries
     assert [h["category"] for h in doc_evidence(bare, codebook)] == ["ultimatum_denial"]
+
+
+@pytest.mark.parametrize(
+    "text, category, expected",
+    [
+        # hard-wrapped lines and double spaces leave whitespace tokens between words
+        ("Moscow's illegal annexation \nof Crimea in 2014 changed everything.", "historical_grievance", "annexation \nof Crimea"),
+        ("Their policy of double  standards fools nobody in the region.", "deception_accusation", "double  standards"),
+        ("We do not put forward any \nultimatums to our partners.", "ultimatum_denial", "not put forward any \nultimatums"),
+    ],
+)
+def test_rules_match_across_line_breaks_and_double_spaces(make_doc, codebook, text, category, expected):
+    doc = make_doc(text)
+    hits = [e for e in doc_evidence(doc, codebook) if e["category"] == category]
+    assert [e["text"] for e in hits] == [expected]
+    assert all(doc.text[e["start_char"]:e["end_char"]] == e["text"] for e in hits)
+
+
+def test_matching_across_whitespace_never_crosses_a_sentence_boundary(make_doc, codebook):
+    # "double" ends one paragraph and "standards" begins the next: no hit may join them
+    doc = make_doc("The talks ended in a double\n\nStandards of conduct were discussed later.")
+    assert not [e for e in doc_evidence(doc, codebook) if e["category"] == "deception_accusation"]
