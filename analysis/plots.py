@@ -7,6 +7,15 @@ line naming the corpus, the codebook (id and version) and the kit's version.
 Figures are built with the object-oriented API (no pyplot state), so they
 work the same in scripts, in the CLI and inline in notebooks.
 
+Colours come from one :class:`analysis.palette.Palette` (pass ``palette=``;
+default: :func:`analysis.palette.default_palette`): the same voice, camp or
+codebook category has the same colour in every figure, every run, whatever
+the rows drawn. Quoted voices take a shade of their camp's hue (russia
+vermillion, west blue, other bluish green), the narrator is black, unresolved
+speakers grey, categories follow the codebook order; documents are told
+apart by hatching, never by colour. :func:`save_all_figures` draws every
+figure of a run with one palette (:func:`analysis.palette.run_palette`).
+
 :func:`save_all_figures` writes every figure as PNG and SVG, byte-identical
 across runs: fixed metadata (no dates, no software version in the files), a
 fixed SVG hash salt, fixed fonts (DejaVu Sans, shipped with matplotlib), and
@@ -25,8 +34,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.transforms import ScaledTranslation
 
 from .io import atomic_write
+from .palette import NARRATOR_COLOR, Palette, default_palette, ink_for, run_palette  # noqa: F401 (NARRATOR_COLOR: kept for callers)
 
 __all__ = [
     "FIGURES",
@@ -58,18 +69,15 @@ STYLE = {
     "savefig.dpi": 150,
     "figure.dpi": 100,
 }
-NARRATOR_COLOR = "#7f7f7f"
-_PALETTE = [
-    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-    "#bcbd22", "#393b79", "#ad494a", "#637939", "#8c6d31", "#7b4173", "#3182bd", "#e6550d",
-]
 #: attribution kinds in display order (unknown kinds follow, sorted)
 ATTRIBUTION_KINDS = ["direct", "partial", "indirect", "according_to", "agentless", "authority", "proxy", "source_credit"]
 _CAPTION_INCHES = 0.28
 
 
-def _color(i: int) -> str:
-    return _PALETTE[i % len(_PALETTE)]
+#: fill and outline of a document's bars (documents are told apart by hatching, not colour)
+_DOCUMENT_FILL = "white"
+_DOCUMENT_EDGE = "0.25"
+_DOCUMENT_ERROR = "0.45"
 
 
 def caption_text(info: dict | None = None) -> str:
@@ -130,7 +138,8 @@ def _styled(func: Callable[..., Figure]) -> Callable[..., Figure]:
 
 
 def _rate_panel(ax, rows: pd.DataFrame, group_col: str, categories: list[str], max_groups: int,
-                min_tokens: int = 0) -> str:
+                style: Callable[[str], dict], min_tokens: int = 0) -> str:
+    """Bars of every group (document or document · voice) per category; ``style(group)`` gives fill and hatch."""
     groups = _ordered(rows[group_col])
     note = ""
     if min_tokens:
@@ -154,20 +163,37 @@ def _rate_panel(ax, rows: pd.DataFrame, group_col: str, categories: list[str], m
         hi = np.array([float(part["ci_high"].get(c, np.nan)) if "ci_high" in part else np.nan for c in categories])
         count = np.array([int(part["count"].get(c, 0)) for c in categories])
         pos = y - 0.4 + height * (g_i + 0.5)
-        color = _color(g_i)
-        ax.barh(pos, rate, height=height * 0.92, color=color, label=group)
+        st = style(group)
+        ax.barh(pos, rate, height=height * 0.92, color=st["color"], edgecolor=st["edge"], hatch=st["hatch"],
+                hatchcolor=st["hatchcolor"], linewidth=0.6, label=group)
         err = np.vstack([np.clip(rate - lo, 0, None), np.clip(hi - rate, 0, None)])
         ok = ~np.isnan(err).any(axis=0)
         if ok.any():
-            ax.errorbar(rate[ok], pos[ok], xerr=err[:, ok], fmt="none", ecolor=color, elinewidth=0.8, capsize=1.5)
+            ax.errorbar(rate[ok], pos[ok], xerr=err[:, ok], fmt="none", ecolor=st["ecolor"], elinewidth=0.8,
+                        capsize=1.5)
         for p_, r_, c_, h_ in zip(pos, rate, count, np.where(np.isnan(hi), rate, hi)):
             if c_ > 0:
                 ax.text(max(r_, h_), p_, f" {c_}", va="center", ha="left", fontsize=6, color="0.25")
     ax.set_yticks(y, categories)
     ax.set_ylim(len(categories) - 0.5, -0.5)  # first category on top (set, not inverted: axes may share y)
     ax.set_xlabel("hits per 1,000 word tokens (95% CI; number = hits)")
-    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.09), frameon=False, ncols=1)
     return note
+
+
+def _category_swatches(ax, categories: list[str], palette: Palette, axis: str) -> None:
+    """A square of each category's colour beside its tick label (the key to the dispersion figure)."""
+    colors = [palette.category_color(c) for c in categories]
+    fig = ax.get_figure()
+    if axis == "y":
+        ax.tick_params(axis="y", pad=11)
+        transform = ax.get_yaxis_transform() + ScaledTranslation(-7 / 72, 0, fig.dpi_scale_trans)
+        xs, ys = np.zeros(len(categories)), np.arange(len(categories))
+    else:
+        ax.tick_params(axis="x", pad=11)
+        transform = ax.get_xaxis_transform() + ScaledTranslation(0, -7 / 72, fig.dpi_scale_trans)
+        xs, ys = np.arange(len(categories)) + 0.5, np.zeros(len(categories))
+    ax.scatter(xs, ys, s=22, marker="s", c=colors, transform=transform, clip_on=False, zorder=5,
+               linewidths=0, gid="category-swatches", label="_category swatches")
 
 
 @_styled
@@ -178,8 +204,14 @@ def plot_category_rates(
     by: str = "both",
     max_groups: int = 8,
     min_tokens: int = 20,
+    palette: Palette | None = None,
 ) -> Figure:
     """Category rates per 1,000 tokens with 95% confidence intervals.
+
+    Documents are white bars told apart by hatching; voice bars take the
+    voice's colour (narrator black, quoted speakers a shade of their camp)
+    with the hatching of their document. A square beside each category name
+    shows the category's colour (as in the dispersion figure).
 
     Args:
         features: the feature table (``doc_id, voice, category, count,
@@ -191,16 +223,24 @@ def plot_category_rates(
             panel (a headline label or a two-word quote gives no usable rate;
             the title says how many were left out).
         info: the ``run.json`` dict, for the caption.
+        palette: colours (default: :func:`analysis.palette.default_palette`).
     """
     if by not in ("document", "voice", "both"):
         from .errors import KitError
 
         raise KitError(f"The `by` parameter of plot_category_rates must be document, voice or both. Got {by!r} instead.")
-    categories = _ordered(features["category"]) if len(features) else []
+    palette = palette or default_palette(info)
+    categories = palette.category_order(features["category"]) if len(features) else []
     panels = ["document", "voice"] if by == "both" else [by]
     n_legend = features[["doc_id", "voice"]].drop_duplicates().shape[0] if len(features) else 1
     fig = _figure(5.2 * len(panels) + 0.8, 1.9 + 0.32 * max(len(categories), 3) + 0.16 * min(n_legend, max_groups), info)
     axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)[0]
+    hatches = palette.document_hatches(features["doc_id"].astype(str)) if len(features) else {}
+
+    def document_style(doc_id: str) -> dict:
+        return {"color": _DOCUMENT_FILL, "edge": _DOCUMENT_EDGE, "hatch": hatches.get(doc_id, ""),
+                "hatchcolor": _DOCUMENT_EDGE, "ecolor": _DOCUMENT_ERROR}
+
     for ax, panel in zip(axes, panels):
         if not categories:
             _empty(ax, "no features")
@@ -208,28 +248,48 @@ def plot_category_rates(
         if panel == "document":
             rows = features[features["voice"].astype(str) == "all"].copy()
             rows["group"] = rows["doc_id"].astype(str)
-            title = "by document"
+            title, legend_title = "by document", "document (hatching)"
+            style = document_style
         else:
             rows = features[features["voice"].astype(str) != "all"].copy()
             rows["group"] = rows["doc_id"].astype(str) + " · " + rows["voice"].astype(str)
-            title = "by voice (quoted speaker or narrator)"
-        note = _rate_panel(ax, rows, "group", categories, max_groups, min_tokens if panel == "voice" else 0)
+            title, legend_title = "by voice (quoted speaker or narrator)", "document · voice (colour = voice's camp)"
+            parts = dict(zip(rows["group"], zip(rows["doc_id"].astype(str), rows["voice"].astype(str))))
+
+            def style(group: str, parts=parts) -> dict:
+                doc_id, voice = parts[group]
+                color = palette.voice_color(voice)
+                return {"color": color, "edge": color, "hatch": hatches.get(doc_id, ""),
+                        "hatchcolor": ink_for(color), "ecolor": color}
+
+        note = _rate_panel(ax, rows, "group", categories, max_groups, style, min_tokens if panel == "voice" else 0)
         ax.set_title(title + note, fontsize=8.5)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.09), frameon=False, ncols=1, title=legend_title,
+                      title_fontsize=7.5, alignment="left")
+    if categories:
+        _category_swatches(axes[0], categories, palette, "y")
     axes[0].set_ylabel("category")
     fig.suptitle("Rhetorical categories: rate per 1,000 word tokens", fontsize=10)
     return fig
 
 
 @_styled
-def plot_heatmap(features: pd.DataFrame, *, info: dict | None = None, max_docs: int = 40) -> Figure:
-    """Document × category heatmap of rates per 1,000 tokens, hit counts in the cells."""
+def plot_heatmap(features: pd.DataFrame, *, info: dict | None = None, max_docs: int = 40,
+                 palette: Palette | None = None) -> Figure:
+    """Document × category heatmap of rates per 1,000 tokens, hit counts in the cells.
+
+    Cells are shades of grey (hue is kept for voices, camps and categories);
+    a square under each column shows the category's colour.
+    """
+    palette = palette or default_palette(info)
     rows = features[features["voice"].astype(str) == "all"] if len(features) else features
     docs = _ordered(rows["doc_id"]) if len(rows) else []
     note = ""
     if len(docs) > max_docs:
         note, docs = f" (first {max_docs} of {len(docs)} documents)", docs[:max_docs]
-    categories = _ordered(rows["category"]) if len(rows) else []
-    fig = _figure(2.2 + 0.55 * max(len(categories), 4), 2.7 + 0.3 * max(len(docs), 2), info)
+    categories = palette.category_order(rows["category"]) if len(rows) else []
+    fig = _figure(2.2 + 0.55 * max(len(categories), 4), 2.9 + 0.3 * max(len(docs), 2), info)
     ax = fig.subplots()
     ax.set_title("Document × category: hits per 1,000 word tokens" + note)
     if not docs or not categories:
@@ -240,16 +300,17 @@ def plot_heatmap(features: pd.DataFrame, *, info: dict | None = None, max_docs: 
     values = table.reindex(index=docs, columns=categories).fillna(0).to_numpy(dtype=float)
     n = counts.reindex(index=docs, columns=categories).fillna(0).to_numpy(dtype=int)
     vmax = max(float(values.max()), 1e-9)
-    mesh = ax.pcolormesh(values, cmap="Blues", vmin=0, vmax=vmax, edgecolors="white", linewidth=0.5)
+    mesh = ax.pcolormesh(values, cmap="Greys", vmin=0, vmax=vmax * 1.15, edgecolors="white", linewidth=0.5)
     for i in range(len(docs)):
         for j in range(len(categories)):
-            dark = values[i, j] > 0.6 * vmax
+            dark = values[i, j] > 0.55 * vmax
             ax.text(j + 0.5, i + 0.5, str(n[i, j]), ha="center", va="center", fontsize=7,
                     color="white" if dark else ("0.1" if n[i, j] else "0.7"))
     ax.set_xticks(np.arange(len(categories)) + 0.5, categories, rotation=40, ha="right")
     ax.set_yticks(np.arange(len(docs)) + 0.5, docs)
     ax.invert_yaxis()
-    ax.set_xlabel("category (cell number = hits)")
+    _category_swatches(ax, categories, palette, "x")
+    ax.set_xlabel("category (cell number = hits; square = category colour)")
     ax.set_ylabel("document")
     fig.colorbar(mesh, ax=ax, label="hits / 1,000 tokens")
     return fig
@@ -265,6 +326,7 @@ def plot_dispersion(
     *,
     info: dict | None = None,
     max_docs: int = 8,
+    palette: Palette | None = None,
 ) -> Figure:
     """Where each category's hits fall along each text (an "x-ray" plot).
 
@@ -272,7 +334,10 @@ def plot_dispersion(
     hit a bar from ``start_char`` to ``end_char`` (multi-word hits keep their
     true width; a thin outline keeps one-word hits visible). Text length
     comes from ``documents.n_chars`` when given, else from the last hit.
+    Rows follow the codebook order and take the category's colour (the
+    category names on the rows are the key).
     """
+    palette = palette or default_palette(info)
     docs = _ordered(documents["doc_id"]) if documents is not None and len(documents) else []
     for d in _ordered(evidence["doc_id"]) if len(evidence) else []:
         if d not in docs:
@@ -280,7 +345,7 @@ def plot_dispersion(
     note = ""
     if len(docs) > max_docs:
         note, docs = f" (first {max_docs} of {len(docs)} documents)", docs[:max_docs]
-    categories = _ordered(evidence["category"]) if len(evidence) else []
+    categories = palette.category_order(evidence["category"]) if len(evidence) else []
     lengths: dict[str, float] = {}
     if documents is not None and "n_chars" in documents:
         lengths = {str(k): float(v) for k, v in zip(documents["doc_id"], documents["n_chars"]) if pd.notna(v)}
@@ -291,7 +356,7 @@ def plot_dispersion(
     if not docs or not categories:
         _empty(axes[0], "no codebook hits")
         return fig
-    colors = {c: _color(i) for i, c in enumerate(categories)}
+    colors = {c: palette.category_color(c) for c in categories}
     for ax, doc_id in zip(axes, docs):
         part = evidence[evidence["doc_id"].astype(str) == doc_id]
         length = lengths.get(doc_id) or (float(part["end_char"].max()) if len(part) else 1.0)
@@ -316,17 +381,24 @@ def plot_dispersion(
 
 
 @_styled
-def plot_sentiment_arc(sentiment: pd.DataFrame, *, info: dict | None = None, max_docs: int = 8) -> Figure:
-    """Polarity of each sentence through each text, points coloured by voice."""
+def plot_sentiment_arc(sentiment: pd.DataFrame, *, info: dict | None = None, max_docs: int = 8,
+                       palette: Palette | None = None) -> Figure:
+    """Polarity of each sentence through each text, points coloured by voice.
+
+    The narrator is black, each quoted speaker a shade of their camp's hue
+    (the legend names the camp), unresolved speakers light grey.
+    """
+    palette = palette or default_palette(info)
     docs = _ordered(sentiment["doc_id"]) if len(sentiment) else []
     note = ""
     if len(docs) > max_docs:
         note, docs = f" (first {max_docs} of {len(docs)} documents)", docs[:max_docs]
-    voices = sorted(set(sentiment["voice"].astype(str))) if len(sentiment) else []
-    voices.sort(key=lambda v: (v != "narrator", v))
-    colors = {v: (NARRATOR_COLOR if v == "narrator" else _color(i)) for i, v in enumerate(voices)}
+    shown = sentiment[sentiment["doc_id"].astype(str).isin(docs)] if len(sentiment) else sentiment
+    voices = palette.voice_order(shown["voice"].astype(str)) if len(shown) else []
+    colors = {v: palette.voice_color(v) for v in voices}
     n_panels = max(len(docs), 1)
-    fig = _figure(7.5, 0.9 + 1.7 * n_panels, info)
+    ncols = min(max(len(voices), 1), 3)
+    fig = _figure(7.5, 1.4 + 1.7 * n_panels + 0.17 * -(-len(voices) // ncols), info)
     axes = fig.subplots(n_panels, 1, squeeze=False)[:, 0]
     fig.suptitle("Sentiment arc: TextBlob polarity per sentence, by voice" + note, fontsize=10)
     if not docs:
@@ -341,17 +413,26 @@ def plot_sentiment_arc(sentiment: pd.DataFrame, *, info: dict | None = None, max
         for v in voices:
             sel = part["voice"].astype(str).to_numpy() == v
             if sel.any():
-                ax.scatter(x[sel], y[sel], s=18, color=colors[v], zorder=2, label=v)
+                ax.scatter(x[sel], y[sel], s=18, color=colors[v], zorder=2, label=v,
+                           edgecolors="0.3" if ink_for(colors[v]) != "white" else "none", linewidths=0.4)
         ax.set_ylim(-1.05, 1.05)
         ax.set_title(doc_id, fontsize=8, loc="left")
         ax.set_ylabel("polarity")
     axes[-1].set_xlabel("sentence (order in the text)")
-    handles = [Line2D([], [], marker="o", linestyle="", color=colors[v], label=v) for v in voices]
-    axes[0].legend(handles=handles, title="voice", loc="upper right", frameon=False, ncols=min(len(voices), 3))
+    handles = [Line2D([], [], marker="o", linestyle="", color=colors[v], label=palette.voice_label(v),
+                      markeredgecolor="0.3" if ink_for(colors[v]) != "white" else colors[v], markeredgewidth=0.4)
+               for v in voices]
+    below = axes[-1].transAxes + ScaledTranslation(0, -32 / 72, fig.dpi_scale_trans)  # under the x label
+    axes[-1].legend(handles=handles, title="voice (colour: narrator black, quoted speakers by camp)",
+                    loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=below, frameon=False, ncols=ncols)
     return fig
 
 
 # --------------------------------------------------------------------------- attribution
+
+
+_CAMP_LABELS = {"narrator": "narrator", "camp unknown": "camp unknown (not in the gazetteer)",
+                "unresolved": "speaker unresolved / no source named"}
 
 
 def _speaker_label(row) -> str:
@@ -367,14 +448,18 @@ def _speaker_label(row) -> str:
 
 
 @_styled
-def plot_attributions(attributions: pd.DataFrame, *, info: dict | None = None) -> Figure:
+def plot_attributions(attributions: pd.DataFrame, *, info: dict | None = None,
+                      palette: Palette | None = None) -> Figure:
     """Who speaks and how: attributions by speaker and kind, with proxy links.
 
-    Bubbles count attributions of each kind per speaker (all documents).
-    Arrows in the ``proxy`` column go from the mouthpiece (the speaker) to the
-    claimed principal; dashed arrows in the ``authority`` column from the
-    speaker to the authority invoked.
+    Bubbles count attributions of each kind per speaker (all documents) and
+    take the speaker's colour (a shade of the speaker's camp; grey when the
+    speaker is unresolved or the camp unknown). Arrows in the ``proxy``
+    column go from the mouthpiece (the speaker) to the claimed principal;
+    dashed arrows in the ``authority`` column from the speaker to the
+    authority invoked, an open circle in the principal's colour.
     """
+    palette = palette or default_palette(info)
     frame = attributions.copy()
     if len(frame):
         frame["label"] = [_speaker_label(r) for r in frame.to_dict("records")]
@@ -394,8 +479,10 @@ def plot_attributions(attributions: pd.DataFrame, *, info: dict | None = None) -
     counts = frame.groupby(["label", "kind"], sort=True).size()
     for (label, kind), n in counts.items():
         x, y = x_of[kind], y_of[label]
-        ax.scatter([x], [y], s=90 + 70 * (n - 1), color=_color(x), alpha=0.85, zorder=3, edgecolors="white")
-        ax.text(x, y, str(n), ha="center", va="center", fontsize=7, color="white", zorder=4, fontweight="bold")
+        color = palette.voice_color(label)
+        ax.scatter([x], [y], s=90 + 70 * (n - 1), color=color, zorder=3, edgecolors="white", label=label)
+        ax.text(x, y, str(n), ha="center", va="center", fontsize=7, color=ink_for(color), zorder=4,
+                fontweight="bold")
     drawn = set()
     for row in links.sort_values(["kind", "label", "principal"]).to_dict("records"):
         key = (row["kind"], row["label"], row["principal"])
@@ -404,7 +491,8 @@ def plot_attributions(attributions: pd.DataFrame, *, info: dict | None = None) -
         drawn.add(key)
         x = x_of[row["kind"]]
         y0, y1 = y_of[row["label"]], y_of[row["principal"]]
-        ax.scatter([x], [y1], s=90, facecolors="none", edgecolors="0.3", zorder=3)
+        ax.scatter([x], [y1], s=90, facecolors="none", edgecolors=palette.voice_color(row["principal"]),
+                   linewidths=1.4, zorder=3, label=row["principal"])
         ax.annotate(
             "", xy=(x, y1), xytext=(x, y0), zorder=2,
             arrowprops=dict(arrowstyle="-|>", color="0.2", linewidth=1.0, shrinkA=7, shrinkB=7,
@@ -426,6 +514,11 @@ def plot_attributions(attributions: pd.DataFrame, *, info: dict | None = None) -
                label="principal / authority invoked"),
     ]
     fig.legend(handles=handles, loc="outside right upper", frameon=False)
+    camps = list(dict.fromkeys(palette.camp_of(p) for p in palette.voice_order(people)))
+    camp_handles = [Line2D([], [], marker="o", linestyle="", markersize=7, color=palette.camp_color(c),
+                           label=_CAMP_LABELS.get(c, c)) for c in camps]
+    fig.legend(handles=camp_handles, title="speaker's camp (shades = actors)", loc="outside right lower",
+               frameon=False, alignment="left")
     return fig
 
 
@@ -433,13 +526,22 @@ def plot_attributions(attributions: pd.DataFrame, *, info: dict | None = None) -
 
 
 @_styled
-def plot_keyness(keyness: pd.DataFrame, *, info: dict | None = None, top: int = 12) -> Figure:
+def plot_keyness(keyness: pd.DataFrame, *, info: dict | None = None, top: int = 12,
+                 sides: tuple[str, str] | None = None, palette: Palette | None = None) -> Figure:
     """Key terms of a pair (target vs reference) as signed G² bars.
 
     Bars to the right: terms relatively more frequent in the target; to the
     left: in the reference. ``*`` marks p < 0.05 (G² > 3.84); the numbers are
     the raw frequencies ``target/reference``.
+
+    A side named by a voice, a camp or pooled quoted speech takes its colour
+    (``narration`` black, ``quoted speech`` reddish purple, ``russia``
+    vermillion, a speaker their camp's shade); other sides (documents) are
+    white, the reference hatched. ``sides`` names the voice or camp of each
+    side when the labels do not (e.g. ``("russia", "west")`` for "Russian
+    statements" vs "Western statements").
     """
+    palette = palette or default_palette(info)
     target = str(keyness["target"].iloc[0]) if len(keyness) and "target" in keyness else "target"
     reference = str(keyness["reference"].iloc[0]) if len(keyness) and "reference" in keyness else "reference"
     parts = []
@@ -456,8 +558,10 @@ def plot_keyness(keyness: pd.DataFrame, *, info: dict | None = None, top: int = 
         return fig
     rows = rows.sort_values(["signed", "term"], ascending=[True, True], kind="stable").reset_index(drop=True)
     y = np.arange(len(rows))
-    colors = [_color(0) if s > 0 else _color(1) for s in rows["signed"]]
-    ax.barh(y, rows["signed"], color=colors, height=0.7)
+    styles = _side_styles(palette, (target, reference) if sides is None else tuple(sides))
+    bars = ax.barh(y, rows["signed"], height=0.7)
+    for bar, direction in zip(bars, rows["direction"]):
+        bar.set(**styles[0 if direction == "target" else 1])
     span = float(rows["signed"].abs().max()) or 1.0
     for yi, r in zip(y, rows.to_dict("records")):
         star = "*" if r["p_value"] < 0.05 else ""
@@ -471,9 +575,18 @@ def plot_keyness(keyness: pd.DataFrame, *, info: dict | None = None, top: int = 
     ax.set_yticks([])
     ax.set_xlabel(f"G², signed: right = more frequent in {target}, left = in {reference}")
     ax.set_ylabel("term (lemma)")
-    ax.legend(handles=[Patch(color=_color(0), label=target), Patch(color=_color(1), label=reference)],
+    ax.legend(handles=[Patch(label=target, **styles[0]), Patch(label=reference, **styles[1])],
               loc="lower right", frameon=False)
     return fig
+
+
+def _side_styles(palette: Palette, labels: tuple[str, str]) -> list[dict]:
+    """Fill of the target and reference bars of a keyness figure (see :func:`plot_keyness`)."""
+    colors = [palette.color_of(label) for label in labels]
+    if None in colors or colors[0] == colors[1]:  # documents (or the same voice twice): no colour
+        return [{"facecolor": _DOCUMENT_FILL, "edgecolor": _DOCUMENT_EDGE, "hatch": hatch, "linewidth": 0.6,
+                 "hatchcolor": _DOCUMENT_EDGE} for hatch in ("", "////")]
+    return [{"facecolor": c, "edgecolor": c, "linewidth": 0.6} for c in colors]
 
 
 # --------------------------------------------------------------------------- saving
@@ -518,32 +631,37 @@ def save_figure(fig: Figure, folder: str | os.PathLike, name: str) -> list[Path]
     return out
 
 
-#: Figures made by :func:`save_all_figures`: name -> (tables needed, builder).
-FIGURES: dict[str, tuple[tuple[str, ...], Callable[[dict, dict], Figure]]] = {
-    "category_rates": (("features",), lambda t, i: plot_category_rates(t["features"], info=i)),
-    "category_heatmap": (("features",), lambda t, i: plot_heatmap(t["features"], info=i)),
-    "dispersion": (("evidence",), lambda t, i: plot_dispersion(t["evidence"], t.get("documents"), info=i)),
-    "sentiment_arc": (("sentiment",), lambda t, i: plot_sentiment_arc(t["sentiment"], info=i)),
-    "attributions": (("attributions",), lambda t, i: plot_attributions(t["attributions"], info=i)),
-    "keyness": (("keyness",), lambda t, i: plot_keyness(t["keyness"], info=i)),
+#: Figures made by :func:`save_all_figures`: name -> (tables needed, builder(tables, info, palette)).
+FIGURES: dict[str, tuple[tuple[str, ...], Callable[[dict, dict, Palette], Figure]]] = {
+    "category_rates": (("features",), lambda t, i, p: plot_category_rates(t["features"], info=i, palette=p)),
+    "category_heatmap": (("features",), lambda t, i, p: plot_heatmap(t["features"], info=i, palette=p)),
+    "dispersion": (("evidence",),
+                   lambda t, i, p: plot_dispersion(t["evidence"], t.get("documents"), info=i, palette=p)),
+    "sentiment_arc": (("sentiment",), lambda t, i, p: plot_sentiment_arc(t["sentiment"], info=i, palette=p)),
+    "attributions": (("attributions",), lambda t, i, p: plot_attributions(t["attributions"], info=i, palette=p)),
+    "keyness": (("keyness",), lambda t, i, p: plot_keyness(t["keyness"], info=i, palette=p)),
 }
 
 
-def save_all_figures(tables: dict[str, pd.DataFrame], folder: str | os.PathLike, *, info: dict) -> list[Path]:
+def save_all_figures(tables: dict[str, pd.DataFrame], folder: str | os.PathLike, *, info: dict,
+                     palette: Palette | None = None) -> list[Path]:
     """Draw and save every figure of :data:`FIGURES` whose tables are present.
 
     Args:
         tables: the run's tables (``analysis.run.build_tables``).
         folder: where to write ``<name>.png`` and ``<name>.svg``.
         info: the ``run.json`` dict (caption: corpus, codebook, version).
+        palette: the colours of every figure (default:
+            :func:`analysis.palette.run_palette` of ``tables``, one for all figures).
 
     Returns:
         The files written, in :data:`FIGURES` order (PNG before SVG).
     """
+    palette = palette or run_palette(tables, info)
     written: list[Path] = []
     for name, (needs, build) in FIGURES.items():
         if not all(k in tables and tables[k] is not None for k in needs):
             continue
-        fig = build(tables, info)
+        fig = build(tables, info, palette)
         written += save_figure(fig, folder, name)
     return written

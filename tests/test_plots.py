@@ -9,6 +9,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.text import Annotation
 
@@ -246,3 +247,220 @@ def test_figures_are_byte_identical_across_processes(tmp_path):
     assert len(a) == 2 * len(plots.FIGURES)
     for name in a:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+# --------------------------------------------------------------------------- one colour for one thing
+
+
+def _hex(color) -> str:
+    return to_hex(color, keep_alpha=False).lower()
+
+
+def _point_colors(ax) -> dict[str, str]:
+    """Label -> face colour of every labelled scatter (sentiment points, attribution bubbles)."""
+    out = {}
+    for coll in ax.collections:
+        label = coll.get_label()
+        if label and not label.startswith("_") and len(coll.get_facecolor()):
+            out.setdefault(label, _hex(coll.get_facecolor()[0]))
+    return out
+
+
+def _bar_styles(ax) -> dict[str, tuple[str, str]]:
+    """Group label -> (face colour, hatch) of every bar group of a rates panel."""
+    return {c.get_label(): (_hex(c.patches[0].get_facecolor()), c.patches[0].get_hatch() or "")
+            for c in ax.containers if hasattr(c, "patches")}
+
+
+def _dispersion_colors(fig) -> dict[str, str]:
+    """Category -> colour of its hits, over every panel of a dispersion figure."""
+    out: dict[str, str] = {}
+    for ax in fig.axes:
+        names = [t.get_text() for t in ax.get_yticklabels()]
+        for coll in ax.collections:
+            if not coll.get_paths():
+                continue
+            row = int(round(float(np.mean(coll.get_paths()[0].vertices[:, 1]))))
+            color = _hex(coll.get_facecolor()[0])
+            assert out.setdefault(names[row], color) == color, names[row]  # one colour per category
+    return out
+
+
+def _swatch_colors(ax, axis: str) -> dict[str, str]:
+    """Category -> colour of the square beside its tick label."""
+    (swatches,) = [c for c in ax.collections if c.get_gid() == "category-swatches"]
+    labels = [t.get_text() for t in (ax.get_yticklabels() if axis == "y" else ax.get_xticklabels())]
+    colors = [_hex(c) for c in swatches.get_facecolor()]
+    assert len(colors) == len(labels)
+    return dict(zip(labels, colors))
+
+
+def _voice_colors(tables, palette=None, **frames) -> dict[str, dict[str, str]]:
+    """Colour of each voice in the sentiment arc, the rates voice panel and the attribution chart."""
+    t = {**tables, **frames}
+    sent = plot_sentiment_arc(t["sentiment"], info=INFO, palette=palette)
+    rates = plot_category_rates(t["features"], info=INFO, palette=palette)
+    att = plot_attributions(t["attributions"], info=INFO, palette=palette)
+    sentiment = {}
+    for ax in sent.axes:
+        for label, color in _point_colors(ax).items():
+            assert sentiment.setdefault(label, color) == color, label
+    voice_bars = {}
+    for group, (color, _) in _bar_styles(rates.axes[1]).items():
+        voice = group.split(" · ", 1)[1]
+        assert voice_bars.setdefault(voice, color) == color, group  # a voice has one colour in every document
+    return {"sentiment": sentiment, "rates": voice_bars, "attributions": _point_colors(att.axes[0])}
+
+
+def test_a_voice_has_the_same_colour_in_every_figure(tables):
+    from analysis.palette import CAMP_SHADES, NARRATOR_COLOR
+
+    seen = _voice_colors(tables)
+    lavrov = {name: colors["Sergei Lavrov"] for name, colors in seen.items()}
+    assert len(set(lavrov.values())) == 1, lavrov
+    assert lavrov["sentiment"] in [c.lower() for c in CAMP_SHADES["russia"]]  # a shade of his camp's hue
+    narrator = {seen["sentiment"]["narrator"], seen["rates"]["narrator"]}
+    assert narrator == {NARRATOR_COLOR.lower()}
+    assert lavrov["sentiment"] not in narrator
+    # every voice drawn in two figures has one colour
+    for a, b in (("sentiment", "rates"), ("sentiment", "attributions"), ("rates", "attributions")):
+        for voice in set(seen[a]) & set(seen[b]):
+            assert seen[a][voice] == seen[b][voice], (voice, a, b)
+
+
+def test_speakers_take_a_shade_of_their_camp(tables):
+    from analysis.actors import load_gazetteer
+    from analysis.palette import CAMP_SHADES, UNRESOLVED_COLOR
+
+    gaz = load_gazetteer()
+    bubbles = _point_colors(plot_attributions(tables["attributions"], info=INFO).axes[0])
+    assert {"Sergei Lavrov", "Jens Stoltenberg", "(no source named)"} <= set(bubbles)
+    for speaker, color in bubbles.items():
+        camp = gaz.camp(speaker)
+        if camp:
+            assert color in [c.lower() for c in CAMP_SHADES[camp]], (speaker, camp, color)
+    assert bubbles["(no source named)"] == UNRESOLVED_COLOR.lower()
+    assert bubbles["Jens Stoltenberg"] != bubbles["Sergei Lavrov"]
+
+
+def test_a_category_has_the_same_colour_in_every_figure(tables):
+    from analysis.codebook import load_codebook
+    from analysis.palette import CATEGORY_COLORS
+
+    dispersion = _dispersion_colors(plot_dispersion(tables["evidence"], tables["documents"], info=INFO))
+    heatmap = _swatch_colors(plot_heatmap(tables["features"], info=INFO).axes[0], "x")
+    rates = _swatch_colors(plot_category_rates(tables["features"], info=INFO).axes[0], "y")
+    assert len(dispersion) >= 10
+    assert heatmap == rates
+    assert {c: heatmap[c] for c in dispersion} == dispersion
+    # the colour is the codebook position's, and the bundled codebook's twelve are all different
+    ids = load_codebook().category_ids
+    assert [heatmap[c] for c in ids if c in heatmap] == [CATEGORY_COLORS[ids.index(c)].lower() for c in ids if c in heatmap]
+    assert len(set(CATEGORY_COLORS[: len(ids)])) == len(ids)
+
+
+def test_colours_do_not_depend_on_row_order(tables):
+    shuffled = {name: tables[name].sample(frac=1, random_state=7).reset_index(drop=True)
+                for name in ("features", "sentiment", "attributions", "evidence")}
+    reversed_ = {name: tables[name].iloc[::-1].reset_index(drop=True) for name in shuffled}
+    base = _voice_colors(tables)
+    assert _voice_colors(tables, **shuffled) == base == _voice_colors(tables, **reversed_)
+    dispersion = _dispersion_colors(plot_dispersion(tables["evidence"], tables["documents"], info=INFO))
+    for frames in (shuffled, reversed_):
+        assert _dispersion_colors(plot_dispersion(frames["evidence"], tables["documents"], info=INFO)) == dispersion
+        heat = plot_heatmap(frames["features"], info=INFO).axes[0]
+        assert _swatch_colors(heat, "x") == _swatch_colors(plot_heatmap(tables["features"], info=INFO).axes[0], "x")
+        # documents keep their hatching, voices their colour, whatever the order of the rows
+        rates = plot_category_rates(frames["features"], info=INFO)
+        assert _bar_styles(rates.axes[0]) == _bar_styles(plot_category_rates(tables["features"], info=INFO).axes[0])
+
+
+def test_colours_do_not_shift_when_a_document_is_added(tables):
+    """A new document (sorted first, with new speakers of both camps) leaves every existing colour alone."""
+    sent = tables["sentiment"]
+    extra_sent = pd.DataFrame({"doc_id": "0000_added", "sentence_id": [0, 1, 2, 3], "start_char": 0, "end_char": 1,
+                               "voice": ["Maria Zakharova", "Antony Blinken", "Ivan Nobody", "narrator"],
+                               "polarity": 0.1, "subjectivity": 0.5, "camps": ""})
+    feats = tables["features"]
+    extra_feats = feats[feats.doc_id == SEED_ID].assign(doc_id="0000_added")
+    extra_feats = extra_feats.assign(voice=extra_feats["voice"].replace("Sergei Lavrov", "Maria Zakharova"))
+    att = tables["attributions"]
+    extra_att = att.iloc[:3].assign(doc_id="0000_added", speaker=["Antony Blinken", "Vladimir Putin", "Ivan Nobody"])
+    ev = tables["evidence"]
+    extra_ev = ev.iloc[::-1].assign(doc_id="0000_added")  # its hits come in another category order
+    before = _voice_colors(tables)
+    after = _voice_colors(tables, sentiment=pd.concat([extra_sent, sent], ignore_index=True),
+                          features=pd.concat([extra_feats, feats], ignore_index=True),
+                          attributions=pd.concat([extra_att, att], ignore_index=True))
+    for figure, colors in before.items():
+        assert {v: after[figure][v] for v in colors} == colors, figure
+    assert after["sentiment"]["Maria Zakharova"] != after["sentiment"]["Antony Blinken"]
+    documents = pd.concat([tables["documents"].iloc[:1].assign(doc_id="0000_added"), tables["documents"]])
+    grown = _dispersion_colors(plot_dispersion(pd.concat([extra_ev, ev], ignore_index=True), documents, info=INFO))
+    assert grown == _dispersion_colors(plot_dispersion(ev, tables["documents"], info=INFO))
+
+
+def test_palette_names_voices_camps_and_categories():
+    from analysis.actors import load_gazetteer
+    from analysis.palette import (CAMP_COLORS, CAMP_SHADES, NARRATOR_COLOR, NO_CAMP_SHADES, QUOTED_COLOR,
+                                  UNRESOLVED_COLOR, default_palette)
+
+    p = default_palette()
+    lavrov = p.voice_color("Sergei Lavrov")
+    assert lavrov == p.voice_color("Sergei Lavrov (quoted)") == p.voice_color(f"{SEED_ID}::Sergei Lavrov (quoted)")
+    assert lavrov == CAMP_COLORS["russia"]  # the first actor of a camp has the camp's own colour
+    for actor in load_gazetteer():
+        assert p.voice_color(actor.name) in CAMP_SHADES[actor.camp], actor.name
+    assert p.voice_color("narrator") == NARRATOR_COLOR
+    for unresolved in ("unknown speaker", "(unresolved)", "“the source” (unresolved)", "(no source named)", ""):
+        assert p.voice_color(unresolved) == UNRESOLVED_COLOR
+    assert p.voice_color("Ivan Nobody") in NO_CAMP_SHADES
+    assert [p.color_of(x) for x in ("quoted speech", "narration", "russia", "west", "other", "some_doc")] == [
+        QUOTED_COLOR, NARRATOR_COLOR, CAMP_COLORS["russia"], CAMP_COLORS["west"], CAMP_COLORS["other"], None]
+    assert p.voice_order(["Jens Stoltenberg", "unknown speaker", "Sergei Lavrov", "narrator", "Ivan Nobody"]) == [
+        "narrator", "Sergei Lavrov", "Jens Stoltenberg", "Ivan Nobody", "unknown speaker"]
+    assert p.category_color("not_in_the_codebook") == p.category_color("not_in_the_codebook")
+
+
+def test_palette_is_the_same_in_every_process():
+    """No colour depends on hash(): names outside the gazetteer and codebook get the same colour everywhere."""
+    script = ("from analysis.palette import default_palette as d; p = d(); "
+              "print([p.voice_color(n) for n in ('Ivan Nobody', 'A. N. Other', 'Zed')], "
+              "[p.category_color(c) for c in ('x_cat', 'y_cat', 'z_cat')])")
+    outs = {subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True, cwd=ROOT,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(outs) == 1, outs
+
+
+def test_run_palette_takes_camps_of_a_custom_gazetteer_from_the_actors_table(tables):
+    from analysis.palette import CAMP_SHADES, run_palette
+
+    actors = pd.DataFrame({"doc_id": ["d"], "actor": ["Ivan Nobody"], "camp": ["west"], "role": ["speaker"],
+                           "count": [1]})
+    p = run_palette({**tables, "actors": actors}, INFO)
+    assert p.voice_color("Ivan Nobody") in CAMP_SHADES["west"]
+    assert p.voice_color("Sergei Lavrov") == run_palette(tables, INFO).voice_color("Sergei Lavrov")
+    assert p.categories == list(dict.fromkeys(tables["features"]["category"]))
+
+
+def test_keyness_sides_take_the_colour_of_their_voice_or_camp(tables):
+    from analysis.palette import CAMP_COLORS, NARRATOR_COLOR, QUOTED_COLOR
+    from analysis.stats import keyness
+
+    def side_colors(fig):
+        handles = fig.axes[0].get_legend().legend_handles
+        return [(_hex(h.get_facecolor()), h.get_hatch() or "") for h in handles]
+
+    key = tables["keyness"]
+    fig = plot_keyness(key, info=INFO)
+    assert side_colors(fig) == [(QUOTED_COLOR.lower(), ""), (NARRATOR_COLOR.lower(), "")]
+    bars = fig.axes[0].containers[0]
+    for bar, direction in zip(bars, fig.axes[0].containers[0].datavalues >= 0):
+        if bar.get_width():
+            assert _hex(bar.get_facecolor()) == (QUOTED_COLOR if direction else NARRATOR_COLOR).lower()
+    sides = plot_keyness(key.assign(target="Russian statements", reference="Western statements"), info=INFO,
+                         sides=("russia", "west"))
+    assert side_colors(sides) == [(CAMP_COLORS["russia"].lower(), ""), (CAMP_COLORS["west"].lower(), "")]
+    docs = plot_keyness(keyness({"a": 5, "b": 1}, {"b": 5, "c": 1}, min_freq=1, labels=(SEED_ID, "other_doc")))
+    (target, _), (reference, hatch) = side_colors(docs)
+    assert target == reference == "#ffffff" and hatch  # documents: no colour, the reference hatched

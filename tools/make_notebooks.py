@@ -64,7 +64,7 @@ SEED = "000_b57aecae04ae68f3" if "000_b57aecae04ae68f3" in docs else corpus.ids[
 CONTROL = "001_control_agency_report" if "001_control_agency_report" in docs else None
 info = {"version": analysis.__version__,
         "corpus": {"path": str(CORPUS or "corpus"), "n_documents": len(corpus), "sha256": corpus.hash()},
-        "codebook": {"id": codebook.id, "version": codebook.version}}
+        "codebook": {"id": codebook.id, "version": codebook.version, "path": str(codebook.path)}}
 print(f"codebook {codebook.id} v{codebook.version}: {len(codebook.categories)} categories; "
       f"{len(tables['evidence'])} hits in {len(docs)} documents")
 '''
@@ -281,6 +281,9 @@ att.assign(speaker=att["speaker"].replace("", "(none)")).pivot_table(
 
 Bubbles count attributions by speaker and kind; arrows run from a mouthpiece to the principal it
 is said to speak for (`proxy`), dashed from a speaker to the authority invoked (`authority`).
+A bubble takes its speaker's colour: a shade of the camp's hue (Russia vermillion, the West blue,
+others bluish green), grey when the speaker is unresolved or not in the gazetteer — the same
+colour the speaker's voice has in every other figure.
 """),
     code('''\
 from analysis.plots import plot_attributions, save_figure
@@ -333,7 +336,15 @@ reporter's narration, and — when fetched — Russian against Western official 
     code(PARAMETERS, ("parameters",)),
     code(SETUP),
     code(ANALYSE),
-    md("## Rates per 1,000 tokens, with 95% intervals"),
+    md("""
+## Rates per 1,000 tokens, with 95% intervals
+
+Colours mean the same thing in every figure (`analysis.palette`): the narrator is black, a quoted
+speaker a shade of their camp's hue (Russia vermillion, the West blue, others bluish green),
+unresolved speakers grey; each codebook category has its own colour (the square beside its name),
+in codebook order. Documents have no colour: their bars are white, told apart by hatching, and a
+voice's bars carry the hatching of their document.
+"""),
     code('''\
 from analysis.plots import plot_category_rates, plot_dispersion, plot_heatmap, plot_keyness, plot_sentiment_arc, save_figure
 
@@ -421,7 +432,7 @@ if groups["russia"] and groups["west"]:
     key_sides = keyness([docs[i] for i in groups["russia"]], [docs[i] for i in groups["west"]],
                         labels=("Russian statements", "Western statements"))
     display(compare_features(features, groups["russia"], groups["west"]))
-    fig = plot_keyness(key_sides, info=info)
+    fig = plot_keyness(key_sides, info=info, sides=("russia", "west"))  # bars in the camps' colours
     save_figure(fig, P.figures, "nb04_keyness_russia_west")
     display(fig)
 else:
