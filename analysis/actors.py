@@ -9,10 +9,15 @@ schema, see that file's header). :func:`load_gazetteer` validates it and
 * every title becomes a case-insensitive token pattern with label ``TITLE`` and
   ``id`` = the lower-cased title; attribution resolves titles to the most
   recent named actor that holds them (:meth:`Gazetteer.holders`).
+
+Demonyms ("Russian", "Western") make no pattern and no mention: they are only
+read by :mod:`analysis.rhetoric` to name a hit's target when no actor or title
+is found ("Russian propaganda" -> Russia); see :meth:`Gazetteer.demonym_owner`.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +33,8 @@ ACTOR_LABEL = "ACTOR"
 TITLE_LABEL = "TITLE"
 ACTOR_TYPES = ("person", "state", "organisation", "bloc", "media")
 CAMPS = ("russia", "west", "other")
-_ACTOR_KEYS = {"name", "type", "camp", "gender", "aliases", "titles", "note"}
+_DEMONYM_RE = re.compile(r"[^\W\d_]+")
+_ACTOR_KEYS = {"name", "type", "camp", "gender", "aliases", "titles", "demonyms", "note"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,7 @@ class Actor:
     gender: str | None = None
     aliases: tuple[str, ...] = ()
     titles: tuple[str, ...] = ()
+    demonyms: tuple[str, ...] = ()
 
 
 @dataclass
@@ -55,9 +62,13 @@ class Gazetteer:
     _by_name: dict[str, Actor] = field(default_factory=dict, repr=False)
     _by_title: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _by_alias: dict[str, str] = field(default_factory=dict, repr=False)
+    _by_demonym: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._by_name = {a.name: a for a in self.actors}
+        for a in self.actors:
+            for d in a.demonyms:
+                self._by_demonym.setdefault(d.lower(), a.name)
         for a in self.actors:
             for alias in (a.name, *a.aliases):
                 self._by_alias.setdefault(alias, a.name)
@@ -92,6 +103,15 @@ class Gazetteer:
         text = " ".join(text.split())
         return self._by_alias.get(text) or self._by_alias.get(text.lower())
 
+    def demonym_owner(self, word: str) -> str | None:
+        """The canonical name of the actor whose demonym is ``word`` (case-insensitive), or None."""
+        return self._by_demonym.get(word.lower())
+
+    @property
+    def demonyms(self) -> dict[str, str]:
+        """Every demonym, lower-cased, mapped to its actor's canonical name (a copy)."""
+        return dict(self._by_demonym)
+
     def holders(self, title: str) -> list[str]:
         """Canonical names of the actors that can be called by ``title``."""
         return list(self._by_title.get(_title_key(title), []))
@@ -110,6 +130,33 @@ def _strings(value, what: str, path: Path, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise GazetteerError(f"{what} must be a list of non-empty strings", path=path, where=where)
     return tuple(v.strip() for v in value)
+
+
+def _demonyms(value, name: str, owners: dict[str, str], path: Path, where: str) -> tuple[str, ...]:
+    """Validate one actor's ``demonyms``: single words, each owned by one actor (case-insensitive)."""
+    demonyms = _strings(value, "demonyms", path, where)
+    for d in demonyms:
+        if not _DEMONYM_RE.fullmatch(d):
+            raise GazetteerError(
+                f"demonym {d!r} must be one word of letters (no spaces, digits, punctuation or possessive)",
+                path=path, where=where,
+            )
+        owner = owners.get(d.lower())
+        if owner and owner != name:
+            raise GazetteerError(f"demonym {d!r} is also a demonym of {owner!r}", path=path, where=where)
+        owners[d.lower()] = name
+    return tuple(dict.fromkeys(demonyms))
+
+
+def _check_demonyms_are_not_aliases(actors: list[Actor], alias_owner: dict[str, str], path: Path) -> None:
+    """A demonym must not also be an alias: it would then count as a mention."""
+    aliases = {a.lower(): owner for a, owner in alias_owner.items()}
+    for actor in actors:
+        for d in actor.demonyms:
+            owner = aliases.get(d.lower())
+            if owner:
+                raise GazetteerError(f"demonym {d!r} is also an alias of {owner!r}", path=path,
+                                     where=f"actor {actor.name!r}")
 
 
 def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
@@ -155,6 +202,7 @@ def _load_cached(path_str: str, _stamp: tuple[int, int] | None = None) -> Gazett
     actors: list[Actor] = []
     seen: dict[str, str] = {}
     alias_owner: dict[str, str] = {}
+    demonym_owner: dict[str, str] = {}
     for n, entry in enumerate(data["actors"], 1):
         where = f"actor #{n}"
         if not isinstance(entry, dict):
@@ -188,7 +236,9 @@ def _load_cached(path_str: str, _stamp: tuple[int, int] | None = None) -> Gazett
         for title in titles:
             if not _title_key(title):  # would be an empty (zero-token) spaCy pattern
                 raise GazetteerError(f"title {title!r} has no words besides an article", path=path, where=where)
-        actors.append(Actor(name.strip(), typ, camp, gender, aliases or (name.strip(),), titles))
+        demonyms = _demonyms(entry.get("demonyms"), name, demonym_owner, path, where)
+        actors.append(Actor(name.strip(), typ, camp, gender, aliases or (name.strip(),), titles, demonyms))
+    _check_demonyms_are_not_aliases(actors, alias_owner, path)
     return Gazetteer(
         actors,
         path=str(path),

@@ -53,12 +53,34 @@ crosses the sentence; ``sentence`` means the whole sentence of the match.
 
 **Targets.** A category's ``target`` lists strategies (:data:`TARGET_STRATEGIES`)
 tried in order to name the actor the feature is aimed at; a rule may override
-it with its own ``target``. Only ``ACTOR`` mentions in the match's sentence
-count (titles are not resolved here): ``agent`` the actor right after "by"
-following the match ("deceived by NATO"); ``inside`` the first actor within the
-match ("the Kyiv regime"); ``near`` the nearest actor within 3 tokens either
-side (before wins ties); ``before`` / ``after`` the nearest actor before / after
-the match. ``[]`` or ``none``: no target.
+it with its own ``target``. Candidates lie in the match's sentence: ``agent``
+the one right after "by" following the match ("deceived by NATO"); ``inside``
+the first within the match ("the Kyiv regime"); ``near`` the nearest within 3
+tokens either side (before wins ties); ``before`` / ``after`` the nearest
+before / after the match. ``[]`` or ``none``: no target.
+
+The strategies run over three kinds of candidate in turn, and the first kind
+that yields a target wins; the evidence column ``target_source`` records it
+(:mod:`analysis.rhetoric`):
+
+1. ``actor`` -- ``ACTOR`` mentions (gazetteer aliases, e.g. "Washington's
+   hypocrisy", "the Kyiv regime").
+2. ``title`` -- ``TITLE`` entities that :func:`analysis.attribution.resolve_titles`
+   resolves to an actor ("the Minister's lies" after Lavrov was named). A
+   title followed by ":" is a transcript speaker label, never a target.
+3. ``demonym`` -- gazetteer demonyms ("Russian propaganda" -> Russia, "the
+   Western narrative" -> the West), never counted as mentions. A demonym inside
+   an actor mention, before a people or place noun ("the Ukrainian people",
+   "Russian-speaking", "Western Europe") or after anti-/pro- is ignored.
+   Outside the match, a demonym right before it always counts ("to the Russian
+   regime"); otherwise one that follows a victim preposition and determiners
+   ("lies about the Ukrainian army", "attacks on Ukrainian forces") never
+   counts; a demonym followed by an actor noun ("the Russian authorities",
+   "Western capitals") counts like an actor mention; a bare adjective counts
+   only with at most 3 tokens and no break word (preposition of topic or
+   victim, conjunction, auxiliary, negator, punctuation other than "-"/"'s")
+   between it and the match ("the Russian government's barrage of lies", "the
+   lies of the Russian regime", but not "Ukrainian civilians were deceived").
 
 **Dictionaries.** :func:`load_codebook` also reads quanteda-style YAML
 dictionaries (nested ``key: [words]``; nested keys become ``parent.child``) and

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from .pipeline import doc_text as _known_text
 
-__all__ = ["doc_text", "token_index", "doc_ents", "sentence_spans"]
+__all__ = ["doc_text", "token_index", "token_lower", "token_punct", "doc_ents", "sentence_spans"]
 
 _DOC_CACHE: "weakref.WeakKeyDictionary[Doc, dict]" = weakref.WeakKeyDictionary()
 
@@ -65,6 +65,16 @@ def _token_flags(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
             found = (np.zeros(0, np.uint64), np.zeros(0, bool))
         entry["flags"] = found
     return found
+
+
+def token_lower(doc: Doc) -> np.ndarray:
+    """LOWER hash of every token (``token.lower``), cached per Doc."""
+    return _token_flags(doc)[0]
+
+
+def token_punct(doc: Doc) -> np.ndarray:
+    """Whether each token is punctuation or whitespace, cached per Doc."""
+    return _token_flags(doc)[1]
 
 
 def token_index(doc: Doc) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:

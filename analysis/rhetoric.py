@@ -12,9 +12,12 @@ earliest start, then to the rule listed first in the codebook; a hit that
 overlaps a kept one is dropped. Hits of different categories may overlap.
 
 **Target.** For categories with a ``target`` strategy (accused, stereotyped,
-diminished, labelled, mouthpiece), ``target`` is the canonical name of an
-``ACTOR`` mention in the hit's sentence chosen by those strategies (see
-:mod:`analysis.codebook`), ``""`` when none applies or none is found.
+diminished, labelled, mouthpiece), ``target`` is the canonical name of the
+actor the hit is aimed at, chosen by those strategies (see
+:mod:`analysis.codebook`) among, in turn, ``ACTOR`` mentions, ``TITLE``
+entities resolved to an actor and gazetteer demonyms ("Russian") of the hit's
+sentence; ``target_source`` says which (``actor``, ``title``, ``demonym``).
+Both are ``""`` when no strategy applies or nothing is found.
 
 **Voice.** ``voice_map.voice_at(start, end)`` (from :mod:`analysis.voices`), or
 ``narrator`` without a voice map.
@@ -24,20 +27,107 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 
-from .actors import ACTOR_LABEL, Gazetteer
+from .actors import ACTOR_LABEL, TITLE_LABEL, Gazetteer
 from .codebook import FIRST_PERSON, NEGATORS, Codebook, Constraints, Rule, load_codebook, sentence_bounds
-from .docarrays import doc_ents
+from .docarrays import doc_ents, token_lower, token_punct
 from .pipeline import doc_id_of
 
-__all__ = ["doc_evidence", "evidence_frame", "code_corpus", "merge_hits", "EVIDENCE_COLUMNS"]
+__all__ = ["doc_evidence", "evidence_frame", "code_corpus", "merge_hits", "EVIDENCE_COLUMNS", "TARGET_SOURCES"]
 
 #: Columns of the evidence table, in order.
-EVIDENCE_COLUMNS = ["doc_id", "category", "rule_id", "sentence_id", "start_char", "end_char", "text", "voice", "target"]
+EVIDENCE_COLUMNS = [
+    "doc_id", "category", "rule_id", "sentence_id", "start_char", "end_char", "text", "voice", "target", "target_source",
+]
+#: Where a hit's target was found, in the order tried (the ``target_source`` column).
+TARGET_SOURCES = ("actor", "title", "demonym")
 _NEAR = 3  # tokens either side for the ``near`` target strategy
 _AGENT_GAP = 3  # tokens after a hit in which "by" may introduce the agent
+_DEMONYM_GAP = 3  # at most this many tokens between an adjectival demonym and the hit
+
+
+class _Spans:
+    """Sorted, non-overlapping ``(start, end, name)`` token spans with bisect look-ups."""
+
+    __slots__ = ("items", "ends")
+
+    def __init__(self, items: list[tuple[int, int, str]]):
+        self.items = items
+        self.ends = [s[1] for s in items]
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def within(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """The spans lying wholly within tokens ``[lo, hi)``, in order."""
+        k = bisect_right(self.ends, lo)  # first span ending after lo
+        out = []
+        while k < len(self.items) and self.items[k][0] < hi:
+            if self.items[k][0] >= lo and self.items[k][1] <= hi:
+                out.append(self.items[k])
+            k += 1
+        return out
+
+
+def _hashes(words: Iterable[str]) -> frozenset[int]:
+    return frozenset(hash_string(w) for w in words)
+
+
+#: Words that cut an adjectival demonym off from a hit when they stand between
+#: the two ("lies about the Ukrainian army", "Ukrainian soldiers were deceived"):
+#: prepositions of topic, victim or place, conjunctions, relative pronouns,
+#: auxiliaries, negators.
+_BREAK_WORDS = _hashes(
+    """about against at for in into on onto over to toward towards upon with within without among amongst
+    between across inside like than as after before since during despite via and or but nor while whereas
+    because if when that which who whom whose where is are was were be been being am has have had having
+    do does did will would shall should can could may might must""".split()
+) | _hashes(NEGATORS)
+#: Punctuation that does not cut a demonym off ("Russian-backed", "the regime's").
+_LINK_PUNCT = _hashes(["-", "‐", "'s", "’s", "'", "’"])
+#: Nouns after which a demonym names people, places or things, not an actor
+#: ("the Ukrainian people", "Russian-speaking", "Western Europe", "Russian territory").
+_NOT_ACTOR_HEADS = _hashes(
+    """people peoples population populations citizen citizens civilian civilians child children woman women
+    man men family families nation nationals compatriot compatriots victim victims refugee refugees speaker
+    speakers speaking taxpayers voters public society territory territories soil land lands region regions
+    city cities town towns village villages language languages culture history border borders coast
+    europe balkans sahara hemisphere""".split()
+)
+#: Nouns that make "demonym + noun" a name for the state or bloc itself ("the
+#: Russian authorities", "Western capitals"): such a phrase is used like an
+#: actor mention, with the same windows.
+_ACTOR_HEADS = _hashes(
+    """government governments authorities authority leadership leaders regime regimes side delegation
+    delegations official officials military army forces troops soldiers state states elite elites capitals
+    administration diplomats politicians establishment media propagandists intelligence
+    services partners allies colleagues counterparts negotiators command commanders""".split()
+)
+#: A demonym right after one of these (and any determiners) is what the hit acts
+#: on, not who does it ("attacks on Ukrainian forces", "pressure against the Russian side").
+_VICTIM_PREPOSITIONS = _hashes("against on upon to toward towards at into onto about over with".split())
+_DETERMINERS = _hashes("the a an its their his her our your this these those".split())
+_HYPHENS = _hashes(["-", "‐"])
+#: "anti-Russian", "pro-Western": the demonym names the object of a stance, not an actor.
+_STANCE_PREFIXES = _hashes(["anti", "pro", "non"])
+_BY = hash_string("by")
+_COLON = hash_string(":")
+_DEMONYM_TABLES: dict[int, tuple[Gazetteer, np.ndarray, dict[int, str]]] = {}
+
+
+def _demonym_table(gazetteer: Gazetteer) -> tuple[np.ndarray, dict[int, str]]:
+    """LOWER hashes of the gazetteer's demonyms (array and hash -> actor), built once per gazetteer."""
+    found = _DEMONYM_TABLES.get(id(gazetteer))
+    if found is None or found[0] is not gazetteer:
+        if len(_DEMONYM_TABLES) > 8:
+            _DEMONYM_TABLES.clear()
+        names = {hash_string(d): name for d, name in sorted(gazetteer.demonyms.items())}
+        found = _DEMONYM_TABLES[id(gazetteer)] = (gazetteer, np.array(sorted(names), dtype=np.uint64), names)
+    return found[1], found[2]
 
 
 class _Context:
@@ -48,15 +138,22 @@ class _Context:
         self.gazetteer = gazetteer
         self.sent_starts = sentence_bounds(doc)
         self.sent_ends = self.sent_starts[1:] + [len(doc)]
-        actors = [(e.start, e.end, e.ent_id_ or e.text) for e in doc_ents(doc) if e.label_ == ACTOR_LABEL]
-        self.actors = actors
-        self.actor_starts = [a[0] for a in actors]
-        self.actor_ends = [a[1] for a in actors]
+        self.actors = _Spans([(e.start, e.end, e.ent_id_ or e.text) for e in doc_ents(doc) if e.label_ == ACTOR_LABEL])
+        self._fallbacks: dict[str, _Spans] = {}
+        self._noun_like: set[int] = set()  # filled with the demonym spans
+        self._acted_on: set[int] = set()
 
     def sentence(self, i: int) -> tuple[int, int, int]:
         """(sentence_id, first token, end token) of the sentence holding token ``i``."""
         k = max(bisect_right(self.sent_starts, i) - 1, 0)
         return k, self.sent_starts[k], self.sent_ends[k]
+
+    def _gazetteer(self) -> Gazetteer:
+        if self.gazetteer is None:
+            from .actors import load_gazetteer
+
+            self.gazetteer = load_gazetteer()
+        return self.gazetteer
 
     # -- constraints --------------------------------------------------------
     def satisfies(self, c: Constraints, start: int, end: int) -> bool:
@@ -99,61 +196,152 @@ class _Context:
             lo, hi = ss, se
         else:
             lo, hi = max(ss, start - window), min(se, end + window)
-        k = bisect_right(self.actor_ends, lo)  # first actor ending after lo
-        while k < len(self.actors) and self.actors[k][0] < hi:
-            a_start, a_end, name = self.actors[k]
-            if a_start >= lo and a_end <= hi and self._actor_kind_ok(name, camps, types):
-                return True
-            k += 1
-        return False
+        return any(self._actor_kind_ok(name, camps, types) for _, _, name in self.actors.within(lo, hi))
 
     def _actor_kind_ok(self, name: str, camps, types) -> bool:
         if camps is None and types is None:
             return True
-        if self.gazetteer is None:
-            from .actors import load_gazetteer
-
-            self.gazetteer = load_gazetteer()
-        actor = self.gazetteer.get(name)
+        actor = self._gazetteer().get(name)
         if actor is None:
             return False
         return (camps is None or actor.camp in camps) and (types is None or actor.type in types)
 
     # -- targets ------------------------------------------------------------
-    def target(self, strategies: tuple[str, ...], start: int, end: int) -> str:
-        if not strategies or not self.actors:
-            return ""
+    def target(self, strategies: tuple[str, ...], start: int, end: int) -> tuple[str, str]:
+        """``(actor, source)``: the strategies tried on actors, then resolved titles, then demonyms."""
+        if not strategies:
+            return "", ""
         _, ss, se = self.sentence(start)
-        for strategy in strategies:
-            name = getattr(self, f"_target_{strategy}")(start, end, ss, se)
-            if name:
-                return name
-        return ""
+        for source in TARGET_SOURCES:
+            spans = self._spans(source)
+            if not spans:
+                continue
+            tight = source == "demonym"
+            for strategy in strategies:
+                name = getattr(self, f"_target_{strategy}")(spans, start, end, ss, se, tight)
+                if name:
+                    return name, source
+        return "", ""
 
-    def _actors_in(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
-        k = bisect_right(self.actor_ends, lo)
-        out = []
-        while k < len(self.actors) and self.actors[k][0] < hi:
-            if self.actors[k][0] >= lo and self.actors[k][1] <= hi:
-                out.append(self.actors[k])
-            k += 1
-        return out
+    def _spans(self, source: str) -> _Spans:
+        if source == "actor":
+            return self.actors
+        found = self._fallbacks.get(source)
+        if found is None:
+            found = self._fallbacks[source] = self._title_spans() if source == "title" else self._demonym_spans()
+        return found
 
-    def _target_agent(self, start: int, end: int, ss: int, se: int) -> str:
-        doc = self.doc
+    def _title_spans(self) -> _Spans:
+        """``TITLE`` entities resolved to an actor (:func:`analysis.attribution.resolve_titles`).
+
+        A title followed by ":" is a transcript's speaker label ("THE PRESIDENT:"), never a target.
+        """
+        titles = [e for e in doc_ents(self.doc) if e.label_ == TITLE_LABEL]
+        if not titles:
+            return _Spans([])
+        from .attribution import resolve_titles
+
+        resolved = resolve_titles(self.doc, self._gazetteer())
+        lower, n = token_lower(self.doc), len(self.doc)
+        return _Spans([(e.start, e.end, resolved[e.start]) for e in titles
+                       if e.start in resolved and not (e.end < n and int(lower[e.end]) == _COLON)])
+
+    def _demonym_spans(self) -> _Spans:
+        """Demonym tokens outside actor mentions that can name an actor (see :meth:`_names_actor`).
+
+        Sets ``self._noun_like`` (tokens heading a phrase such as "the Russian
+        authorities") and ``self._acted_on`` (tokens after a victim preposition).
+        """
+        hashes, names = _demonym_table(self._gazetteer())
+        self._noun_like: set[int] = set()
+        self._acted_on: set[int] = set()
+        if not names:
+            return _Spans([])
+        lower = token_lower(self.doc)
+        found = []
+        for i in np.flatnonzero(np.isin(lower, hashes)).tolist():
+            if self._in_actor(i) or not self._names_actor(i, lower):
+                continue
+            name = names[int(lower[i])]
+            found.append((i, i + 1, name))
+            if self._heads_actor_phrase(i, lower):
+                self._noun_like.add(i)
+            if self._after_victim_preposition(i, lower):
+                self._acted_on.add(i)
+        return _Spans(found)
+
+    def _in_actor(self, i: int) -> bool:
+        k = bisect_right(self.actors.ends, i)
+        return k < len(self.actors.items) and self.actors.items[k][0] <= i
+
+    def _names_actor(self, i: int, lower: np.ndarray) -> bool:
+        """False for "the Ukrainian people", "Russian-speaking", "Western Europe", "Western Ukraine", "anti-Russian"."""
+        if i >= 2 and int(lower[i - 1]) in _HYPHENS and int(lower[i - 2]) in _STANCE_PREFIXES:
+            return False
+        j = i + 1
+        if j < len(lower) and int(lower[j]) in _HYPHENS:
+            j += 1
+        if j >= len(lower):
+            return True
+        return int(lower[j]) not in _NOT_ACTOR_HEADS and not self._in_actor(j)
+
+    def _heads_actor_phrase(self, i: int, lower: np.ndarray) -> bool:
+        """A demonym followed by an actor noun ("the Russian authorities", "Western capitals")."""
+        return i + 1 < len(lower) and int(lower[i + 1]) in _ACTOR_HEADS
+
+    def _after_victim_preposition(self, i: int, lower: np.ndarray) -> bool:
+        j = i - 1
+        while j >= 0 and int(lower[j]) in _DETERMINERS:
+            j -= 1
+        return j >= 0 and int(lower[j]) in _VICTIM_PREPOSITIONS
+
+    def _linked(self, lo: int, hi: int) -> bool:
+        """No break word or cutting punctuation among tokens ``[lo, hi)``."""
+        lower, punct = token_lower(self.doc), token_punct(self.doc)
+        for i in range(lo, hi):
+            h = int(lower[i])
+            if h in _BREAK_WORDS or (punct[i] and h not in _LINK_PUNCT):
+                return False
+        return True
+
+    def _reaches(self, span: tuple[int, int, str], start: int, end: int) -> bool:
+        """Whether a demonym outside the hit may be its target.
+
+        A demonym right before the hit modifies it ("to the Russian regime"):
+        always. Otherwise never after a victim preposition; a noun-like
+        demonym then counts like an actor; an adjective only when at most
+        ``_DEMONYM_GAP`` tokens and no break word stand between it and the hit.
+        """
+        i = span[0]
+        if span[1] == start:
+            return True
+        if i in self._acted_on:
+            return False
+        if i in self._noun_like:
+            return True
+        lo, hi = (span[1], start) if i < start else (end, i)
+        return hi - lo <= _DEMONYM_GAP and self._linked(lo, hi)
+
+    def _target_agent(self, spans: _Spans, start: int, end: int, ss: int, se: int, tight: bool) -> str:
+        lower = token_lower(self.doc)
         for i in range(end, min(se, end + _AGENT_GAP)):
-            if doc[i].lower_ == "by":
-                found = self._actors_in(i + 1, min(se, i + 4))
+            if int(lower[i]) == _BY:
+                found = spans.within(i + 1, min(se, i + 4))
+                if tight:
+                    found = [f for f in found if f[0] not in self._acted_on and self._linked(i + 1, f[0])]
                 return found[0][2] if found else ""
         return ""
 
-    def _target_inside(self, start: int, end: int, ss: int, se: int) -> str:
-        found = self._actors_in(start, end)
+    def _target_inside(self, spans: _Spans, start: int, end: int, ss: int, se: int, tight: bool) -> str:
+        found = spans.within(start, end)
         return found[0][2] if found else ""
 
-    def _target_near(self, start: int, end: int, ss: int, se: int) -> str:
-        before = self._actors_in(max(ss, start - _NEAR), start)
-        after = self._actors_in(end, min(se, end + _NEAR))
+    def _target_near(self, spans: _Spans, start: int, end: int, ss: int, se: int, tight: bool) -> str:
+        before = spans.within(max(ss, start - _NEAR), start)
+        after = spans.within(end, min(se, end + _NEAR))
+        if tight:
+            before = [f for f in before if self._reaches(f, start, end)]
+            after = [f for f in after if self._reaches(f, start, end)]
         best, dist = "", None
         if before:
             best, dist = before[-1][2], start - before[-1][1]
@@ -161,12 +349,16 @@ class _Context:
             best = after[0][2]
         return best
 
-    def _target_before(self, start: int, end: int, ss: int, se: int) -> str:
-        found = self._actors_in(ss, start)
+    def _target_before(self, spans: _Spans, start: int, end: int, ss: int, se: int, tight: bool) -> str:
+        found = spans.within(ss, start)
+        if tight:
+            found = [f for f in found if self._reaches(f, start, end)]
         return found[-1][2] if found else ""
 
-    def _target_after(self, start: int, end: int, ss: int, se: int) -> str:
-        found = self._actors_in(end, se)
+    def _target_after(self, spans: _Spans, start: int, end: int, ss: int, se: int, tight: bool) -> str:
+        found = spans.within(end, se)
+        if tight:
+            found = [f for f in found if self._reaches(f, start, end)]
         return found[0][2] if found else ""
 
 
@@ -232,6 +424,7 @@ def doc_evidence(doc: Doc, codebook: Codebook, *, voice_map=None, gazetteer: Gaz
     for rule, start, end, sc, ec in merge_hits(hits):
         category = codebook.category(rule.category)
         strategies = rule.target if rule.target is not None else category.target
+        target, source = ctx.target(strategies, start, end)
         records.append(
             {
                 "doc_id": doc_id,
@@ -242,7 +435,8 @@ def doc_evidence(doc: Doc, codebook: Codebook, *, voice_map=None, gazetteer: Gaz
                 "end_char": ec,
                 "text": doc[start:end].text,
                 "voice": voice_map.voice_at(sc, ec) if voice_map is not None else "narrator",
-                "target": ctx.target(strategies, start, end),
+                "target": target,
+                "target_source": source,
             }
         )
     return records
@@ -253,7 +447,7 @@ def evidence_frame(records: Iterable[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(list(records), columns=EVIDENCE_COLUMNS)
     for col in ("sentence_id", "start_char", "end_char"):
         frame[col] = frame[col].astype("Int64")
-    for col in ("doc_id", "category", "rule_id", "text", "voice", "target"):
+    for col in ("doc_id", "category", "rule_id", "text", "voice", "target", "target_source"):
         frame[col] = frame[col].astype(object).where(frame[col].notna(), "").astype(str)
     return frame
 

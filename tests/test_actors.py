@@ -94,6 +94,14 @@ def test_ruler_patterns_shape(nlp):
          "duplicate actor name"),
         ("actors:\n  - name: X\n    type: state\n    camp: west\n    aliases: [A]\n"
          "  - name: Y\n    type: state\n    camp: west\n    aliases: [A]\n", "is also an alias of"),
+        ("actors:\n  - name: X\n    type: state\n    camp: west\n    demonyms: Xish\n", "demonyms must be a list"),
+        ("actors:\n  - name: X\n    type: state\n    camp: west\n    demonyms: [X-ish]\n", "must be one word"),
+        ("actors:\n  - name: X\n    type: state\n    camp: west\n    demonyms: [\"X's\"]\n", "must be one word"),
+        ("actors:\n  - name: X\n    type: state\n    camp: west\n    demonyms: [Far Eastern]\n", "must be one word"),
+        ("actors:\n  - name: X\n    type: state\n    camp: west\n    demonyms: [Xish]\n"
+         "  - name: Y\n    type: state\n    camp: west\n    demonyms: [xish]\n", "is also a demonym of 'X'"),
+        ("actors:\n  - name: X\n    type: state\n    camp: west\n    demonyms: [Yish]\n"
+         "  - name: Y\n    type: state\n    camp: west\n    aliases: [Y, Yish]\n", "demonym 'Yish' is also an alias of 'Y'"),
         ("actors:\n  - !!python/object/apply:os.system [echo]\n", "malformed YAML"),
     ],
 )
@@ -105,6 +113,30 @@ def test_gazetteer_errors_one_line(tmp_path, content, message):
     text = str(info.value)
     assert isinstance(info.value, KitError) and "\n" not in text
     assert "actors.yaml" in text and message in text
+
+
+@pytest.mark.parametrize("word, actor", [
+    ("Russian", "Russia"), ("russians", "Russia"), ("American", "United States"), ("Western", "the West"),
+    ("western", "the West"), ("Ukrainian", "Ukraine"), ("British", "United Kingdom"),
+    ("European", "European Union"), ("Belarusian", "Belarus"),
+])
+def test_demonyms_name_their_actor(word, actor):
+    assert load_gazetteer().demonym_owner(word) == actor
+
+
+def test_demonyms_are_not_aliases_and_make_no_pattern(nlp):
+    gaz = load_gazetteer()
+    assert gaz.lookup("Russian") is None and gaz.lookup("Western") is None
+    assert all(p["pattern"] != "Russian" for p in ruler_patterns(gaz, nlp.tokenizer))
+    doc = nlp("Russian diplomats met American and Western officials.")
+    assert not [e for e in doc.ents if e.label_ == "ACTOR"]
+
+
+def test_demonyms_are_optional(tmp_path):
+    path = tmp_path / "actors.yaml"
+    path.write_text("actors:\n  - name: X\n    type: state\n    camp: west\n", encoding="utf-8")
+    gaz = load_gazetteer(path)
+    assert gaz["X"].demonyms == () and gaz.demonyms == {}
 
 
 def test_missing_gazetteer(tmp_path):

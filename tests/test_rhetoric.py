@@ -79,6 +79,12 @@ def test_seed_other_facts(seed_evidence):
     assert _find(seed_evidence, "loaded_label", "the bloc")["target"] == "NATO"
 
 
+def test_seed_targets_all_come_from_actor_mentions(seed_evidence):
+    targeted = [e for e in seed_evidence if e["target"]]
+    assert len(targeted) == 9 and {e["target_source"] for e in targeted} == {"actor"}
+    assert all(e["target_source"] == "" for e in seed_evidence if not e["target"])
+
+
 def test_seed_voices(corpus_evidence):
     seed = corpus_evidence[corpus_evidence["doc_id"] == SEED_ID]
     voices = dict(zip(seed["text"], seed["voice"]))

@@ -205,11 +205,13 @@ pd.DataFrame(
 ## Evidence: one row per hit
 
 `voice` says whose words the hit is in (the quoted speaker, or `narrator`); `target` the actor the
-feature is aimed at, where one applies; `rule_id` which rule fired.
+feature is aimed at, where one applies, and `target_source` whether it was named (`actor`), referred
+to by a resolved title (`title`) or by a demonym such as "Russian" (`demonym`); `rule_id` which rule fired.
 """),
     code('''\
 evidence = tables["evidence"]
-evidence[["doc_id", "category", "rule_id", "sentence_id", "start_char", "end_char", "text", "voice", "target"]]
+evidence[["doc_id", "category", "rule_id", "sentence_id", "start_char", "end_char", "text", "voice", "target",
+          "target_source"]]
 '''),
     code('''\
 # every hit's text is the document's text at its offsets
