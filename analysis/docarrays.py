@@ -8,7 +8,9 @@ token or entity) on every access; here they come from one ``Doc.to_array``
 pass and are cached per Doc (weakly: the cache entry goes with the Doc).
 
 The cache assumes a Doc is not changed after parsing, as in every function of
-the kit; a Doc whose length changes gets a fresh entry.
+the kit; a Doc whose length changes gets a fresh entry. Cached values must
+never refer to their Doc (no Token or Span objects): the entry would keep the
+Doc alive and the weak cache would leak every Doc of a run.
 """
 from __future__ import annotations
 
@@ -133,12 +135,12 @@ def _token_ends(doc: Doc, idx: np.ndarray, n_chars: int) -> np.ndarray:
 
 
 def doc_ents(doc: Doc) -> tuple:
-    """``doc.ents`` as a tuple, built once per Doc."""
-    entry = _cached(doc)
-    found = entry.get("ents")
-    if found is None:
-        found = entry["ents"] = tuple(doc.ents)
-    return found
+    """``doc.ents`` as a tuple.
+
+    Not cached: a Span holds its Doc, so caching Spans here (a value of the
+    weak-keyed cache) would keep every Doc alive for ever.
+    """
+    return tuple(doc.ents)
 
 
 def spaceless_view(doc: Doc):
