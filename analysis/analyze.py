@@ -103,7 +103,9 @@ def analyze_doc(
     vmap = make_voice_map(doc, attributions)
     sentences = sentence_records(doc, vmap)
     evidence = doc_evidence(doc, codebook, voice_map=vmap, gazetteer=gazetteer)
-    mentions = doc_mentions(doc, gazetteer, voice_map=vmap, evidence=evidence, attributions=attributions)
+    speaker = (metadata or {}).get("speaker") if isinstance(metadata, dict) else None
+    mentions = doc_mentions(doc, gazetteer, voice_map=vmap, evidence=evidence, attributions=attributions,
+                            speaker=speaker if isinstance(speaker, str) else "")
     sentiment: list[dict] = []
     if with_sentiment:
         from .sentiment import doc_sentiment

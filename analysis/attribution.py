@@ -1008,32 +1008,43 @@ class _Resolver:
         self.speakers.append((m.start, name, m.ante, gender))
 
 
-def resolve_titles(doc: Doc, gazetteer: Gazetteer | None = None) -> dict[int, str]:
+def resolve_titles(doc: Doc, gazetteer: Gazetteer | None = None, *, speaker: str = "") -> dict[int, str]:
     """Canonical name of every ``TITLE`` entity that resolves (token start -> name).
 
     A title resolves to an actor named right after it (apposition) or to the
-    most recent named mention of an actor holding that title.
-    Computed once per Doc and gazetteer; the caller gets its own dict.
+    most recent named mention of an actor holding that title; failing both,
+    to the document's ``speaker`` (its metadata) if that actor holds the
+    title. A transcript label ("THE PRESIDENT:" opening a line) is the
+    document's speaker when they hold the title, as in attribution.
+    Computed once per Doc, gazetteer and speaker; the caller gets its own dict.
     """
     gazetteer = gazetteer or load_gazetteer()
     entry = _cached(doc)
-    key = ("titles", id(gazetteer))
+    key = ("titles", id(gazetteer), speaker)
     found = entry.get(key)
     if found is None or found[0] is not gazetteer:
-        found = entry[key] = (gazetteer, _resolve_titles(doc, gazetteer))
+        found = entry[key] = (gazetteer, _resolve_titles(doc, gazetteer, speaker))
     return dict(found[1])
 
 
-def _resolve_titles(doc: Doc, gazetteer: Gazetteer) -> dict[int, str]:
+def _resolve_titles(doc: Doc, gazetteer: Gazetteer, speaker: str = "") -> dict[int, str]:
     ctx = _Ctx(doc, gazetteer, load_lexicon())
-    res = _Resolver(ctx)
+    res = _Resolver(ctx, speaker)
     out = {}
     for e in ctx.ents:
         if e.label_ == TITLE_LABEL:
-            name = res.title(ctx.ent_mention(e))
+            name = res.title(ctx.ent_mention(e), prefer_doc_speaker=_is_label(ctx, e.start, e.end))
             if name:
                 out[e.start] = name
     return out
+
+
+def _is_label(ctx: _Ctx, start: int, end: int) -> bool:
+    """A title followed by a colon with only determiners before it in its sentence ("THE PRESIDENT:")."""
+    if end >= ctx.n or ctx.lower(end) != ":":
+        return False
+    lo = ctx.sents[int(ctx.sent_of[start])][0]
+    return all(ctx.lower(k) in _DETERMINERS or ctx.is_punct(k) for k in range(lo, start))
 
 
 # ---------------------------------------------------------------------------

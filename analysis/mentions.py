@@ -50,8 +50,13 @@ def doc_mentions(
     voice_map=None,
     evidence: Iterable[dict] | None = None,
     attributions: Iterable[dict] | None = None,
+    speaker: str = "",
 ) -> list[dict]:
-    """Actor mention records of one Doc (keys: :data:`MENTION_COLUMNS`), in text order per role."""
+    """Actor mention records of one Doc (keys: :data:`MENTION_COLUMNS`), in text order per role.
+
+    ``speaker`` (the document's metadata speaker) resolves titles that name
+    nobody else, and transcript labels ("THE PRESIDENT:"), as attribution does.
+    """
     from .attribution import resolve_titles
     from .docarrays import doc_ents, token_index
 
@@ -72,7 +77,7 @@ def doc_mentions(
 
     out: list[dict] = []
     attributions = list(attributions or ())
-    resolved = resolve_titles(doc, gazetteer)
+    resolved = resolve_titles(doc, gazetteer, speaker=speaker)
     ents = doc_ents(doc)
     # a title inside an authority cue ("as the President said") is that authority
     cues = [(int(r["cue_start"]), int(r["cue_end"]), r["principal"]) for r in attributions

@@ -65,3 +65,21 @@ def test_actor_table_corpus(corpus):
     assert set(table["role"]) <= {"speaker", "mentioned", "target"}
     seed = table[table.doc_id == corpus[0].doc_id]
     assert set(seed[seed.role == "speaker"].actor) >= {"Sergei Lavrov", "Interfax"}
+
+
+def test_transcript_label_title_is_the_documents_speaker(make_doc):
+    # a White House transcript that mentions Putin first: the label "THE PRESIDENT:" is Biden,
+    # while "the President of Russia" in his turn is Putin
+    text = ("Putin has massed troops on the border.\n\nTHE PRESIDENT: Good afternoon. "
+            "The President of Russia is wrong about NATO.\n")
+    doc = make_doc(text)
+    gaz = load_gazetteer()
+    mentioned = {(r["actor"], text[r["start_char"]:r["end_char"]])
+                 for r in doc_mentions(doc, gaz, speaker="Joe Biden") if r["role"] == "mentioned"}
+    assert ("Joe Biden", "PRESIDENT") in mentioned
+    assert ("Vladimir Putin", "President of Russia") in mentioned
+    assert ("Vladimir Putin", "PRESIDENT") not in mentioned
+    # without a known speaker the label falls back to recency, as before
+    fallback = {text[r["start_char"]:r["end_char"]]: r["actor"] for r in doc_mentions(make_doc(text), gaz)
+                if r["role"] == "mentioned"}
+    assert fallback["PRESIDENT"] == "Vladimir Putin"
