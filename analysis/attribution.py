@@ -980,8 +980,24 @@ class _Resolver:
                 found = self.gaz.lookup(" ".join(ctx.doc[t].text for t in range(a, b)))
                 if found:
                     return found
+            if m.end - m.start == 1:  # "as Jens noted": the first name of a person named in this document
+                return self.first_name(ctx.doc[m.start].text)
             return ""
         return ""
+
+    def first_name(self, word: str) -> str:
+        """The one person of this document (named, or resolved as a speaker) whose first name is ``word``."""
+        known = set(self.by_name) | {s[1] for s in self.speakers if s[1]} | {n for n, _ in self.labels.values() if n}
+        owners = set()
+        for name in known:
+            actor = self.gaz.get(name)
+            if actor is None or actor.type != "person":
+                continue
+            for alias in (actor.name, *actor.aliases):
+                parts = alias.split()
+                if len(parts) > 1 and parts[0] == word and len(word.rstrip(".")) > 1:
+                    owners.add(name)
+        return next(iter(owners)) if len(owners) == 1 else ""
 
     def label(self, m: _Mention, label: str) -> str:
         """A transcript label ("THE PRESIDENT:", "LAVROV:"): resolved once per document, the

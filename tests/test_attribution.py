@@ -666,3 +666,26 @@ def test_benchmark_runs_on_dev(capsys):
     assert dev["docs"] == 4 and dev["gold_quotes"] == 17
     for key in ("quote_p", "quote_r", "quote_f1", "speaker_acc", "attr_recall", "speech_recall"):
         assert 0.0 <= dev[key] <= 1.0
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # press-conference transcripts call a person named earlier by the first name
+        ("NATO Secretary General Jens Stoltenberg met Blinken in Brussels.\n\nSECRETARY BLINKEN: Thank you. "
+         "As Jens noted, we just finished a session with our Allies.", "Jens Stoltenberg"),
+        ("Foreign Minister Sergei Lavrov received the delegation. Sergei told reporters that the talks "
+         "would continue.", "Sergei Lavrov"),
+    ],
+)
+def test_first_name_of_a_person_named_in_the_document(make_doc, text, speaker):
+    speakers = {r["speaker_text"]: r["speaker"] for r in doc_attributions(make_doc(text))}
+    first = speaker.split()[0]
+    assert speakers.get(first) == speaker
+
+
+def test_first_name_shared_by_two_persons_stays_unresolved(make_doc):
+    doc = make_doc("Sergei Lavrov and Sergei Ryabkov arrived in Geneva. Sergei told reporters that "
+                   "the talks would continue.")
+    rows = [r for r in doc_attributions(doc) if r["speaker_text"] == "Sergei"]
+    assert rows and all(r["speaker"] == "" for r in rows)
