@@ -1479,11 +1479,18 @@ class _Extractor:
         return any(self.specs[k][0] in ("according_to", "in_words") and lo <= s < hi for k, s, _ in self.anchors_in(lo, hi))
 
     def rule_headlines(self) -> None:
-        """``Russian Foreign Ministry: Negotiations …`` — a speaker label opening a line."""
+        """``Russian Foreign Ministry: Negotiations …`` — a speaker label opening a line.
+
+        A label's words run to the end of its sentence (a headline). In a
+        transcript -- two or more label lines with two or more different
+        labels -- each turn runs to the next label line (or the end of the
+        text), so every sentence of a turn is the speaker's.
+        """
         ctx = self.ctx
         text = self.text
         colon = self.doc.vocab.strings[":"]
         seen: set[int] = set()
+        turns: list[tuple[int, _Raw]] = []  # (char where the label line starts, its record)
         for k in np.flatnonzero(ctx.lower_arr == colon).tolist():
             si = int(ctx.sent_of[k])
             s, e = ctx.sents[si]
@@ -1516,6 +1523,13 @@ class _Extractor:
                 continue
             raw = self.add(_Raw("direct", si, m, (colon_char, colon_char + 1), content))
             raw.extra["label"] = " ".join(self.text[ctx.tstart(s):colon_char].split()).lower()
+            turns.append((ctx.tstart(s), raw))
+        if len(turns) >= 2 and len({raw.extra["label"] for _, raw in turns}) >= 2:
+            ends = [start for start, _ in turns[1:]] + [len(text)]
+            for (_, raw), end in zip(turns, ends):
+                turn = self.trim(raw.content[0], end)
+                if turn[1] > raw.content[1]:
+                    raw.content = turn
 
     def rule_cue_phrases(self) -> None:
         """according to / in X's words / agentless / proxy / credit verbs."""

@@ -143,3 +143,35 @@ def test_quoted_voice_subdocument_keeps_authority(nlp, corpus):
     doc = next(parse(Corpus([lav]), nlp, cache=False))
     auth = [r for r in attrs(doc, metadata=lav.metadata) if r["kind"] == "authority"]
     assert [(r["speaker"], r["principal"]) for r in auth] == [(LAVROV, "Vladimir Putin")]
+
+
+def test_transcript_turns_run_to_the_next_label(make_doc):
+    from analysis.attribution import doc_attributions
+    from analysis.voices import voice_map
+
+    text = ("SECRETARY BLINKEN: Thank you, Jens. We stand with Ukraine. Make no mistake about that.\n\n"
+            "We will keep our support going.\n\n"
+            "MODERATOR: Questions now, please.\n\n"
+            "SECRETARY GENERAL STOLTENBERG: Of course we are ready. NATO is a defensive alliance.\n")
+    doc = make_doc(text)
+    vmap = voice_map(doc, doc_attributions(doc))
+    for words, voice in [("Make no mistake", "Antony Blinken"), ("We will keep our support", "Antony Blinken"),
+                         ("Questions now", "unknown speaker"), ("NATO is a defensive", "Jens Stoltenberg")]:
+        start = text.index(words)
+        assert vmap.voice_at(start, start + len(words)) == voice, words
+    # the labels themselves are not anybody's words
+    assert vmap.voice_at(0, len("SECRETARY BLINKEN")) == "narrator"
+
+
+def test_a_single_headline_label_covers_only_its_line(make_doc):
+    from analysis.attribution import doc_attributions
+    from analysis.voices import voice_map
+
+    text = ("Lavrov: talks with the US will start in January\n\n"
+            "Moscow. The minister spoke to reporters on Monday. The talks will be held in Geneva.\n")
+    doc = make_doc(text)
+    vmap = voice_map(doc, doc_attributions(doc))
+    start = text.index("talks with the US")
+    assert vmap.voice_at(start, start + 10) == "Sergei Lavrov"
+    later = text.index("The talks will be held")
+    assert vmap.voice_at(later, later + 20) == "narrator"
