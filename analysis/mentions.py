@@ -43,6 +43,34 @@ def _present(value) -> bool:
     return not (value is None or value is pd.NA or value != value or value == "")
 
 
+_APPOSITION_GAP = frozenset({",", "the", "its", "his", "her", "their", "our", "a"})
+
+
+def _named_next_to_titles(doc: Doc, ents) -> dict[int, set[str]]:
+    """Actors named right next to each TITLE entity (token start -> names): apposition, not a second mention."""
+    actors = [e for e in ents if e.label_ == ACTOR_LABEL]
+    by_start = {e.start: e for e in actors}
+    by_end = {e.end: e for e in actors}
+    out: dict[int, set[str]] = {}
+    for ent in ents:
+        if ent.label_ != TITLE_LABEL:
+            continue
+        names = set()
+        j = ent.end  # "President Putin", "the Minister, Sergei Lavrov"
+        while j < len(doc) and j - ent.end < 2 and doc[j].lower_ == ",":
+            j += 1
+        if j in by_start:
+            names.add(by_start[j].ent_id_ or by_start[j].text)
+        k = ent.start  # "Lavrov, the Foreign Minister"
+        while k > 0 and ent.start - k < 3 and doc[k - 1].lower_ in _APPOSITION_GAP:
+            k -= 1
+        if k in by_end and k < ent.start and doc[k].lower_ == ",":
+            names.add(by_end[k].ent_id_ or by_end[k].text)
+        if names:
+            out[ent.start] = names
+    return out
+
+
 def doc_mentions(
     doc: Doc,
     gazetteer: Gazetteer,
@@ -87,13 +115,14 @@ def doc_mentions(
             for s, e, principal in cues:
                 if s <= ent.start_char and ent.end_char <= e:
                     resolved[ent.start] = principal
+    named = _named_next_to_titles(doc, ents)
     for ent in ents:
         if ent.label_ == ACTOR_LABEL:
             actor = ent.ent_id_ or ent.text
         elif ent.label_ == TITLE_LABEL:
             actor = resolved.get(ent.start, "")
-            if not actor:
-                continue
+            if not actor or ent.start in named:
+                continue  # "President Putin", "Lavrov, the Foreign Minister,": one mention, the name's
         else:
             continue
         out.append(
