@@ -62,6 +62,17 @@ class _Spans:
     def __bool__(self) -> bool:
         return bool(self.items)
 
+    def touching(self, lo: int, hi: int, ss: int, se: int) -> list[tuple[int, int, str]]:
+        """The spans inside sentence ``[ss, se)`` that start or end within tokens ``[lo, hi)``, in order."""
+        k = bisect_right(self.ends, lo)  # first span ending after lo
+        out = []
+        while k < len(self.items) and self.items[k][0] < hi:
+            a, b, _ = self.items[k]
+            if a >= ss and b <= se and (lo <= a < hi or lo < b <= hi):
+                out.append(self.items[k])
+            k += 1
+        return out
+
     def within(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
         """The spans lying wholly within tokens ``[lo, hi)``, in order."""
         k = bisect_right(self.ends, lo)  # first span ending after lo
@@ -337,8 +348,10 @@ class _Context:
         return found[0][2] if found else ""
 
     def _target_near(self, spans: _Spans, start: int, end: int, ss: int, se: int, tight: bool) -> str:
-        before = spans.within(max(ss, start - _NEAR), start)
-        after = spans.within(end, min(se, end + _NEAR))
+        # a mention ending within _NEAR tokens before the hit, or starting within _NEAR after it
+        # ("the aggressor is the Russian Federation": a long name may run past the window)
+        before = [f for f in spans.touching(max(ss, start - _NEAR), start, ss, se) if f[1] <= start]
+        after = [f for f in spans.touching(end, min(se, end + _NEAR), ss, se) if f[0] >= end]
         if tight:
             before = [f for f in before if self._reaches(f, start, end)]
             after = [f for f in after if self._reaches(f, start, end)]

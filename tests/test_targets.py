@@ -181,3 +181,12 @@ def test_demonyms_come_from_the_gazetteer_passed(make_doc, targets_codebook, tmp
     assert found == [("propaganda", "Ruritania"), ("lies", "")]
     found = [(h["text"], h["target"]) for h in doc_evidence(doc, targets_codebook)]
     assert found == [("propaganda", ""), ("lies", "Russia")]
+
+
+def test_near_target_may_be_a_long_name_running_past_the_window(make_doc):
+    from analysis.codebook import load_codebook
+    from analysis.rhetoric import doc_evidence
+
+    doc = make_doc("The real aggressor is the Russian Federation.")
+    hits = [e for e in doc_evidence(doc, load_codebook()) if e["text"] == "aggressor"]
+    assert [(e["target"], e["target_source"]) for e in hits] == [("Russia", "actor")]
