@@ -1483,14 +1483,17 @@ class _Extractor:
 
         A label's words run to the end of its sentence (a headline). In a
         transcript -- two or more label lines with two or more different
-        labels -- each turn runs to the next label line (or the end of the
-        text), so every sentence of a turn is the speaker's.
+        labels -- each turn runs to the next label-like line (a speaker
+        label, or ``Question:``, ``Q:``, an unknown name: any short line
+        opening ``…:``) or to the end of the text, so every sentence of a
+        turn is the speaker's and a journalist's question is not.
         """
         ctx = self.ctx
         text = self.text
         colon = self.doc.vocab.strings[":"]
         seen: set[int] = set()
         turns: list[tuple[int, _Raw]] = []  # (char where the label line starts, its record)
+        breaks: list[int] = []  # chars where any label-like line starts: a turn ends there
         for k in np.flatnonzero(ctx.lower_arr == colon).tolist():
             si = int(ctx.sent_of[k])
             s, e = ctx.sents[si]
@@ -1507,6 +1510,8 @@ class _Extractor:
                 continue  # `Lavrov: "…"` is handled with the quotation
             if ctx.doc[k].whitespace_ == "" and ctx.doc[k + 1].text[:1].isdigit():
                 continue  # 12:30
+            if ctx.doc[s].text[:1].isupper() and k - s <= 4:
+                breaks.append(ctx.tstart(s))
             m = ctx.mention_ending_at(k - 1, s)
             if m is None or m.start != s or m.kind not in ("actor", "title", "name"):
                 continue
@@ -1525,8 +1530,9 @@ class _Extractor:
             raw.extra["label"] = " ".join(self.text[ctx.tstart(s):colon_char].split()).lower()
             turns.append((ctx.tstart(s), raw))
         if len(turns) >= 2 and len({raw.extra["label"] for _, raw in turns}) >= 2:
-            ends = [start for start, _ in turns[1:]] + [len(text)]
-            for (_, raw), end in zip(turns, ends):
+            breaks.append(len(text))
+            for start, raw in turns:
+                end = breaks[bisect.bisect_right(breaks, start)]
                 turn = self.trim(raw.content[0], end)
                 if turn[1] > raw.content[1]:
                     raw.content = turn

@@ -175,3 +175,17 @@ def test_a_single_headline_label_covers_only_its_line(make_doc):
     assert vmap.voice_at(start, start + 10) == "Sergei Lavrov"
     later = text.index("The talks will be held")
     assert vmap.voice_at(later, later + 20) == "narrator"
+
+
+def test_a_question_line_ends_the_turn_before_it(make_doc):
+    from analysis.attribution import doc_attributions
+    from analysis.voices import voice_map
+
+    text = ("Vladimir Putin: Good afternoon, colleagues. NATO keeps expanding.\n\nWe warned them many times.\n\n"
+            "Question: Mr President, will there be talks with the United States?\n\n"
+            "Vladimir Putin: Yes, talks will begin in January.\n\nSergei Lavrov: I can add a few words.\n")
+    vmap = voice_map(make_doc(text), doc_attributions(make_doc(text)))
+    for words, voice in [("We warned", "Vladimir Putin"), ("will there be talks", "narrator"),
+                         ("talks will begin", "Vladimir Putin"), ("I can add", "Sergei Lavrov")]:
+        start = text.index(words)
+        assert vmap.voice_at(start, start + len(words)) == voice, words
