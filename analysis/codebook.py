@@ -1046,7 +1046,7 @@ class _Compiled:
                 for rule, s, e in self._matches(compact, c_starts or [0]) if sentence[s] == sentence[e - 1]]
 
     def _matches(self, doc, sent_starts: list[int]) -> list[tuple[Rule, int, int]]:
-
+        """:meth:`matches` on a Doc as it is (no whitespace skipping)."""
         out: list[tuple[Rule, int, int]] = []
         rules = self.rules_by_hash
         if self.n_full:
