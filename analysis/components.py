@@ -8,7 +8,10 @@ components costing far more than the tokenizer itself:
   token. :class:`ActorRuler` sends patterns made only of ``{"LOWER": ...}``
   tokens to a ``LOWER`` :class:`~spacy.matcher.PhraseMatcher` (a hash lookup)
   instead; all other patterns, the match order, the overlap policy and the
-  resulting ``doc.ents`` are exactly those of the stock ``EntityRuler``.
+  resulting ``doc.ents`` are exactly those of the stock ``EntityRuler``,
+  with one deliberate addition: a phrase pattern (a name or a title) also
+  matches across a whitespace token inside a sentence -- a hard-wrapped
+  "Russian \nFederation", a double space -- which the stock ruler misses.
 * the lookup ``lemmatizer`` sets ``token.lemma_`` one token at a time in
   Python. :class:`LookupLemmatizer` looks each distinct word up once per
   process and writes all lemmas with one ``Doc.from_array`` call. Same table
@@ -31,7 +34,7 @@ from collections import OrderedDict
 from typing import Any, Callable, Optional, Union
 
 import numpy as np
-from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE, LEMMA, LOWER, ORTH
+from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE, IDX, IS_SPACE, LEMMA, LENGTH, LOWER, ORTH, SENT_START
 from spacy.lang.en.lemmatizer import EnglishLemmatizer
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -104,8 +107,43 @@ class ActorRuler(EntityRuler):
         for matcher in (self.matcher, self._lower_matcher, self.phrase_matcher):
             if len(matcher):  # an empty matcher finds nothing (and would only warn W036)
                 matches.extend(matcher(doc))
+        matches.extend(self._across_whitespace(doc))
         final = {(m_id, start, end) for m_id, start, end in matches if start != end}
         return sorted(final, key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
+
+    def _across_whitespace(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """Phrase matches that run over a whitespace token inside a sentence (a line break, a double space)."""
+        n = len(doc)
+        if n < 3:
+            return []
+        arr = doc.to_array([IS_SPACE, SENT_START, IDX, LENGTH]).astype(np.int64)
+        space = arr[:, 0] != 0
+        if not space[1:-1].any():
+            return []
+        starts = arr[:, 1] == 1
+        starts[0] = True
+        sentence = np.cumsum(starts)
+        inner = space.copy()
+        inner[0] = inner[-1] = False
+        inner[1:] &= sentence[1:] == sentence[:-1]  # not the first token of a sentence
+        inner[:-1] &= sentence[:-1] == sentence[1:]  # nor the last
+        if not inner.any():
+            return []
+        keep = np.flatnonzero(~inner)
+        text = doc.text
+        words = [text[a:a + b] for a, b in arr[keep][:, 2:4].tolist()]
+        following = np.append(arr[keep[1:], 2], len(text))
+        spaces = (arr[keep, 2] + arr[keep, 3] < following).tolist()
+        view = Doc(doc.vocab, words=words, spaces=spaces)
+        found = []
+        for matcher in (self._lower_matcher, self.phrase_matcher):
+            if not len(matcher):
+                continue
+            for m_id, s, e in matcher(view):
+                a, b = int(keep[s]), int(keep[e - 1]) + 1
+                if b - a != e - s and sentence[a] == sentence[b - 1]:  # only what the stock pass cannot find
+                    found.append((m_id, a, b))
+        return found
 
     def _require_patterns(self) -> None:
         if not (any(self.token_patterns.values()) or any(self.phrase_patterns.values())):

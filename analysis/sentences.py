@@ -8,7 +8,14 @@ Rules, applied to the tokens of a blank English pipeline:
    letter, digit, quote mark or bullet) and the previous line ends with
    sentence punctuation or a quote mark, has no final punctuation at all *and*
    is short (a headline, a dateline), or ends with an abbreviation before a
-   sentence starter (rule 4). Hard-wrapped prose therefore stays joined.
+   sentence starter (rule 4). Hard-wrapped prose therefore stays joined. In a
+   hard-wrapped text (two or more single line breaks go on in lower case,
+   as in the UN's verbatim records) every line is short, so there a short
+   line ends a sentence only when it reads as a heading (begins a sentence;
+   1-12 words, each capitalised, a number or a small word like "and", "of";
+   "Economic Resilience and Economic Security"): "the Russian \nFederation"
+   stays one sentence. Headings in sentence case ("Regional issues") inside a
+   hard-wrapped text are then joined to the next sentence.
 2. ``.``, ``!``, ``?``, ``…`` end a sentence when the next word starts like a
    sentence. Closing quote marks and brackets that follow the punctuation stay
    with the sentence they close (``… deceive.” He added`` splits after ``”``).
@@ -272,8 +279,52 @@ class _Tokens:
         return k < self.n and bool(self.fl(k) & _DIGIT)
 
 
-def _line_break(t: _Tokens, i: int, line_start: int) -> tuple[int, int]:
-    """Rule 1 at the line-break token ``i``: (sentence start or -1, index after the break)."""
+def _hard_wrapped(t: _Tokens, candidates: list[int]) -> bool:
+    """Prose broken into lines mid-sentence: at least two single line breaks go on in lower case.
+
+    In such text every line is "short", so a line without final punctuation
+    followed by a capital ("the Russian \nFederation") must not end a sentence.
+    """
+    wraps = 0
+    for i in candidates:
+        f = t.fl(i)
+        if not f & _NL or f & _NL2:
+            continue
+        j = i + 1
+        while j < t.n and t.fl(j) & _SPACE:
+            if t.fl(j) & _HAS_NL:
+                break
+            j += 1
+        if j < t.n and not t.fl(j) & (_SPACE | _STARTS):
+            wraps += 1
+            if wraps >= 2:
+                return True
+    return False
+
+
+_SMALL_WORDS = frozenset("a an and at by for from in of on or the to with".split())
+
+
+def _heading_line(t: _Tokens, lo: int, hi: int) -> bool:
+    """Tokens [lo, hi) read as a heading: 1-12 words, each capitalised, a number or a small word,
+    the first and last capitalised or a number, the last no sentence starter ("Economic Security",
+    "Ukraine", "A/70/PV.16 29/09/2015"; not "The United")."""
+    words = [k for k in range(lo, hi) if not t.fl(k) & _SPACE and t.strings[t.orths[k]][:1].isalnum()]
+    if not 1 <= len(words) <= 12:
+        return False
+    for k in words:
+        if not t.fl(k) & _STARTS and t.strings[t.orths[k]] not in _SMALL_WORDS:
+            return False
+    return bool(t.fl(words[0]) & _STARTS and t.fl(words[-1]) & _STARTS) and not t.fl(words[-1]) & _STARTER
+
+
+def _line_break(t: _Tokens, i: int, line_start: int, wrapped: bool = False,
+                line_begins: bool = False) -> tuple[int, int]:
+    """Rule 1 at the line-break token ``i``: (sentence start or -1, index after the break).
+
+    ``wrapped``: the text is hard-wrapped (:func:`_hard_wrapped`); ``line_begins``:
+    the line before the break begins a sentence.
+    """
     n = t.n
     nxt = i + 1
     blank_line = bool(t.fl(i) & _NL2)
@@ -289,7 +340,9 @@ def _line_break(t: _Tokens, i: int, line_start: int) -> tuple[int, int]:
     prev = t.fl(i - 1) if i > 0 else 0
     if prev & _ENDS_LINE and t.no_stop(i - 1):
         prev &= ~_ENDS_LINE  # "Lt." at the end of a hard-wrapped line
-    short = (i - line_start) <= SHORT_LINE_TOKENS and not prev & _JOINER
+    # in hard-wrapped text only a heading is a short line that ends a sentence
+    heading = wrapped and line_begins and _heading_line(t, line_start, i)
+    short = (not wrapped or heading) and (i - line_start) <= SHORT_LINE_TOKENS and not prev & _JOINER
     if prev & _ENDS_LINE or short or (prev & _ABBR and t.starter_at(nxt)):
         return nxt, nxt
     return -1, nxt
@@ -323,6 +376,7 @@ def split_sentences(doc: Doc) -> Doc:
     starts[0] = 1
     if candidates:
         t = _Tokens(doc, arr)
+        wrapped = _hard_wrapped(t, candidates)
         line_start = 0
         resume = 0  # tokens before this index were consumed by a rule
         for i in candidates:
@@ -330,7 +384,7 @@ def split_sentences(doc: Doc) -> Doc:
                 continue
             f = t.fl(i)
             if f & _NL:
-                start, resume = _line_break(t, i, line_start)
+                start, resume = _line_break(t, i, line_start, wrapped, starts[line_start] == 1)
                 line_start = resume
             elif f & (_FINAL | _ABBR):
                 start, resume = _after_stop(t, i, f)

@@ -269,3 +269,46 @@ def test_abbreviations_and_quote_marks_always_tile_the_text(nlp, pieces):
     before = [s.start for s in doc.sents]
     split_sentences(doc)
     assert [s.start for s in doc.sents] == before
+
+
+# hard-wrapped like the UN's verbatim records: lines break mid-sentence, often before a lower-case word
+HARD_WRAPPED = (
+    "Twenty-five years ago, the Berlin Wall fell and the \n"
+    "delegation of the Russian \n"
+    "Federation welcomed it. The representative of the United \n"
+    "States spoke next, and the members of the Security \n"
+    "Council listened to him with \n"
+    "attention. Then the \n"
+    "Assembly adjourned.\n"
+)
+
+
+def test_hard_wrapped_prose_is_not_split_at_capitalised_line_starts(make_doc):
+    sents = _sents(make_doc(HARD_WRAPPED))
+    assert len(sents) == 3
+    assert sents[0].endswith("the Russian \nFederation welcomed it.")
+    assert sents[2] == "Then the \nAssembly adjourned."
+
+
+def test_headings_still_end_sentences_in_hard_wrapped_text(make_doc):
+    text = ("We reaffirm our support for the people of \nUkraine and for their sovereignty over their \n"
+            "territory.\nEconomic Resilience and Economic Security \n28. We will work to strengthen supply \n"
+            "chains and reduce our dependencies.\n")
+    sents = _sents(make_doc(text))
+    assert "Economic Resilience and Economic Security" in sents
+    assert sents[0].startswith("We reaffirm") and sents[0].endswith("territory.")
+
+
+def test_short_lines_without_wrapping_are_still_headlines(make_doc):
+    # no line of this text goes on in lower case: a short line is a headline, as before
+    sents = _sents(make_doc("Lavrov: talks in January\nMoscow. The minister spoke.\n"))
+    assert sents[0] == "Lavrov: talks in January"
+
+
+def test_names_are_found_across_hard_wrapped_line_breaks(make_doc):
+    doc = make_doc(HARD_WRAPPED + "The United  States agreed.\n")
+    names = [(e.text, e.ent_id_) for e in doc.ents]
+    assert ("Russian \nFederation", "Russia") in names or ("the Russian \nFederation", "Russia") in names
+    assert any(text.replace("the ", "") == "United \nStates" and who == "United States" for text, who in names)
+    assert any(text.replace("The ", "") == "United  States" for text, _ in names)
+    assert all(doc.text[e.start_char:e.end_char] == e.text for e in doc.ents)
