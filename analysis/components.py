@@ -34,7 +34,7 @@ from collections import OrderedDict
 from typing import Any, Callable, Optional, Union
 
 import numpy as np
-from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE, IDX, IS_SPACE, LEMMA, LENGTH, LOWER, ORTH, SENT_START
+from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE, IS_SPACE, LEMMA, LOWER, ORTH, SENT_START, SPACY
 from spacy.lang.en.lemmatizer import EnglishLemmatizer
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -72,12 +72,28 @@ class ActorRuler(EntityRuler):
     def __init__(self, nlp: Language, name: str = "actor_ruler", **kwargs: Any) -> None:
         self._lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER", validate=kwargs.get("validate", False))
         self._match_hashes: dict[int, tuple[int, int]] = {}  # match key -> (label, ent_id) hashes
+        self._reset_phrase_words()
         super().__init__(nlp, name, **kwargs)
+
+    def _reset_phrase_words(self) -> None:
+        # lower-case hashes of words that are not the last / not the first of a multi-word
+        # phrase, and the longest phrase: where a match could run over a whitespace token
+        self._not_last: set[int] = set()
+        self._not_first: set[int] = set()
+        self._longest = 1
+
+    def _note_phrase(self, words: list[str]) -> None:
+        if len(words) > 1:
+            strings = self.nlp.vocab.strings
+            self._not_last.update(strings.add(w.lower()) for w in words[:-1])
+            self._not_first.update(strings.add(w.lower()) for w in words[1:])
+            self._longest = max(self._longest, len(words))
 
     def clear(self) -> None:
         """Reset all patterns."""
         super().clear()
         self._match_hashes = {}
+        self._reset_phrase_words()
         self._lower_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER", validate=self._validate)
 
     def add_patterns(self, patterns: list[dict]) -> None:
@@ -87,8 +103,11 @@ class ActorRuler(EntityRuler):
             words = lower_words(entry.get("pattern"))
             if words is None:
                 plain.append(entry)
+                if isinstance(entry.get("pattern"), str):
+                    self._note_phrase([t.text for t in self.nlp.make_doc(entry["pattern"])])
             else:
                 lower.append((entry, words))
+                self._note_phrase(words)
         if plain:
             super().add_patterns(plain)
         for entry, words in lower:
@@ -112,37 +131,52 @@ class ActorRuler(EntityRuler):
         return sorted(final, key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
 
     def _across_whitespace(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """Phrase matches that run over a whitespace token inside a sentence (a line break, a double space)."""
+        """Phrase matches that run over a whitespace token inside a sentence (a line break, a double space).
+
+        Only whitespace tokens between a word that can go on a phrase and one
+        that can continue it are looked at, each in a window as wide as the
+        longest phrase, with the whitespace dropped.
+        """
         n = len(doc)
-        if n < 3:
+        if n < 3 or not self._not_last:
             return []
-        arr = doc.to_array([IS_SPACE, SENT_START, IDX, LENGTH]).astype(np.int64)
+        arr = doc.to_array([IS_SPACE, SENT_START, ORTH, SPACY, LOWER])
         space = arr[:, 0] != 0
         if not space[1:-1].any():
             return []
-        starts = arr[:, 1] == 1
+        starts = arr[:, 1].astype(np.int64) == 1
         starts[0] = True
         sentence = np.cumsum(starts)
         inner = space.copy()
         inner[0] = inner[-1] = False
         inner[1:] &= sentence[1:] == sentence[:-1]  # not the first token of a sentence
         inner[:-1] &= sentence[:-1] == sentence[1:]  # nor the last
-        if not inner.any():
+        lower = arr[:, 4].tolist()
+        gaps = [p for p in np.flatnonzero(inner).tolist()
+                if lower[p - 1] in self._not_last and lower[p + 1] in self._not_first]
+        if not gaps:
             return []
-        keep = np.flatnonzero(~inner)
-        text = doc.text
-        words = [text[a:a + b] for a, b in arr[keep][:, 2:4].tolist()]
-        following = np.append(arr[keep[1:], 2], len(text))
-        spaces = (arr[keep, 2] + arr[keep, 3] < following).tolist()
-        view = Doc(doc.vocab, words=words, spaces=spaces)
+        reach = self._longest
+        windows: list[list[int]] = []
+        for p in gaps:
+            lo, hi = max(0, p - reach), min(n, p + reach + 1)
+            if windows and lo <= windows[-1][1]:
+                windows[-1][1] = hi
+            else:
+                windows.append([lo, hi])
+        strings = doc.vocab.strings
+        orth, ws = arr[:, 2].tolist(), arr[:, 3].tolist()
         found = []
-        for matcher in (self._lower_matcher, self.phrase_matcher):
-            if not len(matcher):
-                continue
-            for m_id, s, e in matcher(view):
-                a, b = int(keep[s]), int(keep[e - 1]) + 1
-                if b - a != e - s and sentence[a] == sentence[b - 1]:  # only what the stock pass cannot find
-                    found.append((m_id, a, b))
+        for lo, hi in windows:
+            keep = [k for k in range(lo, hi) if not inner[k]]
+            view = Doc(doc.vocab, words=[strings[orth[k]] for k in keep], spaces=[bool(ws[k]) for k in keep])
+            for matcher in (self._lower_matcher, self.phrase_matcher):
+                if not len(matcher):
+                    continue
+                for m_id, s, e in matcher(view):
+                    a, b = keep[s], keep[e - 1] + 1
+                    if b - a != e - s and sentence[a] == sentence[b - 1]:  # only what the stock pass cannot find
+                        found.append((m_id, a, b))
         return found
 
     def _require_patterns(self) -> None:
