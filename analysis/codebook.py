@@ -823,22 +823,7 @@ def _slot_words(pattern: list) -> list[frozenset[str]]:
     unless the pattern has no other slot. Empty list: the pattern cannot be
     filtered and runs over the whole Doc.
     """
-    slots: list[frozenset[str]] = []
-    for tok in pattern:
-        op = tok.get("OP")
-        if op not in (None, "+", "1") and not (isinstance(op, str) and _REQUIRED_OP.match(op)):
-            continue
-        words = None
-        for attr in ("LOWER", "ORTH", "TEXT"):
-            value = tok.get(attr)
-            if isinstance(value, str):
-                words = frozenset({value.lower()})
-            elif isinstance(value, dict) and set(value) == {"IN"} and value["IN"]:
-                words = frozenset(str(v).lower() for v in value["IN"])
-            if words:
-                break
-        if words:
-            slots.append(words)
+    slots = [words for words in map(_required_words, pattern) if words]
     useful = [w for w in slots if not any(x in _ANCHOR_STOP or not any(c.isalnum() for c in x) for x in w)]
     return useful or slots[:1]
 
@@ -846,7 +831,7 @@ def _slot_words(pattern: list) -> list[frozenset[str]]:
 _BOUNDED_OP = re.compile(r"^\{(\d*)(,(\d*))?\}$")
 
 
-def _edge_words(tok: dict) -> frozenset[str] | None:
+def _required_words(tok: dict) -> frozenset[str] | None:
     """Lower-case words a required pattern token must be (``LOWER``/``ORTH``/``TEXT`` or ``IN``), else None."""
     op = tok.get("OP")
     if op not in (None, "+", "1") and not (isinstance(op, str) and _REQUIRED_OP.match(op)):
@@ -940,7 +925,7 @@ class _Compiled:
                 matcher = self.rule_matchers[key_hash] = Matcher(vocab, validate=False)
             matcher.add(rule.key, patterns)
             for p in patterns:
-                first, last = _edge_words(p[0]), _edge_words(p[-1])
+                first, last = _required_words(p[0]), _required_words(p[-1])
                 if key_hash in self.edges and self.edges[key_hash] is None or (first is None and last is None):
                     self.edges[key_hash] = None
                 else:

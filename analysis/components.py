@@ -42,6 +42,8 @@ from spacy.pipeline.entityruler import DEFAULT_ENT_ID_SEP, EntityRuler
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
+from .sentences import inner_whitespace
+
 __all__ = ["ActorRuler", "LookupLemmatizer", "SelectiveMatcher", "lower_words", "required_words"]
 
 
@@ -147,10 +149,7 @@ class ActorRuler(EntityRuler):
         starts = arr[:, 1].astype(np.int64) == 1
         starts[0] = True
         sentence = np.cumsum(starts)
-        inner = space.copy()
-        inner[0] = inner[-1] = False
-        inner[1:] &= sentence[1:] == sentence[:-1]  # not the first token of a sentence
-        inner[:-1] &= sentence[:-1] == sentence[1:]  # nor the last
+        inner = inner_whitespace(space, sentence)
         lower = arr[:, 4].tolist()
         gaps = [p for p in np.flatnonzero(inner).tolist()
                 if lower[p - 1] in self._not_last and lower[p + 1] in self._not_first]

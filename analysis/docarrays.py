@@ -21,6 +21,7 @@ from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LOWER, SENT_START
 from spacy.tokens import Doc
 
 from .pipeline import doc_text as _known_text
+from .sentences import inner_whitespace
 
 __all__ = ["doc_text", "token_index", "token_lower", "token_punct", "doc_ents", "sentence_spans"]
 
@@ -173,12 +174,7 @@ def _build_spaceless(doc: Doc):
     if not space.any():
         return None
     idx, sent_of, _ = token_index(doc)
-    # whitespace at a sentence's edge (paragraph breaks) separates nothing a pattern could join
-    edge = np.zeros(n, dtype=bool)
-    edge[0] = edge[-1] = True
-    edge[1:] |= sent_of[1:] != sent_of[:-1]
-    edge[:-1] |= sent_of[:-1] != sent_of[1:]
-    if not (space & ~edge).any():
+    if not inner_whitespace(space, sent_of).any():
         return None
     keep = np.flatnonzero(~space)
     if len(keep) == 0:

@@ -128,6 +128,21 @@ _FLAGS: dict[int, int] = {}
 _STOP = hash_string(".")
 
 
+def inner_whitespace(space: np.ndarray, sentence: np.ndarray) -> np.ndarray:
+    """Whitespace tokens inside a sentence (a hard-wrapped line break, a double space).
+
+    ``space``: is-whitespace flag per token; ``sentence``: sentence id per
+    token. Whitespace at a sentence's first or last token (a paragraph break)
+    separates nothing a phrase could join, so it is not inner.
+    """
+    inner = space.copy()
+    if len(inner):
+        inner[0] = inner[-1] = False
+        inner[1:] &= sentence[1:] == sentence[:-1]  # not the first token of a sentence
+        inner[:-1] &= sentence[:-1] == sentence[1:]  # nor the last
+    return inner
+
+
 def _starts_sentence(text: str) -> bool:
     c = text[:1]
     return bool(c) and (c.isupper() or c.isdigit() or c in OPENERS or c.isspace())
