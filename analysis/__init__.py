@@ -6,13 +6,7 @@ The public API is flat; see ``__all__``. The flow is one-way::
 """
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version as _version
-
-try:
-    __version__ = _version("discourse-kit")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.1.0"
-
+from ._version import __version__
 from .corpus import Corpus, Document, load_corpus
 from .errors import KitError
 from .pipeline import make_nlp, parse

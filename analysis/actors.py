@@ -22,9 +22,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from .errors import GazetteerError
+from .io import read_user_file, read_yaml
 from .paths import DEFAULT_ACTORS
 
 __all__ = ["Actor", "Gazetteer", "load_gazetteer", "ruler_patterns", "ACTOR_LABEL", "TITLE_LABEL"]
@@ -178,22 +177,8 @@ def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
 @lru_cache(maxsize=8)
 def _load_cached(path_str: str, _stamp: tuple[int, int] | None = None) -> Gazetteer:
     path = Path(path_str)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise GazetteerError("gazetteer file not found", path=path) from None
-    except OSError as e:
-        raise GazetteerError(f"cannot read: {e.strerror or e}", path=path) from None
-    try:
-        data = yaml.safe_load(raw.decode("utf-8"))
-    except UnicodeDecodeError as e:
-        raise GazetteerError(f"not UTF-8 (byte {e.start})", path=path) from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else None
-        raise GazetteerError(f"malformed YAML: {getattr(e, 'problem', None) or e}", path=path, where=where) from None
-    except RecursionError:
-        raise GazetteerError("malformed YAML: nested too deeply", path=path) from None
+    raw = read_user_file(path, what="gazetteer file", error=GazetteerError)
+    data = read_yaml(raw, path, what="gazetteer file", error=GazetteerError).data
     if not isinstance(data, dict) or not isinstance(data.get("actors"), list):
         raise GazetteerError("expected a mapping with an 'actors:' list", path=path)
     unknown_top = set(data) - {"id", "version", "actors", "description"}

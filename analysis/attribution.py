@@ -96,12 +96,12 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
-import yaml
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from .actors import ACTOR_LABEL, TITLE_LABEL, Gazetteer, load_gazetteer
-from .errors import KitError
+from .errors import LexiconError
+from .io import read_user_file, read_yaml
 from .paths import PACKAGE_DIR
 from .pipeline import doc_id_of
 from .docarrays import _cached, _token_ends, _token_flags, doc_ents, doc_text, token_index
@@ -133,10 +133,6 @@ ATTRIBUTION_COLUMNS = [
 KINDS = ("direct", "partial", "indirect", "according_to", "agentless", "authority", "proxy", "source_credit")
 _OFFSET_COLUMNS = ("speaker_start", "speaker_end", "cue_start", "cue_end", "content_start", "content_end", "sentence_id")
 DEFAULT_LEXICON = PACKAGE_DIR / "data" / "reporting_verbs.yaml"
-
-
-class LexiconError(KitError):
-    """The reporting-cue lexicon file is invalid."""
 
 
 # ---------------------------------------------------------------------------
@@ -186,14 +182,8 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
 @lru_cache(maxsize=4)
 def _load_lexicon(path_str: str) -> Lexicon:
     path = Path(path_str)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise LexiconError(f"cannot read the lexicon: {e.strerror or e}", path=path) from None
-    try:
-        data = yaml.safe_load(raw.decode("utf-8"))
-    except (UnicodeDecodeError, yaml.YAMLError) as e:
-        raise LexiconError(f"malformed YAML: {getattr(e, 'problem', None) or e}", path=path) from None
+    raw = read_user_file(path, what="lexicon file", error=LexiconError)
+    data = read_yaml(raw, path, what="lexicon file", error=LexiconError).data
     if not isinstance(data, dict) or not isinstance(data.get("verbs"), dict):
         raise LexiconError("expected a mapping with a 'verbs:' mapping", path=path)
     unknown = set(data) - _LEX_KEYS

@@ -47,6 +47,7 @@ from srsly.msgpack._msgpack_numpy import decode_numpy, encode_numpy
 from srsly.msgpack._packer import Packer
 from srsly.msgpack._unpacker import unpackb
 
+from .errors import UnstorableValue
 from .paths import DEFAULT_CACHE, PACKAGE_DIR
 
 __all__ = [
@@ -240,7 +241,7 @@ def analysis_fingerprint(nlp, codebook, gazetteer, *, with_sentiment: bool, term
     None (no record caching) when the codebook or gazetteer has no SHA-256,
     e.g. one built in memory rather than loaded from a file.
     """
-    from . import __version__
+    from ._version import __version__
     from .pipeline import pipeline_fingerprint
 
     codebook_sha = getattr(codebook, "sha256", "")
@@ -275,12 +276,8 @@ _SCALARS = frozenset({str, int, float, bool, type(None), bytes})
 _NESTED = (tuple, list, dict)
 
 
-class _Unstorable(Exception):
-    """A value marshal would not give back with its exact type (e.g. numpy scalars)."""
-
-
 def _plain(value: Any) -> Any:
-    """``value`` with pd.NA replaced by the marker; raises _Unstorable for inexact types."""
+    """``value`` with pd.NA replaced by the marker; raises UnstorableValue for inexact types."""
     t = type(value)
     if t in _SCALARS:
         return value
@@ -292,7 +289,7 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if t is dict:
         return {_plain(k): _plain(v) for k, v in value.items()}
-    raise _Unstorable(t.__name__)
+    raise UnstorableValue(t.__name__)
 
 
 def _pack_records(records: list[dict]) -> tuple:
@@ -350,7 +347,7 @@ def encode_result(result) -> bytes | None:
         voice_tokens = _plain(dict(result.voice_tokens))
         terms = _plain({side: dict(counts) for side, counts in result.terms.items()})
         warnings = _plain(list(result.warnings))
-    except _Unstorable:
+    except UnstorableValue:
         return None
     payload = (
         result.doc_id,
@@ -363,7 +360,7 @@ def encode_result(result) -> bytes | None:
     )
     try:
         body = marshal.dumps(payload)
-    except (ValueError, _Unstorable):  # e.g. numpy scalars: not stored exactly by marshal
+    except (ValueError, UnstorableValue):  # e.g. numpy scalars: not stored exactly by marshal
         return None
     return _MAGIC + hashlib.blake2b(body, digest_size=_DIGEST).digest() + body
 

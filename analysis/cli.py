@@ -36,7 +36,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
-    from . import __version__
+    from ._version import __version__
 
     p = _Parser(prog="discourse-kit", description="Rule-based rhetorical-feature and attribution analysis of diplomatic texts.")
     p.add_argument("--version", action="version", version=f"discourse-kit {__version__}")

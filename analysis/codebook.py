@@ -87,8 +87,8 @@ dictionaries (nested ``key: [words]``; nested keys become ``parent.child``) and
 LIWC ``.dic`` files; each key becomes a phrase category (with ``*`` wildcards)
 without examples.
 
-**Safety.** YAML is read with ``yaml.safe_load`` semantics (tags that would
-construct objects are refused), duplicate keys are errors, and every ``REGEX``
+**Safety.** YAML is read by :func:`analysis.io.read_yaml` (safe loading only,
+duplicate keys are errors, alias expansion bounded), and every ``REGEX``
 in a pattern is checked statically (no nested quantifiers, no quantified
 alternation, no back-references) and evaluated only on tokens of at most
 :data:`MAX_REGEX_TOKEN_CHARS` characters, so a run cannot hang.
@@ -105,10 +105,9 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import numpy as np
-import yaml
 
 from .errors import CodebookError
-from .io import read_user_file
+from .io import decode_utf8, read_user_file, read_yaml
 from .paths import DEFAULT_CODEBOOK
 
 try:  # Python >= 3.11
@@ -344,61 +343,6 @@ def _forms_of(words: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-# --------------------------------------------------------------------------- YAML reading
-class _Loader(yaml.SafeLoader):
-    """Safe loader that refuses duplicate keys and remembers mapping line numbers."""
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self.lines: dict[int, int] = {}
-
-    def construct_mapping(self, node, deep=False):  # noqa: D401 - PyYAML hook
-        seen: set = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            try:
-                dup = key in seen
-                seen.add(key)
-            except TypeError:  # unhashable key: PyYAML reports it itself
-                dup = False
-            if dup:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
-        return super().construct_mapping(node, deep=deep)
-
-    def construct_yaml_map(self, node):  # noqa: D401 - PyYAML hook
-        data: dict = {}
-        self.lines[id(data)] = node.start_mark.line + 1
-        yield data
-        data.update(self.construct_mapping(node))
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
-
-
-def _read_yaml(text: str, path: Path) -> tuple[Any, dict[int, int]]:
-    loader = _Loader(text)
-    try:
-        data = loader.get_single_data()
-    except yaml.constructor.ConstructorError as e:
-        mark = e.problem_mark or e.context_mark
-        where = f"line {mark.line + 1}" if mark is not None else None
-        problem = e.problem or str(e)
-        if "constructor for the tag" in problem:
-            tag = re.search(r"'([^']*)'", problem)
-            problem = (f"YAML tag {tag.group(1) if tag else ''} refused: codebooks are read with safe "
-                       "loading only (no Python objects)")
-        raise CodebookError(problem, path=path, where=where) from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else None
-        raise CodebookError(f"malformed YAML: {getattr(e, 'problem', None) or e}", path=path, where=where) from None
-    finally:
-        loader.dispose()
-    return data, loader.lines
-
-
 # --------------------------------------------------------------------------- loading
 def load_codebook(path: str | Path | None = None) -> Codebook:
     """Load and validate a codebook, a quanteda YAML dictionary or a LIWC ``.dic`` file.
@@ -423,16 +367,14 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
 @lru_cache(maxsize=16)
 def _load_cached(path_str: str, sha256: str, raw: bytes) -> Codebook:
     path = Path(path_str)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise CodebookError(f"not UTF-8 text (undecodable byte at offset {e.start})", path=path) from None
+    text = decode_utf8(raw, path, what="codebook file", error=CodebookError)
     if not text.strip():
         raise CodebookError("empty file", path=path)
     if path.suffix.lower() == ".dic" or text.lstrip().startswith("%"):
         codebook = _load_liwc(text, path, sha256)
     else:
-        data, lines = _read_yaml(text, path)
+        parsed = read_yaml(text, path, what="codebook file", error=CodebookError)
+        data, lines = parsed.data, parsed.lines
         if isinstance(data, dict) and "categories" in data:
             codebook = _build_codebook(data, lines, path, sha256)
         elif isinstance(data, dict) and data:

@@ -38,10 +38,10 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 import pandas as pd
-import yaml
 
 from .cleaning import clean_text
 from .errors import CorpusError
+from .io import read_yaml
 from .paths import BUNDLED_CORPUS, PROJECT_DIR
 
 __all__ = ["Document", "Corpus", "load_corpus", "read_text_file", "TEXT_SUFFIXES", "TABLE_SUFFIXES"]
@@ -324,15 +324,7 @@ def _front_matter(text: str, path: Path) -> tuple[dict, str]:
         if nl < 0:
             raise CorpusError("front matter opened with '---' on line 1 but never closed", path=path, where="line 1")
         pos = nl + 1
-    try:
-        meta = yaml.safe_load(block)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 2}" if mark is not None else "front matter"
-        problem = getattr(e, "problem", None) or str(e)
-        raise CorpusError(f"malformed YAML front matter: {problem}", path=path, where=where) from None
-    except RecursionError:
-        raise CorpusError("malformed YAML front matter: nested too deeply", path=path, where="line 2") from None
+    meta = read_yaml(block, path, what="front matter", error=CorpusError, kind="YAML front matter", first_line=2).data
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

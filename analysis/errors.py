@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["KitError", "CorpusError", "CodebookError", "GazetteerError", "ModelError", "one_line"]
+__all__ = [
+    "KitError",
+    "CorpusError",
+    "CodebookError",
+    "GazetteerError",
+    "LexiconError",
+    "ModelError",
+    "FetchError",
+    "UnstorableValue",
+    "one_line",
+]
 
 
 def one_line(text: object) -> str:
@@ -59,5 +69,24 @@ class GazetteerError(KitError):
     """An actor gazetteer file is invalid."""
 
 
+class LexiconError(KitError):
+    """The reporting-cue lexicon file is invalid."""
+
+
 class ModelError(KitError):
     """A spaCy pipeline cannot be built (e.g. the model is not installed)."""
+
+
+class FetchError(Exception):
+    """One document of a manifest could not be fetched.
+
+    Never reaches the caller: :func:`analysis.corpus.fetch.fetch_manifest`
+    writes its message into the report row of that document and carries on.
+    """
+
+
+class UnstorableValue(Exception):
+    """A record value the records cache cannot store with its exact type (e.g. a numpy scalar).
+
+    Never reaches the caller: the document is then simply not cached.
+    """

@@ -38,7 +38,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .errors import KitError
+from .errors import FetchError, KitError
 from .io import atomic_write, decode_utf8, read_user_file
 
 __all__ = ["fetch_manifest", "read_manifest", "REPORT_COLUMNS", "MANIFEST_COLUMNS"]
@@ -54,17 +54,13 @@ _CHUNK = 64 * 1024
 _TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
 
 
-class _FetchError(Exception):
-    """One document could not be fetched (the message goes into the report)."""
-
-
 class _SafeRedirects(urllib.request.HTTPRedirectHandler):
     """Follow redirects only to HTTP(S) URLs."""
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D401 - urllib API
         scheme = urllib.parse.urlsplit(newurl).scheme.lower()
         if scheme not in ("http", "https"):
-            raise _FetchError(f"refused redirect to a non-HTTP(S) URL: {newurl}")
+            raise FetchError(f"refused redirect to a non-HTTP(S) URL: {newurl}")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -120,20 +116,20 @@ def read_manifest(path: str | os.PathLike) -> list[dict[str, str]]:
 
 def _target(folder: Path, doc_id: str) -> Path:
     if not _SAFE_ID.fullmatch(doc_id) or ".." in doc_id:
-        raise _FetchError(
+        raise FetchError(
             f"refused doc_id {doc_id!r}: use letters, digits, '.', '_' and '-' only "
             "(it becomes a file name inside the output folder)"
         )
     target = folder / f"{doc_id}.md"
     if target.resolve().parent != folder.resolve():
-        raise _FetchError(f"refused doc_id {doc_id!r}: the file would be outside {folder}")
+        raise FetchError(f"refused doc_id {doc_id!r}: the file would be outside {folder}")
     return target
 
 
 def _check_url(url: str) -> None:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise _FetchError(f"refused URL {url!r}: only http:// and https:// URLs are fetched")
+        raise FetchError(f"refused URL {url!r}: only http:// and https:// URLs are fetched")
 
 
 def _limit_read_time(response, seconds: float) -> None:
@@ -146,7 +142,7 @@ def _limit_read_time(response, seconds: float) -> None:
 
 def _download(url: str, *, timeout: float, max_bytes: int) -> tuple[bytes, str]:
     """GET ``url``; the whole download must finish within ``timeout`` seconds."""
-    from . import __version__
+    from ._version import __version__
 
     deadline = time.monotonic() + timeout
     request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT.format(version=__version__)})
@@ -155,39 +151,39 @@ def _download(url: str, *, timeout: float, max_bytes: int) -> tuple[bytes, str]:
             ctype = response.headers.get("Content-Type", "")
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
-                raise _FetchError(f"page too large: {int(length):,} bytes > max_bytes {max_bytes:,}")
+                raise FetchError(f"page too large: {int(length):,} bytes > max_bytes {max_bytes:,}")
             chunks: list[bytes] = []
             size = 0
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise _FetchError(f"timed out after {timeout:g} s (download not finished)")
+                    raise FetchError(f"timed out after {timeout:g} s (download not finished)")
                 _limit_read_time(response, remaining)
                 chunk = response.read(_CHUNK)
                 if not chunk:
                     break
                 size += len(chunk)
                 if size > max_bytes:
-                    raise _FetchError(f"page too large: more than max_bytes {max_bytes:,} bytes")
+                    raise FetchError(f"page too large: more than max_bytes {max_bytes:,} bytes")
                 chunks.append(chunk)
             if time.monotonic() > deadline:
-                raise _FetchError(f"timed out after {timeout:g} s (download not finished)")
+                raise FetchError(f"timed out after {timeout:g} s (download not finished)")
             return b"".join(chunks), ctype
-    except _FetchError:
+    except FetchError:
         raise
     except urllib.error.HTTPError as e:
         if 300 <= e.code < 400:  # urllib refused to follow it (e.g. to file://)
-            raise _FetchError(f"refused redirect (HTTP {e.code}): {e.reason}") from None
-        raise _FetchError(f"HTTP {e.code} {e.reason}") from None
+            raise FetchError(f"refused redirect (HTTP {e.code}): {e.reason}") from None
+        raise FetchError(f"HTTP {e.code} {e.reason}") from None
     except urllib.error.URLError as e:
         reason = e.reason
         if isinstance(reason, (socket.timeout, TimeoutError)):
-            raise _FetchError(f"timed out after {timeout:g} s") from None
-        raise _FetchError(f"cannot connect: {reason}") from None
+            raise FetchError(f"timed out after {timeout:g} s") from None
+        raise FetchError(f"cannot connect: {reason}") from None
     except (socket.timeout, TimeoutError):
-        raise _FetchError(f"timed out after {timeout:g} s") from None
+        raise FetchError(f"timed out after {timeout:g} s") from None
     except (HTTPException, ConnectionError, OSError, ValueError) as e:
-        raise _FetchError(f"download failed: {type(e).__name__}: {e}") from None
+        raise FetchError(f"download failed: {type(e).__name__}: {e}") from None
 
 
 def _extract(data: bytes, content_type: str, url: str) -> str:
@@ -195,12 +191,12 @@ def _extract(data: bytes, content_type: str, url: str) -> str:
 
     mime = content_type.split(";")[0].strip().lower()
     if mime and mime not in _TEXT_TYPES:
-        raise _FetchError(f"not an HTML page (Content-Type {mime}); save the text by hand")
+        raise FetchError(f"not an HTML page (Content-Type {mime}); save the text by hand")
     text = trafilatura.extract(
         data, url=url, output_format="txt", include_comments=False, include_tables=False, favor_precision=True
     )
     if not text or not text.strip():
-        raise _FetchError("no main text found in the page (trafilatura returned nothing)")
+        raise FetchError("no main text found in the page (trafilatura returned nothing)")
     paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
     return "\n\n".join(paragraphs) + "\n"
 
@@ -281,7 +277,7 @@ def fetch_manifest(
                 else:
                     atomic_write(target, lambda p: p.write_text(text, encoding="utf-8"))
                     status, detail, path = "ok", f"{len(body):,} characters of text", str(target)
-        except _FetchError as e:
+        except FetchError as e:
             detail = str(e)
         except OSError as e:  # cannot create the folder or write the file
             detail = f"cannot write: {e.strerror or e}"

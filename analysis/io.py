@@ -1,6 +1,17 @@
-"""Deterministic, atomic writing of result files.
+"""Reading user files and writing result files, the one way the kit does both.
 
-Every output is written to a temporary file in the target folder and then
+**Reading.** :func:`read_user_file` reads a file the user named (one clear
+error line when it cannot), :func:`decode_utf8` decodes it, and
+:func:`read_yaml` is the kit's only YAML reader: the codebook, the actor
+gazetteer, the reporting-cue lexicon, quanteda dictionaries and the front
+matter of text files all go through it, so they share its checks --
+safe loading only (tags that would construct Python objects are refused),
+a duplicate key is an error (never "the last one wins"), aliases may not
+expand to more than :data:`MAX_YAML_NODES` values (an "alias bomb" is refused
+at once instead of being walked), files over :data:`MAX_YAML_BYTES` are
+refused, and every problem is one line naming the file and the line.
+
+**Writing.** Every output is written to a temporary file in the target folder and then
 renamed into place, so an interrupted run leaves earlier results intact.
 Inside :func:`transaction` the renames are deferred until the block ends
 without error: a run that fails half-way replaces none of the earlier files.
@@ -21,10 +32,23 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pandas as pd
+import yaml
 
 from .errors import KitError
 
-__all__ = ["atomic_write", "transaction", "write_csv", "write_json", "read_user_file", "decode_utf8", "FLOAT_FORMAT"]
+__all__ = [
+    "atomic_write",
+    "transaction",
+    "write_csv",
+    "write_json",
+    "read_user_file",
+    "decode_utf8",
+    "read_yaml",
+    "YamlText",
+    "FLOAT_FORMAT",
+    "MAX_YAML_BYTES",
+    "MAX_YAML_NODES",
+]
 
 #: printf-style format of every float written to CSV (stable across platforms).
 FLOAT_FORMAT = "%.6g"
@@ -177,3 +201,161 @@ def decode_utf8(data: bytes, path: str | os.PathLike, *, what: str, error: type[
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise error(f"{what} is not UTF-8 text (undecodable byte at offset {e.start})", path=path) from None
+
+
+# --------------------------------------------------------------------------- YAML
+
+#: Largest YAML text read (bytes of UTF-8).
+MAX_YAML_BYTES = 20_000_000
+#: Most values a YAML document may hold once its aliases are expanded.
+MAX_YAML_NODES = 2_000_000
+
+
+class YamlText:
+    """What :func:`read_yaml` read: the data and the line of every mapping in it.
+
+    Attributes:
+        data: the parsed document (``None`` for an empty one).
+        lines: ``id(mapping) -> line number`` (1-based, in the file) of every
+            mapping of ``data``, so a validator can say where an entry is.
+    """
+
+    __slots__ = ("data", "lines")
+
+    def __init__(self, data: Any, lines: dict[int, int]):
+        self.data = data
+        self.lines = lines
+
+
+class _TooManyNodes(Exception):
+    pass
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses duplicate keys and remembers where each mapping starts."""
+
+    def __init__(self, stream: str, first_line: int):
+        super().__init__(stream)
+        self.first_line = first_line
+        self.lines: dict[int, int] = {}
+
+    def construct_mapping(self, node, deep=False):  # noqa: D401 - PyYAML hook
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+                seen.add(key)
+            except TypeError:  # an unhashable key: PyYAML reports it itself
+                duplicate = False
+            if duplicate:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_map(self, node):  # noqa: D401 - PyYAML hook
+        data: dict = {}
+        self.lines[id(data)] = node.start_mark.line + self.first_line
+        yield data
+        data.update(self.construct_mapping(node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
+
+
+def _check_expansion(node: yaml.Node, limit: int) -> None:
+    """Raise _TooManyNodes when the node graph, with every alias expanded, holds more than ``limit`` values.
+
+    PyYAML builds an alias as a reference to the anchored value, so nine
+    aliases of nine aliases of ... cost nothing to load but billions of steps
+    to walk; the size is counted here on the graph, each shared node once.
+    """
+    sizes: dict[int, int] = {}
+    pending: set[int] = set()
+
+    def size(n: yaml.Node) -> int:
+        key = id(n)
+        found = sizes.get(key)
+        if found is not None:
+            return found
+        if key in pending:  # an anchor used inside itself
+            raise _TooManyNodes
+        pending.add(key)
+        total = 1
+        if isinstance(n, yaml.SequenceNode):
+            total += sum(size(child) for child in n.value)
+        elif isinstance(n, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in n.value)
+        pending.discard(key)
+        if total > limit:
+            raise _TooManyNodes
+        sizes[key] = total
+        return total
+
+    size(node)
+
+
+def read_yaml(
+    source: bytes | str,
+    path: str | os.PathLike,
+    *,
+    what: str = "YAML file",
+    error: type[KitError] = KitError,
+    kind: str = "YAML",
+    first_line: int = 1,
+) -> YamlText:
+    """Parse YAML text the way every kit file is read (see the module docstring).
+
+    Args:
+        source: the file's bytes (decoded as UTF-8, a BOM dropped) or text.
+        path: the file, named in every error.
+        what: the file's role in messages ("codebook file", "gazetteer file").
+        error: the :class:`KitError` subclass raised.
+        kind: what the text is, in messages ("YAML", "YAML front matter").
+        first_line: line number of the text's first line in the file.
+
+    Raises:
+        KitError: (``error``) one line naming the file, the line and the problem.
+
+    Example:
+        >>> read_yaml(b"id: x\nversion: 1\n", "x.yaml").data
+        {'id': 'x', 'version': 1}
+        >>> read_yaml(b"say: [said]\nsay: [says]\n", "verbs.yaml").data
+        Traceback (most recent call last):
+        ...
+        analysis.errors.KitError: verbs.yaml (line 2): malformed YAML: duplicate key 'say'
+    """
+    size = len(source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source)
+    if size > MAX_YAML_BYTES:
+        raise error(f"{what} is larger than {MAX_YAML_BYTES // 1_000_000} MB ({size:,} bytes)", path=path)
+    text = source if isinstance(source, str) else decode_utf8(source, path, what=what, error=error)
+    loader = _Loader(text, first_line)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlText(None, {})
+        _check_expansion(node, MAX_YAML_NODES)
+        data = loader.construct_document(node)
+    except _TooManyNodes:
+        raise error(f"malformed {kind}: aliases expand to more than {MAX_YAML_NODES:,} values "
+                    "(an anchor used inside itself, or an alias bomb)", path=path) from None
+    except yaml.constructor.ConstructorError as e:
+        mark = e.problem_mark or e.context_mark
+        problem = e.problem or str(e)
+        if "constructor for the tag" in problem:
+            tag = re.search(r"'([^']*)'", problem)
+            problem = (f"tag {tag.group(1) if tag else ''} refused (YAML is read with safe loading only: "
+                       "no Python objects)")
+        raise error(f"malformed {kind}: {problem}", path=path, where=_line(mark, first_line)) from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        problem = getattr(e, "problem", None) or str(e)
+        raise error(f"malformed {kind}: {problem}", path=path, where=_line(mark, first_line)) from None
+    except RecursionError:
+        raise error(f"malformed {kind}: nested too deeply", path=path, where=f"line {first_line}") from None
+    finally:
+        loader.dispose()
+    return YamlText(data, loader.lines)
+
+
+def _line(mark, first_line: int) -> str | None:
+    return f"line {mark.line + first_line}" if mark is not None else None

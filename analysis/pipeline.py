@@ -127,7 +127,7 @@ def _parse_code_sha256() -> str:
 
 def pipeline_fingerprint(nlp: Language) -> str:
     """A hash identifying everything that changes a parse: config, patterns, versions, rule code."""
-    from . import __version__
+    from ._version import __version__
 
     h = hashlib.sha256()
     h.update(nlp.config.to_str().encode())

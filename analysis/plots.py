@@ -85,7 +85,7 @@ def caption_text(info: dict | None = None) -> str:
 
     ``info`` is the ``run.json`` dict (:func:`analysis.run.run`); missing parts are left out.
     """
-    from . import __version__
+    from ._version import __version__
 
     info = info or {}
     parts = []

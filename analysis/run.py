@@ -192,7 +192,7 @@ def run(
     (package version, pipeline, codebook id/version/sha256, gazetteer, corpus
     hash). Files are replaced atomically; nothing else in ``out`` is touched.
     """
-    from . import __version__
+    from ._version import __version__
     from .codebook import load_codebook
 
     if n_process < 1:

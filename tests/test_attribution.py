@@ -619,8 +619,18 @@ def test_lexicon_errors_name_the_file(tmp_path):
     bad.write_text("verbs: {}\nphrases:\n  gossip: [x]\n", encoding="utf-8")
     with pytest.raises(LexiconError, match="unknown phrase family gossip"):
         load_lexicon(bad)
-    with pytest.raises(LexiconError, match="cannot read"):
+    with pytest.raises(LexiconError, match="lexicon file not found"):
         load_lexicon(tmp_path / "missing.yaml")
+
+
+def test_a_duplicated_verb_in_the_lexicon_is_an_error_naming_the_file_and_the_key(tmp_path):
+    # a YAML reader that keeps the last of two `say:` keys would silently lose "said"
+    bad = tmp_path / "verbs.yaml"
+    bad.write_text("verbs:\n  say: {forms: [say, said]}\n  tell: {forms: [told]}\n  say: {forms: [says]}\n",
+                   encoding="utf-8")
+    with pytest.raises(LexiconError) as info:
+        load_lexicon(bad)
+    assert str(info.value) == f"{bad} (line 4): malformed YAML: duplicate key 'say'"
 
 
 def test_custom_lexicon_changes_behaviour(make_doc, tmp_path):

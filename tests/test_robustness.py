@@ -18,7 +18,8 @@ import pytest
 from analysis import load_corpus
 from analysis.actors import load_gazetteer
 from analysis.cli import main
-from analysis.errors import CorpusError, GazetteerError
+from analysis.codebook import load_codebook
+from analysis.errors import CodebookError, CorpusError, GazetteerError, KitError
 from analysis.io import atomic_write, transaction, write_csv, write_json
 
 
@@ -284,7 +285,7 @@ def test_hostile_unicode_document_runs(capfd, tmp_path):
 ACTOR = "  - name: Maren Adler\n    type: person\n    camp: other\n"
 BAD_GAZETTEERS = {
     "malformed yaml": ("actors:\n  - name: [unclosed\n", "(line 3): malformed YAML"),
-    "python tag": ("actors:\n  - !!python/object/apply:os.system ['echo pwned']\n", "(line 2): malformed YAML: could not determine a constructor"),
+    "python tag": ("actors:\n  - !!python/object/apply:os.system ['echo pwned']\n", "(line 2): malformed YAML: tag tag:yaml.org,2002:python/object/apply:os.system refused"),
     "not a mapping": ("- just\n- a list\n", "expected a mapping with an 'actors:' list"),
     "empty file": ("", "expected a mapping with an 'actors:' list"),
     "unknown top-level key": ("actor: []\nactors: []\n", "unknown top-level key(s): actor"),
@@ -315,20 +316,51 @@ def test_bad_gazetteer_is_one_clear_line(tmp_path, case):
 def test_gazetteer_not_utf8_and_missing(tmp_path):
     path = tmp_path / "latin.yaml"
     path.write_bytes("actors:\n  - name: Müller\n".encode("latin-1"))
-    with pytest.raises(GazetteerError, match=r"latin\.yaml: not UTF-8 \(byte 19\)"):
+    with pytest.raises(GazetteerError, match=r"latin\.yaml: gazetteer file is not UTF-8 text \(undecodable byte at offset 19\)"):
         load_gazetteer(path)
     with pytest.raises(GazetteerError, match="gazetteer file not found"):
         load_gazetteer(tmp_path / "nope.yaml")
 
 
-def test_yaml_alias_bomb_is_refused_quickly(tmp_path):
+def _alias_bomb(top: str) -> str:
+    """Nine aliases of nine aliases ...: 9**9 values once expanded, under the key ``top``."""
     lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
     for prev, name in zip("abcdefgh", "bcdefghi"):
         lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]")
+    return "\n".join(lines) + f"\n{top}: *i\n"
+
+
+def test_yaml_alias_bomb_is_refused_quickly(tmp_path):
     path = tmp_path / "bomb.yaml"
-    path.write_text("\n".join(lines) + "\nactors: []\n", encoding="utf-8")
-    with pytest.raises(GazetteerError, match="unknown top-level key"):
+    path.write_text(_alias_bomb("actors"), encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"bomb\.yaml: malformed YAML: aliases expand to more than"):
         within(20, load_gazetteer, path)
+    codebook = tmp_path / "codebook.yaml"
+    codebook.write_text("id: x\nversion: '1'\n" + _alias_bomb("lexicons").replace("\na:", "\nlexicons_a:"),
+                        encoding="utf-8")
+    with pytest.raises(CodebookError, match="aliases expand to more than"):
+        within(20, load_codebook, codebook)
+
+
+@pytest.mark.parametrize("reader", ["gazetteer", "codebook", "lexicon", "front matter"])
+def test_a_duplicated_key_is_an_error_in_every_yaml_file(tmp_path, reader):
+    """Every YAML file is read by the one reader in analysis.io: the second `say:` is never silently kept."""
+    from analysis.attribution import load_lexicon
+
+    cases = {
+        "gazetteer": ("actors.yaml", "actors:\n" + ACTOR + "    type: state\n", load_gazetteer, "(line 5)", "'type'"),
+        "codebook": ("codebook.yaml", CATEGORY + "    rules: [{id: r1, phrases: [lie]}]\nid: again\n",
+                     load_codebook, "(line 9)", "'id'"),
+        "lexicon": ("verbs.yaml", "verbs:\n  say: {forms: [say, said]}\n  say: {forms: [says]}\n", load_lexicon,
+                    "(line 3)", "'say'"),
+        "front matter": ("a.md", "---\ntitle: A\ntitle: B\n---\nText.\n", load_corpus, "(line 3)", "'title'"),
+    }
+    name, text, load, line, key = cases[reader]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KitError) as info:
+        load(path)
+    assert str(info.value).startswith(f"{path} {line}: malformed YAML") and f"duplicate key {key}" in str(info.value)
 
 
 def test_edited_gazetteer_is_read_again(tmp_path):
