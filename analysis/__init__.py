@@ -7,21 +7,21 @@ The public API is flat; see ``__all__``. The flow is one-way::
 from __future__ import annotations
 
 from ._version import __version__
-from .corpus import Corpus, Document, load_corpus
+from .corpus.documents import Corpus, Document, load_corpus
 from .errors import KitError
-from .pipeline import make_nlp, parse
-from .actors import load_gazetteer
-from .attribution import attributions, attributions_frame, doc_attributions
-from .mentions import actor_frame, actor_table, doc_mentions
-from .voices import voice_map, voices
-from .codebook import Codebook, load_codebook, validate_codebook
-from .rhetoric import code_corpus, doc_evidence, evidence_frame
-from .tables import cooccurrence, exposure_frame, feature_table, kwic
-from .display import show_evidence
-from .agreement import agreement, read_annotations
-from .stats import compare_features, keyness
-from .sentiment import sentiment, summarize_sentiment
-from .fetch import fetch_manifest
+from .nlp.pipeline import make_nlp, parse
+from .nlp.gazetteer import load_gazetteer
+from .extract.attribution import attributions, attributions_frame, doc_attributions
+from .extract.mentions import actor_frame, actor_table, doc_mentions
+from .extract.voices import voice_map, voices
+from .extract.codebook import Codebook, load_codebook, validate_codebook
+from .extract.rhetoric import code_corpus, doc_evidence, evidence_frame
+from .tables.features import cooccurrence, exposure_frame, feature_table, kwic
+from .plots.display import show_evidence
+from .tables.agreement import agreement, read_annotations
+from .tables.stats import compare_features, keyness
+from .extract.sentiment import sentiment, summarize_sentiment
+from .corpus.fetch import fetch_manifest
 
 __all__ = [
     "__version__",

@@ -1,4 +1,4 @@
-"""``python -m analysis`` runs the command line (see :mod:`analysis.cli`)."""
-from .cli import main
+"""``python -m analysis`` runs the command line (see :mod:`analysis.app.cli`)."""
+from .app.cli import main
 
 raise SystemExit(main())

@@ -487,8 +487,8 @@ def main(argv: list[str] | None = None) -> int:
     from collections import Counter
 
     from analysis import make_nlp
-    from analysis.attribution import find_attributions
-    from analysis.pipeline import gazetteer_of
+    from analysis.extract.attribution import find_attributions
+    from analysis.nlp.pipeline import gazetteer_of
 
     t0 = time.perf_counter()
     docs = load_gum(args.data)

@@ -7,8 +7,8 @@ names vary, so no cache can cheat), and measures in a fresh process per size:
 
 * ``load``   -- :func:`analysis.load_corpus` (read, decode, clean);
 * ``parse``  -- :func:`analysis.parse` with the default rule-based pipeline, no cache;
-* ``analyze``-- :func:`analysis.analyze.analyze_doc` (attribution, voices, codebook,
-  mentions, sentiment) plus :func:`analysis.run.build_tables`;
+* ``analyze``-- :func:`analysis.extract.analyze.analyze_doc` (attribution, voices, codebook,
+  mentions, sentiment) plus :func:`analysis.app.run.build_tables`;
 * peak resident memory of the process.
 
 Times are CPU seconds of the measuring process (``*_wall`` in the JSON: wall
@@ -119,8 +119,8 @@ def measure_one(megabytes: float, stages: tuple[str, ...]) -> dict:
     result["parse"], result["parse_wall"] = t.cpu, t.wall
     result["tokens"] = len(doc)
     if "analyze" in stages:
-        from analysis.analyze import analyze_doc
-        from analysis.run import build_tables
+        from analysis.extract.analyze import analyze_doc
+        from analysis.app.run import build_tables
 
         try:
             with _Timer() as t:

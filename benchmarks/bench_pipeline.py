@@ -53,9 +53,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analysis import Corpus, Document, load_corpus, make_nlp, parse  # noqa: E402
-from analysis.actors import load_gazetteer  # noqa: E402
-from analysis.codebook import load_codebook  # noqa: E402
-from analysis.run import analyze_corpus, build_tables  # noqa: E402
+from analysis.nlp.gazetteer import load_gazetteer  # noqa: E402
+from analysis.extract.codebook import load_codebook  # noqa: E402
+from analysis.app.run import analyze_corpus, build_tables  # noqa: E402
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 QUICK = ("10k", "100k")
@@ -214,7 +214,7 @@ class Analysis:
         self.corpus, self.nlp, self.codebook, self.gazetteer = corpus, nlp, codebook, gazetteer
 
     def __call__(self, *, n_process: int, with_sentiment: bool, cache) -> dict:
-        from analysis.stats import VoiceTerms
+        from analysis.tables.stats import VoiceTerms
 
         _forget_texts()  # every measured run starts without per-text memory
         terms = VoiceTerms()
@@ -230,7 +230,7 @@ def _forget_texts() -> None:
     """Clear in-process caches keyed by text (e.g. sentence sentiment), so repeats cannot cheat."""
     import importlib
 
-    sentiment = importlib.import_module("analysis.sentiment")  # the module, not the function of that name
+    sentiment = importlib.import_module("analysis.extract.sentiment")  # the module, not the function of that name
     clear = getattr(sentiment.score_text, "cache_clear", None)
     if clear is not None:
         clear()

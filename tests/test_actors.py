@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.actors import load_gazetteer, ruler_patterns
+from analysis.nlp.gazetteer import load_gazetteer, ruler_patterns
 from analysis.errors import GazetteerError, KitError
 
 REQUIRED = {

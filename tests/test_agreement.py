@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.agreement import AGREEMENT_COLUMNS, agreement, cohen_kappa, match_spans, read_annotations
+from analysis.tables.agreement import AGREEMENT_COLUMNS, agreement, cohen_kappa, match_spans, read_annotations
 from analysis.errors import KitError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,7 +127,7 @@ def test_agreement_of_the_rules_with_the_seed_annotation(corpus, seed_doc):
 
 def test_agreement_cli_prints_the_table_with_kappa(tmp_path, capsys, seed_doc):
     from analysis import code_corpus
-    from analysis.cli import main
+    from analysis.app.cli import main
 
     pred = tmp_path / "evidence.csv"
     code_corpus([seed_doc]).to_csv(pred, index=False)
@@ -140,7 +140,7 @@ def test_agreement_cli_prints_the_table_with_kappa(tmp_path, capsys, seed_doc):
 
 def test_annotated_document_without_gold_rows_counts_predictions_as_false_positives():
     """A header-only annotation (the coder found nothing) is scored when named in ``documents``."""
-    from analysis.agreement import agreement
+    from analysis.tables.agreement import agreement
 
     gold = pd.DataFrame([{"doc_id": "a", "category": "certainty_marker", "start_char": 0, "end_char": 5}])
     pred = pd.DataFrame([

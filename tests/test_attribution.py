@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.attribution import (
+from analysis.extract.attribution import (
     ATTRIBUTION_COLUMNS,
     KINDS,
     LexiconError,

@@ -20,18 +20,18 @@ import spacy
 from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE, LEMMA, SENT_START
 from spacy.tokens import DocBin
 
-import analysis.engine as engine
+import analysis.app.engine as engine
 from analysis import Corpus, Document, load_corpus, make_nlp
-from analysis.actors import load_gazetteer, ruler_patterns
-from analysis.analyze import DocResult
-from analysis.cache import RecordCache, decode_result, doc_from_bytes, doc_to_bytes, encode_result
-from analysis.codebook import load_codebook
+from analysis.nlp.gazetteer import load_gazetteer, ruler_patterns
+from analysis.extract.analyze import DocResult
+from analysis.nlp.doccache import RecordCache, decode_result, doc_from_bytes, doc_to_bytes, encode_result
+from analysis.extract.codebook import load_codebook
 from analysis.paths import DEFAULT_ACTORS, DEFAULT_CODEBOOK
-from analysis.run import analyze_corpus
+from analysis.app.run import analyze_corpus
 
 from conftest import SEED_ID
 
-HAS_TABLES = importlib.util.find_spec("analysis.tables") is not None
+HAS_TABLES = importlib.util.find_spec("analysis.tables.features") is not None
 
 QUOTES = (
     "Talks Resume\n\n“We will not accept any ultimatum,” the Minister said. “It is clear that the West will "
@@ -89,7 +89,7 @@ def test_cached_results_equal_uncached_results(corpus, nlp, tmp_path):
 
 
 def test_warm_and_cold_keyness_terms_are_the_same(corpus, nlp, tmp_path):
-    from analysis.stats import VoiceTerms
+    from analysis.tables.stats import VoiceTerms
 
     cold, warm = VoiceTerms(), VoiceTerms()
     list(analyze_corpus(corpus, nlp, cache=tmp_path, terms=cold, progress=False))
@@ -239,10 +239,10 @@ def test_two_processes_give_identical_results_in_corpus_order(corpus, nlp, tmp_p
     assert _results(corpus, nlp, tmp_path) == one  # ... that one process reads
 
 
-@pytest.mark.skipif(not HAS_TABLES, reason="analysis.tables not written yet")
+@pytest.mark.skipif(not HAS_TABLES, reason="analysis.tables.features not written yet")
 def test_two_processes_give_identical_tables(corpus, nlp, monkeypatch):
-    from analysis.run import build_tables
-    from analysis.stats import VoiceTerms
+    from analysis.app.run import build_tables
+    from analysis.tables.stats import VoiceTerms
 
     monkeypatch.setattr(engine, "CHUNK_DOCS", 1)
 
@@ -307,7 +307,7 @@ def test_cached_doc_bytes_are_a_docbin_and_round_trip(nlp):
 def test_selective_matcher_finds_exactly_what_the_matcher_finds(nlp):
     from spacy.matcher import Matcher
 
-    from analysis.components import SelectiveMatcher, required_words
+    from analysis.nlp.components import SelectiveMatcher, required_words
 
     patterns = {
         "lie": [[{"LOWER": {"IN": ["lie", "lied", "deceive"]}}], [{"LOWER": "will"}, {"LOWER": "definitely", "OP": "?"},
@@ -334,10 +334,10 @@ def test_selective_matcher_finds_exactly_what_the_matcher_finds(nlp):
         assert selective(doc, as_spans=True) == full(doc, as_spans=True)
 
 
-@pytest.mark.skipif(not HAS_TABLES, reason="analysis.tables not written yet")
+@pytest.mark.skipif(not HAS_TABLES, reason="analysis.tables.features not written yet")
 def test_tables_built_in_pieces_equal_tables_built_at_once(corpus, nlp):
-    from analysis.run import TableBuilder, build_tables
-    from analysis.stats import VoiceTerms
+    from analysis.app.run import TableBuilder, build_tables
+    from analysis.tables.stats import VoiceTerms
 
     terms = VoiceTerms()
     results = list(analyze_corpus(corpus, nlp, cache=False, terms=terms, progress=False))
@@ -355,7 +355,7 @@ def test_tables_built_in_pieces_equal_tables_built_at_once(corpus, nlp):
 
 def test_doc_text_is_the_document_text(corpus, nlp, tmp_path):
     from analysis import parse
-    from analysis.pipeline import doc_text
+    from analysis.nlp.pipeline import doc_text
 
     for cache in (tmp_path, tmp_path):  # parsed, then read from the Doc cache
         for doc, document in zip(parse(corpus, nlp, cache=cache), corpus):
@@ -364,12 +364,12 @@ def test_doc_text_is_the_document_text(corpus, nlp, tmp_path):
     assert doc_text(other) == other.text
 
 
-@pytest.mark.skipif(not HAS_TABLES, reason="analysis.tables not written yet")
+@pytest.mark.skipif(not HAS_TABLES, reason="analysis.tables.features not written yet")
 @pytest.mark.parametrize("warm", ["cold", "half warm"])
 def test_tables_from_worker_pieces_equal_one_process_tables(corpus, nlp, tmp_path, monkeypatch, warm):
     """build_tables(analyze_corpus(..., n_process=2)): workers build table pieces; same tables, same order."""
-    from analysis.run import build_tables
-    from analysis.stats import VoiceTerms
+    from analysis.app.run import build_tables
+    from analysis.tables.stats import VoiceTerms
 
     docs = list(corpus) + [Document(f"extra{i}", f"NATO said no. Lavrov said “never {i}”.") for i in range(5)]
     big = Corpus(docs)
@@ -390,7 +390,7 @@ def test_tables_from_worker_pieces_equal_one_process_tables(corpus, nlp, tmp_pat
 
 
 def test_a_started_stream_still_builds_every_table_row(corpus, nlp):
-    from analysis.run import TableBuilder
+    from analysis.app.run import TableBuilder
 
     stream = analyze_corpus(corpus, nlp, cache=False, progress=False)
     first = next(stream)
@@ -403,9 +403,9 @@ def test_a_started_stream_still_builds_every_table_row(corpus, nlp):
 def test_keyness_terms_equal_adding_every_doc_in_order(corpus, nlp, monkeypatch, n_process):
     """Pooled per document or per worker chunk: the same counts in the same order as VoiceTerms.add."""
     from analysis import parse
-    from analysis.attribution import doc_attributions
-    from analysis.run import build_tables
-    from analysis.stats import VoiceTerms
+    from analysis.extract.attribution import doc_attributions
+    from analysis.app.run import build_tables
+    from analysis.tables.stats import VoiceTerms
 
     monkeypatch.setattr(engine, "CHUNK_DOCS", 1)
     docs = Corpus([Document("plain", "NATO met in Brussels. The talks continued."), *corpus])

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.cleaning import BOILERPLATE_PATTERNS, clean_text
+from analysis.corpus.cleaning import BOILERPLATE_PATTERNS, clean_text
 
 from conftest import ROOT, SEED_ID
 
@@ -127,7 +127,7 @@ _TAILS = ["Related Posts", "Source: Interfax", "Leave a Reply", "Ru-Main, 27.12.
 )
 def test_examining_only_the_end_gives_the_same_result_as_the_whole_text(body, tail, newline, window):
     """clean_text looks at a window at the end; a tiny window (grown as needed) must not change anything."""
-    import analysis.cleaning as cleaning
+    import analysis.corpus.cleaning as cleaning
 
     raw = body + newline + newline.join(tail)
     old = cleaning._WINDOW
@@ -142,7 +142,7 @@ def test_examining_only_the_end_gives_the_same_result_as_the_whole_text(body, ta
 
 
 def test_cost_does_not_depend_on_the_length_of_the_body():
-    import analysis.cleaning as cleaning
+    import analysis.corpus.cleaning as cleaning
 
     calls = []
     real = cleaning._classify

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.cli import build_parser, main
+from analysis.app.cli import build_parser, main
 
 from conftest import ROOT, SEED_ID
 
@@ -229,17 +229,17 @@ def test_run_on_a_folder_of_txt_files(tmp_path):
 
 def test_run_caps_the_number_of_warning_lines(capfd, tmp_path, monkeypatch):
     """A hostile corpus (thousands of stray quote marks) cannot flood the terminal; skipped files are all listed."""
-    import analysis.run
-    from analysis.cli import MAX_WARNINGS
+    import analysis.app.run
+    from analysis.app.cli import MAX_WARNINGS
 
     skipped = [f"{tmp_path}/bad_{i}.txt: empty file (0 bytes)" for i in range(60)]
     warnings = skipped + [f"doc {i}: unbalanced quotation mark at character {i}" for i in range(120)]
 
     def fake_run(*args, **kwargs):
-        return analysis.run.RunOutput(tables={}, files=[], warnings=warnings,
+        return analysis.app.run.RunOutput(tables={}, files=[], warnings=warnings,
                                       info={"corpus": {"n_documents": 1, "skipped": skipped}})
 
-    monkeypatch.setattr(analysis.run, "run", fake_run)
+    monkeypatch.setattr(analysis.app.run, "run", fake_run)
     code, out, err = in_process(capfd, "run", str(tmp_path), "--out", str(tmp_path / "out"))
     assert code == 0 and "analysed 1 document(s)" in out
     lines = err.splitlines()

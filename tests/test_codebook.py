@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis.codebook import (
+from analysis.extract.codebook import (
     CONSTRAINTS,
     Codebook,
     load_codebook,
@@ -19,7 +19,7 @@ from analysis.codebook import (
 )
 from analysis.errors import CodebookError, KitError
 from analysis.paths import DEFAULT_CODEBOOK
-from analysis.rhetoric import doc_evidence
+from analysis.extract.rhetoric import doc_evidence
 
 DATA = Path(__file__).parent / "data" / "dictionaries"
 CATEGORY_IDS = [
@@ -127,7 +127,7 @@ def test_validation_reports_failures(tmp_path, nlp):
 
 
 def test_codebook_check_cli(tmp_path, capsys):
-    from analysis.cli import main
+    from analysis.app.cli import main
 
     assert main(["codebook", "check"]) == 0
     assert "checks passed" in capsys.readouterr().out

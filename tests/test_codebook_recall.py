@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis.codebook import load_codebook
-from analysis.rhetoric import doc_evidence
+from analysis.extract.codebook import load_codebook
+from analysis.extract.rhetoric import doc_evidence
 
 #: Rules added for recall; each needs a note, bounded repeats and cases below.
 NEW_RULES = {

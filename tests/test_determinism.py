@@ -63,7 +63,7 @@ def test_two_runs_in_fresh_processes_are_byte_identical(small_corpus, tmp_path):
 
 
 def test_warm_cache_and_two_processes_give_the_same_bytes(small_corpus, tmp_path):
-    from analysis.run import run
+    from analysis.app.run import run
 
     cache = tmp_path / "cache"
     run(small_corpus, tmp_path / "cold", cache=cache)
@@ -74,7 +74,7 @@ def test_warm_cache_and_two_processes_give_the_same_bytes(small_corpus, tmp_path
 
 
 def test_run_tables_equal_the_files_written(small_corpus, tmp_path):
-    from analysis.run import run
+    from analysis.app.run import run
 
     result = run(small_corpus, tmp_path / "out", cache=False)
     for name, frame in result.tables.items():

@@ -76,7 +76,7 @@ def test_python_versions_agree():
 
 
 def test_console_script_points_at_the_cli():
-    assert PYPROJECT["project"]["scripts"]["discourse-kit"] == "analysis.cli:main"
+    assert PYPROJECT["project"]["scripts"]["discourse-kit"] == "analysis.app.cli:main"
 
 
 def test_ci_runs_exactly_make_test():
@@ -109,7 +109,7 @@ def test_readme_commands_exist():
     make_targets = set(re.findall(r"(?:^|`|\$ )make ([\w-]+)", text, flags=re.M))
     assert {"reproduce", "test"} <= make_targets, "README must show `make reproduce` and `make test`"
     assert make_targets <= _targets(), f"README names make targets the Makefile lacks: {make_targets - _targets()}"
-    from analysis.cli import build_parser
+    from analysis.app.cli import build_parser
 
     parser = build_parser()
     subcommands = set(parser._subparsers._group_actions[0].choices)  # noqa: SLF001

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from analysis.errors import KitError
-from analysis.fetch import REPORT_COLUMNS, fetch_manifest, read_manifest
+from analysis.corpus.fetch import REPORT_COLUMNS, fetch_manifest, read_manifest
 
 ARTICLE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Press availability</title></head>
@@ -211,7 +211,7 @@ def test_existing_file_is_kept_unless_force(server, tmp_path):
 
 
 def test_cli_fetch_prints_the_report(server, tmp_path, capsys):
-    from analysis.cli import main
+    from analysis.app.cli import main
 
     manifest = _manifest(tmp_path, [{"doc_id": "x", "url": f"{server}/article"},
                                     {"doc_id": "y", "url": f"{server}/missing"}])

@@ -5,7 +5,7 @@ import gc
 import weakref
 
 from analysis import Corpus, Document, make_nlp, parse
-from analysis.analyze import analyze_doc
+from analysis.extract.analyze import analyze_doc
 
 
 def test_analysed_docs_are_freed():

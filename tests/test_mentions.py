@@ -4,10 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.actors import load_gazetteer
-from analysis.attribution import doc_attributions
-from analysis.mentions import ACTOR_COLUMNS, MENTION_COLUMNS, actor_frame, actor_table, doc_mentions
-from analysis.voices import voice_map
+from analysis.nlp.gazetteer import load_gazetteer
+from analysis.extract.attribution import doc_attributions
+from analysis.extract.mentions import ACTOR_COLUMNS, MENTION_COLUMNS, actor_frame, actor_table, doc_mentions
+from analysis.extract.voices import voice_map
 
 
 def _mentions(doc, evidence=None):

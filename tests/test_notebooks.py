@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from analysis.errors import KitError
-from analysis.notebooks import (
+from analysis.app.notebooks import (
     FIGURES_ENV,
     RESULTS_ENV,
     execute_notebooks,

@@ -10,7 +10,7 @@ import spacy
 
 from analysis import Corpus, Document, KitError, make_nlp, parse
 from analysis.errors import ModelError
-from analysis.pipeline import doc_id_of, pipeline_fingerprint
+from analysis.nlp.pipeline import doc_id_of, pipeline_fingerprint
 
 from conftest import ROOT, SEED_ID
 
@@ -75,7 +75,7 @@ def test_trained_model_gets_our_actor_ruler():
 
 def test_fingerprint_is_stable_within_and_across_processes(nlp):
     assert pipeline_fingerprint(nlp) == pipeline_fingerprint(make_nlp())
-    code = "from analysis import make_nlp; from analysis.pipeline import pipeline_fingerprint; print(pipeline_fingerprint(make_nlp()))"
+    code = "from analysis import make_nlp; from analysis.nlp.pipeline import pipeline_fingerprint; print(pipeline_fingerprint(make_nlp()))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.strip() == pipeline_fingerprint(nlp)
 
@@ -90,7 +90,7 @@ def test_fingerprint_changes_with_the_gazetteer(nlp, tmp_path):
 
 def test_fingerprint_changes_with_the_rule_code(nlp, tmp_path, monkeypatch):
     # cached parses must not outlive a change to the splitter, lemmatizer or actor ruler code
-    from analysis import pipeline
+    from analysis.nlp import pipeline
 
     for name in pipeline.PARSE_MODULES:
         (tmp_path / name).write_bytes((pipeline._CODE_DIR / name).read_bytes())

@@ -13,8 +13,8 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.text import Annotation
 
-from analysis import plots
-from analysis.plots import (
+from analysis.plots import figures as plots
+from analysis.plots.figures import (
     caption_text,
     plot_attributions,
     plot_category_rates,
@@ -37,11 +37,11 @@ INFO = {
 def _build_tables(corpus, nlp) -> dict[str, pd.DataFrame]:
     """Tables with the documented columns, from the real corpus (evidence = the seed's hand annotation)."""
     from analysis import parse
-    from analysis.analyze import count_tokens
-    from analysis.attribution import attributions_frame, doc_attributions
-    from analysis.sentiment import doc_sentiment, sentiment_frame
-    from analysis.stats import VoiceTerms
-    from analysis.voices import voice_map
+    from analysis.extract.analyze import count_tokens
+    from analysis.extract.attribution import attributions_frame, doc_attributions
+    from analysis.extract.sentiment import doc_sentiment, sentiment_frame
+    from analysis.tables.stats import VoiceTerms
+    from analysis.extract.voices import voice_map
 
     gold = pd.read_csv(ROOT / "corpus" / "annotations" / f"{SEED_ID}.csv")
     att_records, sent_records, n_tokens, voice_tokens = [], [], {}, {}
@@ -196,8 +196,8 @@ def test_keyness_bars_are_signed_by_direction(tables):
 
 
 def test_empty_tables_give_a_figure_that_says_so():
-    from analysis.sentiment import sentiment_frame
-    from analysis.stats import keyness
+    from analysis.extract.sentiment import sentiment_frame
+    from analysis.tables.stats import keyness
 
     empty_feats = pd.DataFrame(columns=["doc_id", "voice", "category", "count", "n_tokens", "rate_per_1000",
                                         "ci_low", "ci_high"])
@@ -230,7 +230,7 @@ _DRAW = textwrap.dedent(
     import sys
     sys.path.insert(0, {tests!r})
     from analysis import load_corpus, make_nlp
-    from analysis.plots import save_all_figures
+    from analysis.plots.figures import save_all_figures
     from test_plots import INFO, _build_tables
     save_all_figures(_build_tables(load_corpus(), make_nlp()), sys.argv[1], info=INFO)
     """
@@ -313,7 +313,7 @@ def _voice_colors(tables, palette=None, **frames) -> dict[str, dict[str, str]]:
 
 
 def test_a_voice_has_the_same_colour_in_every_figure(tables):
-    from analysis.palette import CAMP_SHADES, NARRATOR_COLOR
+    from analysis.plots.palette import CAMP_SHADES, NARRATOR_COLOR
 
     seen = _voice_colors(tables)
     lavrov = {name: colors["Sergei Lavrov"] for name, colors in seen.items()}
@@ -329,8 +329,8 @@ def test_a_voice_has_the_same_colour_in_every_figure(tables):
 
 
 def test_speakers_take_a_shade_of_their_camp(tables):
-    from analysis.actors import load_gazetteer
-    from analysis.palette import CAMP_SHADES, UNRESOLVED_COLOR
+    from analysis.nlp.gazetteer import load_gazetteer
+    from analysis.plots.palette import CAMP_SHADES, UNRESOLVED_COLOR
 
     gaz = load_gazetteer()
     bubbles = _point_colors(plot_attributions(tables["attributions"], info=INFO).axes[0])
@@ -344,8 +344,8 @@ def test_speakers_take_a_shade_of_their_camp(tables):
 
 
 def test_a_category_has_the_same_colour_in_every_figure(tables):
-    from analysis.codebook import load_codebook
-    from analysis.palette import CATEGORY_COLORS
+    from analysis.extract.codebook import load_codebook
+    from analysis.plots.palette import CATEGORY_COLORS
 
     dispersion = _dispersion_colors(plot_dispersion(tables["evidence"], tables["documents"], info=INFO))
     heatmap = _swatch_colors(plot_heatmap(tables["features"], info=INFO).axes[0], "x")
@@ -401,8 +401,8 @@ def test_colours_do_not_shift_when_a_document_is_added(tables):
 
 
 def test_palette_names_voices_camps_and_categories():
-    from analysis.actors import load_gazetteer
-    from analysis.palette import (CAMP_COLORS, CAMP_SHADES, NARRATOR_COLOR, NO_CAMP_SHADES, QUOTED_COLOR,
+    from analysis.nlp.gazetteer import load_gazetteer
+    from analysis.plots.palette import (CAMP_COLORS, CAMP_SHADES, NARRATOR_COLOR, NO_CAMP_SHADES, QUOTED_COLOR,
                                   UNRESOLVED_COLOR, default_palette)
 
     p = default_palette()
@@ -424,7 +424,7 @@ def test_palette_names_voices_camps_and_categories():
 
 def test_palette_is_the_same_in_every_process():
     """No colour depends on hash(): names outside the gazetteer and codebook get the same colour everywhere."""
-    script = ("from analysis.palette import default_palette as d; p = d(); "
+    script = ("from analysis.plots.palette import default_palette as d; p = d(); "
               "print([p.voice_color(n) for n in ('Ivan Nobody', 'A. N. Other', 'Zed')], "
               "[p.category_color(c) for c in ('x_cat', 'y_cat', 'z_cat')])")
     outs = {subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True, cwd=ROOT,
@@ -433,7 +433,7 @@ def test_palette_is_the_same_in_every_process():
 
 
 def test_run_palette_takes_camps_of_a_custom_gazetteer_from_the_actors_table(tables):
-    from analysis.palette import CAMP_SHADES, run_palette
+    from analysis.plots.palette import CAMP_SHADES, run_palette
 
     actors = pd.DataFrame({"doc_id": ["d"], "actor": ["Ivan Nobody"], "camp": ["west"], "role": ["speaker"],
                            "count": [1]})
@@ -444,8 +444,8 @@ def test_run_palette_takes_camps_of_a_custom_gazetteer_from_the_actors_table(tab
 
 
 def test_keyness_sides_take_the_colour_of_their_voice_or_camp(tables):
-    from analysis.palette import CAMP_COLORS, NARRATOR_COLOR, QUOTED_COLOR
-    from analysis.stats import keyness
+    from analysis.plots.palette import CAMP_COLORS, NARRATOR_COLOR, QUOTED_COLOR
+    from analysis.tables.stats import keyness
 
     def side_colors(fig):
         handles = fig.axes[0].get_legend().legend_handles

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from analysis import Corpus, Document, KitError, load_corpus, parse
-from analysis.cleaning import clean_text
+from analysis.corpus.cleaning import clean_text
 from analysis.errors import CorpusError
 from analysis.io import write_csv
 
@@ -231,8 +231,8 @@ def _check_evidence(records, text: str, n_sents: int) -> None:
 @example(text="")
 @example(text='“Unclosed « nested ‘quotes » ” said Lavrov. "')
 def test_attributions_never_raise_and_offsets_match(text, nlp):
-    from analysis.attribution import attributions, doc_attributions
-    from analysis.voices import voice_map
+    from analysis.extract.attribution import attributions, doc_attributions
+    from analysis.extract.voices import voice_map
 
     doc = parse_one(text, nlp)
     warnings: list[str] = []
@@ -251,7 +251,7 @@ def test_attributions_never_raise_and_offsets_match(text, nlp):
 @given(text=hostile)
 @example(text="")
 def test_code_corpus_never_raises_and_evidence_offsets_match(text, nlp):
-    from analysis.rhetoric import code_corpus
+    from analysis.extract.rhetoric import code_corpus
 
     doc = parse_one(text, nlp)
     evidence = code_corpus([doc])
@@ -264,7 +264,7 @@ def test_code_corpus_never_raises_and_evidence_offsets_match(text, nlp):
 @given(text=hostile)
 @example(text="")
 def test_sentiment_never_raises(text, nlp):
-    from analysis.sentiment import sentiment
+    from analysis.extract.sentiment import sentiment
 
     doc = parse_one(text, nlp)
     frame = sentiment([doc])
@@ -277,8 +277,8 @@ def test_sentiment_never_raises(text, nlp):
 
 
 def _all_tables(doc, document_text: str, nlp):
-    from analysis.analyze import analyze_doc
-    from analysis.run import build_tables
+    from analysis.extract.analyze import analyze_doc
+    from analysis.app.run import build_tables
 
     result = analyze_doc(doc)
     tables = build_tables([result], Corpus([Document(doc.user_data["doc_id"], document_text)]))
@@ -358,7 +358,7 @@ def test_merge_hits_equals_the_quadratic_reference(raw_hits):
     """merge_hits keeps exactly what "compare with every kept hit" keeps (longest wins, then earliest, then rule order)."""
     from types import SimpleNamespace
 
-    from analysis.rhetoric import merge_hits
+    from analysis.extract.rhetoric import merge_hits
 
     rules = [SimpleNamespace(category=f"c{c}", order=o, id=f"r{c}{o}") for c in range(3) for o in range(4)]
     hits = [(rules[c * 4 + o], s, s + n, s, s + n) for c, s, n, o in raw_hits]

@@ -9,8 +9,10 @@ import pytest
 
 import analysis
 
+#: every module and sub-package of the kit (dotted names without the leading ``analysis.``)
 MODULES = sorted(
-    name for _, name, _ in pkgutil.iter_modules(analysis.__path__) if name != "__main__" and not name.startswith("_")
+    name.removeprefix("analysis.") for _, name, _ in pkgutil.walk_packages(analysis.__path__, "analysis.")
+    if not name.endswith("__main__") and not name.rsplit(".", 1)[-1].startswith("_")
 )
 
 
@@ -50,7 +52,7 @@ def test_package_exports_the_foundation():
 
 
 def test_modules_were_found():
-    assert {"corpus", "cleaning", "cli", "errors", "io", "pipeline", "sentences"} <= set(MODULES)
+    assert {"corpus", "corpus.cleaning", "app.cli", "errors", "io", "nlp.pipeline", "nlp.sentences"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("module_name", MODULES)

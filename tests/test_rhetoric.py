@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.codebook import Rule, load_codebook
-from analysis.rhetoric import EVIDENCE_COLUMNS, code_corpus, doc_evidence, evidence_frame, merge_hits
+from analysis.extract.codebook import Rule, load_codebook
+from analysis.extract.rhetoric import EVIDENCE_COLUMNS, code_corpus, doc_evidence, evidence_frame, merge_hits
 
 SEED_ID = "000_b57aecae04ae68f3"
 CONTROL_ID = "001_control_agency_report"

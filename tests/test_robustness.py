@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 from analysis import load_corpus
-from analysis.actors import load_gazetteer
-from analysis.cli import main
-from analysis.codebook import load_codebook
+from analysis.nlp.gazetteer import load_gazetteer
+from analysis.app.cli import main
+from analysis.extract.codebook import load_codebook
 from analysis.errors import CodebookError, CorpusError, GazetteerError, KitError
 from analysis.io import atomic_write, transaction, write_csv, write_json
 
@@ -345,7 +345,7 @@ def test_yaml_alias_bomb_is_refused_quickly(tmp_path):
 @pytest.mark.parametrize("reader", ["gazetteer", "codebook", "lexicon", "front matter"])
 def test_a_duplicated_key_is_an_error_in_every_yaml_file(tmp_path, reader):
     """Every YAML file is read by the one reader in analysis.io: the second `say:` is never silently kept."""
-    from analysis.attribution import load_lexicon
+    from analysis.extract.attribution import load_lexicon
 
     cases = {
         "gazetteer": ("actors.yaml", "actors:\n" + ACTOR + "    type: state\n", load_gazetteer, "(line 5)", "'type'"),
@@ -490,7 +490,7 @@ def _two_corpora(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_interrupted_run_leaves_earlier_results_intact(tmp_path, monkeypatch):
-    from analysis import run as run_module
+    from analysis.app import run as run_module
 
     a, b = _two_corpora(tmp_path)
     out = tmp_path / "out"
@@ -514,7 +514,7 @@ def test_interrupted_run_leaves_earlier_results_intact(tmp_path, monkeypatch):
 
 
 def test_ctrl_c_during_run_exits_130_with_one_line(capfd, tmp_path, monkeypatch):
-    from analysis import run as run_module
+    from analysis.app import run as run_module
 
     a, _ = _two_corpora(tmp_path)
 
@@ -586,7 +586,7 @@ def test_bare_carriage_returns_survive_a_csv_round_trip(tmp_path):
 
 
 def test_disk_full_while_writing_is_one_line_and_keeps_earlier_results(capfd, tmp_path, monkeypatch):
-    from analysis import run as run_module
+    from analysis.app import run as run_module
 
     a, b = _two_corpora(tmp_path)
     out = tmp_path / "out"
@@ -619,10 +619,10 @@ def test_disk_full_while_writing_is_one_line_and_keeps_earlier_results(capfd, tm
 )
 def test_user_files_share_one_line_read_errors(tmp_path, reader, make, fragment):
     """Codebook, annotation and manifest files report read problems the same way, naming the file."""
-    from analysis.agreement import read_annotations
-    from analysis.codebook import load_codebook
+    from analysis.tables.agreement import read_annotations
+    from analysis.extract.codebook import load_codebook
     from analysis.errors import KitError
-    from analysis.fetch import fetch_manifest
+    from analysis.corpus.fetch import fetch_manifest
 
     path = tmp_path / "input.csv"
     make(path)

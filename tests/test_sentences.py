@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import load_corpus
-from analysis.sentences import SHORT_LINE_TOKENS, split_sentences
+from analysis.nlp.sentences import SHORT_LINE_TOKENS, split_sentences
 
 from conftest import ROOT
 

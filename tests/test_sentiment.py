@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from textblob import TextBlob
 
-from analysis.sentiment import (
+from analysis.extract.sentiment import (
     SENTIMENT_COLUMNS,
     SUMMARY_COLUMNS,
     doc_sentiment,
@@ -20,8 +20,8 @@ SEED_ID = "000_b57aecae04ae68f3"
 
 @pytest.fixture(scope="module")
 def seed_records(seed_doc):
-    from analysis.attribution import doc_attributions
-    from analysis.voices import voice_map
+    from analysis.extract.attribution import doc_attributions
+    from analysis.extract.voices import voice_map
 
     return doc_sentiment(seed_doc, voice_map=voice_map(seed_doc, doc_attributions(seed_doc)))
 

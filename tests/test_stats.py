@@ -8,7 +8,7 @@ import pytest
 from scipy import stats as sp
 
 from analysis.errors import KitError
-from analysis.stats import COMPARE_COLUMNS, KEYNESS_COLUMNS, VoiceTerms, compare_features, keyness, term_counts
+from analysis.tables.stats import COMPARE_COLUMNS, KEYNESS_COLUMNS, VoiceTerms, compare_features, keyness, term_counts
 
 SEED_ID = "000_b57aecae04ae68f3"
 CONTROL_ID = "001_control_agency_report"
@@ -87,8 +87,8 @@ def test_keyness_groups_texts_and_voice_documents(nlp, seed_doc, control_doc):
 
 def test_keyness_of_the_seed_voices(nlp, seed_doc):
     """Lavrov's quoted words against the reporter's narration of the same article."""
-    from analysis.attribution import doc_attributions
-    from analysis.voices import voices
+    from analysis.extract.attribution import doc_attributions
+    from analysis.extract.voices import voices
 
     subdocs = {d.metadata["voice"]: d for d in voices(seed_doc)}
     assert {"narrator", "Sergei Lavrov"} <= set(subdocs)

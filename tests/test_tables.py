@@ -6,11 +6,11 @@ import math
 import pandas as pd
 import pytest
 
-from analysis.analyze import DocResult
-from analysis.codebook import load_codebook
+from analysis.extract.analyze import DocResult
+from analysis.extract.codebook import load_codebook
 from analysis.errors import KitError
-from analysis.rhetoric import doc_evidence, evidence_frame
-from analysis.tables import (
+from analysis.extract.rhetoric import doc_evidence, evidence_frame
+from analysis.tables.features import (
     COOCCURRENCE_COLUMNS,
     FEATURE_COLUMNS,
     KWIC_COLUMNS,
@@ -20,7 +20,7 @@ from analysis.tables import (
     kwic,
     poisson_interval,
 )
-from analysis.display import show_evidence
+from analysis.plots.display import show_evidence
 
 
 @pytest.fixture(scope="module")

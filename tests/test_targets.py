@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.actors import load_gazetteer
-from analysis.codebook import load_codebook
-from analysis.mentions import doc_mentions
-from analysis.rhetoric import EVIDENCE_COLUMNS, TARGET_SOURCES, doc_evidence, evidence_frame
+from analysis.nlp.gazetteer import load_gazetteer
+from analysis.extract.codebook import load_codebook
+from analysis.extract.mentions import doc_mentions
+from analysis.extract.rhetoric import EVIDENCE_COLUMNS, TARGET_SOURCES, doc_evidence, evidence_frame
 
 # One category per strategy list used by the bundled codebook, with words that
 # are not themselves actors, so the tests do not depend on the bundled rules.
@@ -184,8 +184,8 @@ def test_demonyms_come_from_the_gazetteer_passed(make_doc, targets_codebook, tmp
 
 
 def test_near_target_may_be_a_long_name_running_past_the_window(make_doc):
-    from analysis.codebook import load_codebook
-    from analysis.rhetoric import doc_evidence
+    from analysis.extract.codebook import load_codebook
+    from analysis.extract.rhetoric import doc_evidence
 
     doc = make_doc("The real aggressor is the Russian Federation.")
     hits = [e for e in doc_evidence(doc, load_codebook()) if e["text"] == "aggressor"]

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.attribution import doc_attributions
+from analysis.extract.attribution import doc_attributions
 from analysis.corpus import Corpus, Document
-from analysis.voices import NARRATOR, UNKNOWN_SPEAKER, VoiceMap, voice_map, voices
+from analysis.extract.voices import NARRATOR, UNKNOWN_SPEAKER, VoiceMap, voice_map, voices
 
 LAVROV = "Sergei Lavrov"
 
@@ -65,7 +65,7 @@ def test_unresolved_speaker_is_unknown(make_doc):
 
 
 def test_token_counts_partition_the_words(seed_doc):
-    from analysis.analyze import count_tokens
+    from analysis.extract.analyze import count_tokens
 
     counts = _vmap(seed_doc).token_counts()
     assert set(counts) == {NARRATOR, LAVROV, "Russian Foreign Ministry"}
@@ -137,7 +137,7 @@ def test_voices_accepts_docs(seed_doc, corpus):
 
 def test_quoted_voice_subdocument_keeps_authority(nlp, corpus):
     from analysis import parse
-    from analysis.attribution import doc_attributions as attrs
+    from analysis.extract.attribution import doc_attributions as attrs
 
     lav = next(d for d in voices(corpus[0]) if d.metadata["voice"] == LAVROV)
     doc = next(parse(Corpus([lav]), nlp, cache=False))
@@ -146,8 +146,8 @@ def test_quoted_voice_subdocument_keeps_authority(nlp, corpus):
 
 
 def test_transcript_turns_run_to_the_next_label(make_doc):
-    from analysis.attribution import doc_attributions
-    from analysis.voices import voice_map
+    from analysis.extract.attribution import doc_attributions
+    from analysis.extract.voices import voice_map
 
     text = ("SECRETARY BLINKEN: Thank you, Jens. We stand with Ukraine. Make no mistake about that.\n\n"
             "We will keep our support going.\n\n"
@@ -164,8 +164,8 @@ def test_transcript_turns_run_to_the_next_label(make_doc):
 
 
 def test_a_single_headline_label_covers_only_its_line(make_doc):
-    from analysis.attribution import doc_attributions
-    from analysis.voices import voice_map
+    from analysis.extract.attribution import doc_attributions
+    from analysis.extract.voices import voice_map
 
     text = ("Lavrov: talks with the US will start in January\n\n"
             "Moscow. The minister spoke to reporters on Monday. The talks will be held in Geneva.\n")
@@ -178,8 +178,8 @@ def test_a_single_headline_label_covers_only_its_line(make_doc):
 
 
 def test_a_question_line_ends_the_turn_before_it(make_doc):
-    from analysis.attribution import doc_attributions
-    from analysis.voices import voice_map
+    from analysis.extract.attribution import doc_attributions
+    from analysis.extract.voices import voice_map
 
     text = ("Vladimir Putin: Good afternoon, colleagues. NATO keeps expanding.\n\nWe warned them many times.\n\n"
             "Question: Mr President, will there be talks with the United States?\n\n"

@@ -22,7 +22,7 @@ run_into() {  # $1 = output root
   for spec in $corpora; do
     name=${spec%%=*}; path=${spec#*=}
     [ -e "$path" ] || { echo "skip $name: $path not found"; continue; }
-    "$PY" -m analysis run "$path" --out "$1/$name" --figures "$1/$name-fig" --no-cache >/dev/null
+    "$PY" -m analysis run "$path" --out "$1/$name" --figures "$1/$name-fig" --no-cache >/dev/null 2>"$1/$name.log"
   done
   if [ "${CHECK_NOTEBOOKS:-0}" = 1 ]; then
     DISCOURSE_KIT_RESULTS="$1/nb-results" DISCOURSE_KIT_FIGURES="$1/nb-figures" \

@@ -36,7 +36,7 @@ import pandas as pd
 
 import analysis
 from analysis.io import write_csv
-from analysis.notebooks import fetched_status, load_notebook_corpus, notebook_paths
+from analysis.app.notebooks import fetched_status, load_notebook_corpus, notebook_paths
 
 pd.set_option("display.max_colwidth", 80)
 pd.set_option("display.width", 160)
@@ -48,10 +48,10 @@ print(fetched_status(P) if CORPUS is None else "CORPUS is set: the bundled and f
 
 ANALYSE = '''\
 from analysis import make_nlp, parse
-from analysis.actors import load_gazetteer
-from analysis.codebook import load_codebook
-from analysis.run import analyze_corpus, build_tables
-from analysis.stats import VoiceTerms
+from analysis.nlp.gazetteer import load_gazetteer
+from analysis.extract.codebook import load_codebook
+from analysis.app.run import analyze_corpus, build_tables
+from analysis.tables.stats import VoiceTerms
 
 codebook = load_codebook(CODEBOOK)
 gazetteer = load_gazetteer()
@@ -146,7 +146,7 @@ February 2022) with their licence notes. `discourse-kit corpus fetch corpus/mani
 them into `corpus/fetched/` (needs internet; never overwrites without `--force`).
 """),
     code('''\
-from analysis.fetch import read_manifest
+from analysis.corpus.fetch import read_manifest
 
 manifest = pd.DataFrame(read_manifest(P.manifest))
 manifest["fetched"] = [(P.fetched / f"{i}.md").exists() for i in manifest["doc_id"]]
@@ -162,7 +162,7 @@ are the denominator of every rate.
 """),
     code('''\
 from analysis import make_nlp, parse
-from analysis.analyze import count_tokens
+from analysis.extract.analyze import count_tokens
 
 nlp = make_nlp(MODEL)
 rows = []
@@ -219,7 +219,7 @@ assert all(docs[r.doc_id].text[r.start_char:r.end_char] == r.text for r in evide
 '''),
     md("## The seed, highlighted (categories as labels)"),
     code('''\
-from analysis.display import show_evidence
+from analysis.plots.display import show_evidence
 
 show_evidence(docs[SEED], evidence[evidence["doc_id"] == SEED])
 '''),
@@ -243,7 +243,7 @@ tables["cooccurrence"]
 '''),
     md("## Keyword in context"),
     code('''\
-from analysis.tables import kwic
+from analysis.tables.features import kwic
 
 kwic(list(docs.values()), "deception_accusation")
 '''),
@@ -288,7 +288,7 @@ others bluish green), grey when the speaker is unresolved or not in the gazettee
 colour the speaker's voice has in every other figure.
 """),
     code('''\
-from analysis.plots import plot_attributions, save_figure
+from analysis.plots.figures import plot_attributions, save_figure
 
 fig = plot_attributions(att, info=info)
 save_figure(fig, P.figures, "nb03_attributions")
@@ -301,7 +301,7 @@ fig
 offsets in `segments`, so every word can be traced back.
 """),
     code('''\
-from analysis.voices import voices
+from analysis.extract.voices import voices
 
 subdocs = voices([docs[d] for d in docs], gazetteer=gazetteer)
 voice_table = pd.DataFrame(
@@ -341,14 +341,14 @@ reporter's narration, and — when fetched — Russian against Western official 
     md("""
 ## Rates per 1,000 tokens, with 95% intervals
 
-Colours mean the same thing in every figure (`analysis.palette`): the narrator is black, a quoted
+Colours mean the same thing in every figure (`analysis.plots.palette`): the narrator is black, a quoted
 speaker a shade of their camp's hue (Russia vermillion, the West blue, others bluish green),
 unresolved speakers grey; each codebook category has its own colour (the square beside its name),
 in codebook order. Documents have no colour: their bars are white, told apart by hatching, and a
 voice's bars carry the hatching of their document.
 """),
     code('''\
-from analysis.plots import plot_category_rates, plot_dispersion, plot_heatmap, plot_keyness, plot_sentiment_arc, save_figure
+from analysis.plots.figures import plot_category_rates, plot_dispersion, plot_heatmap, plot_keyness, plot_sentiment_arc, save_figure
 
 features = tables["features"]
 fig = plot_category_rates(features, info=info)
@@ -374,7 +374,7 @@ to both counts when one is zero, flagged in `corrected`) and an exact conditiona
 texts this short most intervals are wide: read them, not just the ratios.
 """),
     code('''\
-from analysis.stats import compare_features
+from analysis.tables.stats import compare_features
 
 pairs = []
 if CONTROL:
@@ -395,7 +395,7 @@ pooled over the corpus (the `keyness.csv` of `discourse-kit run`), then the seed
 control. Small texts give few terms above the minimum frequency.
 """),
     code('''\
-from analysis.stats import keyness
+from analysis.tables.stats import keyness
 
 key_voice = tables["keyness"]
 fig = plot_keyness(key_voice, info=info)
@@ -484,7 +484,7 @@ rules existed); and the attribution benchmark on GUM Wikinews gold data when `..
 Every example must be coded with its category; every counter-example must not.
 """),
     code('''\
-from analysis.codebook import validate_codebook
+from analysis.extract.codebook import validate_codebook
 
 check = validate_codebook(codebook, nlp)
 print(f"{int(check['passed'].sum())}/{len(check)} checks passed")
@@ -501,7 +501,7 @@ Per category: precision, recall and F1 with span-overlap matching, and sentence-
 kappa. Gold = every `corpus/annotations/<doc_id>.csv` whose document is in the corpus.
 """),
     code('''\
-from analysis.agreement import agreement, read_annotations
+from analysis.tables.agreement import agreement, read_annotations
 
 gold_files = [f for f in sorted(P.annotations.glob("*.csv")) if f.stem in docs]
 print("hand-annotated documents:", [f.stem for f in gold_files] or "none")

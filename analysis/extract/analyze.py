@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from spacy.tokens import Doc
 
-from .actors import Gazetteer
-from .pipeline import doc_id_of
+from ..nlp.gazetteer import Gazetteer
+from ..nlp.pipeline import doc_id_of
 
 __all__ = ["DocResult", "analyze_doc", "count_tokens", "sentence_records"]
 
@@ -42,7 +42,7 @@ class DocResult:
 
 def _word_mask(doc: Doc) -> np.ndarray:
     """True for word tokens (not whitespace, not punctuation)."""
-    from .docarrays import _token_flags
+    from ..nlp.docarrays import _token_flags
 
     return ~_token_flags(doc)[1]
 
@@ -54,7 +54,7 @@ def count_tokens(doc: Doc) -> int:
 
 def sentence_records(doc: Doc, voice_map=None) -> list[dict]:
     """One record per sentence: doc_id, sentence_id, start_char, end_char, n_tokens, voice."""
-    from .docarrays import sentence_spans
+    from ..nlp.docarrays import sentence_spans
 
     doc_id = doc_id_of(doc)
     words = np.concatenate([[0], np.cumsum(_word_mask(doc))]) if len(doc) else np.zeros(1, dtype=np.int64)
@@ -89,7 +89,7 @@ def analyze_doc(
     quoted speech and of narration (:class:`analysis.stats.VoiceTerms`) into
     ``DocResult.terms``, so keyness can be pooled without keeping the Doc.
     """
-    from .actors import load_gazetteer
+    from ..nlp.gazetteer import load_gazetteer
     from .attribution import doc_attributions
     from .codebook import load_codebook
     from .mentions import doc_mentions
@@ -113,7 +113,7 @@ def analyze_doc(
         sentiment = doc_sentiment(doc, voice_map=vmap, gazetteer=gazetteer)
     terms: dict[str, dict[str, int]] = {}
     if terms_by is not None:
-        from .stats import VoiceTerms
+        from ..tables.stats import VoiceTerms
 
         counts = VoiceTerms(by=terms_by)
         counts.add(doc, attributions, voice_map=vmap)

@@ -47,8 +47,8 @@ from srsly.msgpack._msgpack_numpy import decode_numpy, encode_numpy
 from srsly.msgpack._packer import Packer
 from srsly.msgpack._unpacker import unpackb
 
-from .errors import UnstorableValue
-from .paths import DEFAULT_CACHE, PACKAGE_DIR
+from ..errors import UnstorableValue
+from ..paths import DEFAULT_CACHE, PACKAGE_DIR
 
 __all__ = [
     "cache_dir",
@@ -241,7 +241,7 @@ def analysis_fingerprint(nlp, codebook, gazetteer, *, with_sentiment: bool, term
     None (no record caching) when the codebook or gazetteer has no SHA-256,
     e.g. one built in memory rather than loaded from a file.
     """
-    from ._version import __version__
+    from .._version import __version__
     from .pipeline import pipeline_fingerprint
 
     codebook_sha = getattr(codebook, "sha256", "")
@@ -367,7 +367,7 @@ def encode_result(result) -> bytes | None:
 
 def decode_result(data: bytes):
     """Inverse of :func:`encode_result`; raises ValueError on damaged data."""
-    from .analyze import DocResult
+    from ..extract.analyze import DocResult
 
     if data[:4] != _MAGIC:
         raise ValueError("not a records file")

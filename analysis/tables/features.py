@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import KitError
+from ..errors import KitError
 
 __all__ = [
     "exposure_frame",
@@ -94,8 +94,8 @@ def _exposure_from(exposure) -> pd.DataFrame:
         return exposure_frame(items)
     from spacy.tokens import Doc
 
-    from .analyze import count_tokens
-    from .pipeline import doc_id_of
+    from ..extract.analyze import count_tokens
+    from ..nlp.pipeline import doc_id_of
 
     if all(isinstance(d, Doc) for d in items):
         return pd.DataFrame(
@@ -130,7 +130,7 @@ def feature_table(evidence: pd.DataFrame, exposure, *, codebook=None) -> pd.Data
     """
     exp = _exposure_from(exposure)
     if not isinstance(evidence, pd.DataFrame):
-        from .rhetoric import evidence_frame
+        from ..extract.rhetoric import evidence_frame
 
         evidence = evidence_frame(evidence)
     cats = _category_order(evidence, codebook)
@@ -167,7 +167,7 @@ def cooccurrence(evidence: pd.DataFrame, *, codebook=None) -> pd.DataFrame:
     otherwise only pairs that occur. Columns: :data:`COOCCURRENCE_COLUMNS`.
     """
     if not isinstance(evidence, pd.DataFrame):
-        from .rhetoric import evidence_frame
+        from ..extract.rhetoric import evidence_frame
 
         evidence = evidence_frame(evidence)
     cats = _category_order(evidence, codebook)
@@ -210,10 +210,10 @@ def kwic(docs, query: str, *, window: int = 8, codebook=None) -> pd.DataFrame:
     """
     from spacy.tokens import Doc
 
-    from .codebook import Codebook, Rule, load_codebook
-    from .corpus import Corpus
-    from .pipeline import doc_id_of, make_nlp, parse
-    from .rhetoric import doc_evidence
+    from ..extract.codebook import Codebook, Rule, load_codebook
+    from ..corpus.documents import Corpus
+    from ..nlp.pipeline import doc_id_of, make_nlp, parse
+    from ..extract.rhetoric import doc_evidence
 
     if isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise KitError(f"The `window` parameter of kwic must be a positive int. Got {window!r} instead.")
@@ -228,7 +228,7 @@ def kwic(docs, query: str, *, window: int = 8, codebook=None) -> pd.DataFrame:
         docs = parse(docs, make_nlp())
     phrase_cb = None
     if mode == "phrase":
-        from .codebook import Category
+        from ..extract.codebook import Category
 
         rule = Rule(id="kwic", category="kwic", phrases=(query,), attr="LOWER")
         phrase_cb = Codebook(id="kwic", version="", description="", path="<kwic>", sha256="", kind="phrase",

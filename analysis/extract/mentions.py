@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 from spacy.tokens import Doc
 
-from .actors import ACTOR_LABEL, TITLE_LABEL, Gazetteer
-from .pipeline import doc_id_of
+from ..nlp.gazetteer import ACTOR_LABEL, TITLE_LABEL, Gazetteer
+from ..nlp.pipeline import doc_id_of
 
 __all__ = ["MENTION_COLUMNS", "ACTOR_COLUMNS", "ROLES", "doc_mentions", "actor_frame", "actor_table"]
 
@@ -86,7 +86,7 @@ def doc_mentions(
     nobody else, and transcript labels ("THE PRESIDENT:"), as attribution does.
     """
     from .attribution import resolve_titles
-    from .docarrays import doc_ents, token_index
+    from ..nlp.docarrays import doc_ents, token_index
 
     doc_id = doc_id_of(doc)
     n_tokens = len(doc)
@@ -210,8 +210,8 @@ def actor_table(docs, *, codebook=None, gazetteer: Gazetteer | None = None, nlp=
     rhetoric module is available; pass ``codebook=False`` to skip targets).
     """
     from .attribution import doc_attributions
-    from .corpus import Corpus
-    from .pipeline import gazetteer_of, make_nlp, parse
+    from ..corpus.documents import Corpus
+    from ..nlp.pipeline import gazetteer_of, make_nlp, parse
     from .voices import voice_map
 
     metas: dict[str, dict] = {}
@@ -221,7 +221,7 @@ def actor_table(docs, *, codebook=None, gazetteer: Gazetteer | None = None, nlp=
         docs = parse(docs, nlp)
     gazetteer = gazetteer or (gazetteer_of(nlp) if nlp is not None else None)
     if gazetteer is None:
-        from .actors import load_gazetteer
+        from ..nlp.gazetteer import load_gazetteer
 
         gazetteer = load_gazetteer()
     doc_evidence = None

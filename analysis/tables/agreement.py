@@ -23,8 +23,8 @@ from typing import Iterable
 
 import pandas as pd
 
-from .errors import KitError
-from .io import decode_utf8, read_user_file
+from ..errors import KitError
+from ..io import decode_utf8, read_user_file
 
 __all__ = ["read_annotations", "agreement", "match_spans", "cohen_kappa", "ANNOTATION_COLUMNS", "AGREEMENT_COLUMNS"]
 
@@ -129,8 +129,8 @@ def _sentence_table(sentences) -> pd.DataFrame:
         return sentences[["doc_id", "start_char", "end_char"]]
     from spacy.tokens import Doc
 
-    from .corpus import Corpus
-    from .pipeline import doc_id_of, make_nlp, parse
+    from ..corpus.documents import Corpus
+    from ..nlp.pipeline import doc_id_of, make_nlp, parse
 
     if isinstance(sentences, Doc):
         sentences = [sentences]

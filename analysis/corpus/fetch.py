@@ -38,8 +38,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .errors import FetchError, KitError
-from .io import atomic_write, decode_utf8, read_user_file
+from ..errors import FetchError, KitError
+from ..io import atomic_write, decode_utf8, read_user_file
 
 __all__ = ["fetch_manifest", "read_manifest", "REPORT_COLUMNS", "MANIFEST_COLUMNS"]
 
@@ -142,7 +142,7 @@ def _limit_read_time(response, seconds: float) -> None:
 
 def _download(url: str, *, timeout: float, max_bytes: int) -> tuple[bytes, str]:
     """GET ``url``; the whole download must finish within ``timeout`` seconds."""
-    from ._version import __version__
+    from .._version import __version__
 
     deadline = time.monotonic() + timeout
     request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT.format(version=__version__)})

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from spacy.tokens import Doc
 
-from .corpus import Corpus, Document
+from ..corpus.documents import Corpus, Document
 
 __all__ = ["NARRATOR", "UNKNOWN_SPEAKER", "VOICE_KINDS", "VoiceMap", "voice_map", "voices", "voice_label"]
 
@@ -213,7 +213,7 @@ _PARENT_ONLY = ("doc_id", "source_credit", "source_agency")
 
 def _doc_voices(doc: Doc, metadata: dict, gazetteer, separator: str) -> list[Document]:
     from .attribution import doc_attributions, doc_text
-    from .pipeline import doc_id_of
+    from ..nlp.pipeline import doc_id_of
 
     records = doc_attributions(doc, gazetteer=gazetteer, metadata=metadata)
     vmap = voice_map(doc, records)
@@ -296,7 +296,7 @@ def voices(
         quoted voices alphabetically. Wrap them in a :class:`Corpus` to use
         them like documents.
     """
-    from .pipeline import gazetteer_of, make_nlp, parse
+    from ..nlp.pipeline import gazetteer_of, make_nlp, parse
 
     if isinstance(docs, (Doc, Document)):
         docs = [docs]
@@ -316,7 +316,7 @@ def voices(
         if isinstance(item, Document):
             out.extend(_doc_voices(parsed[item.doc_id], metas[item.doc_id], gaz, separator))
         else:
-            from .pipeline import doc_id_of
+            from ..nlp.pipeline import doc_id_of
 
             out.extend(_doc_voices(item, (metadata or {}).get(doc_id_of(item), {}), gaz, separator))
     return out

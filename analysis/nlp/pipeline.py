@@ -27,10 +27,10 @@ from spacy.tokens import Doc
 
 from . import components  # noqa: F401  (registers discourse_lemmatizer, discourse_actor_ruler)
 from . import sentences  # noqa: F401  (registers the discourse_sentences component)
-from .actors import Gazetteer, load_gazetteer, ruler_patterns
-from .cache import cache_dir, read_doc, write_doc
-from .corpus import Corpus, Document
-from .errors import KitError, ModelError
+from .gazetteer import Gazetteer, load_gazetteer, ruler_patterns
+from .doccache import cache_dir, read_doc, write_doc
+from ..corpus.documents import Corpus, Document
+from ..errors import KitError, ModelError
 
 __all__ = ["make_nlp", "parse", "pipeline_fingerprint", "doc_id_of", "doc_text", "gazetteer_of", "RULES"]
 
@@ -39,7 +39,7 @@ RULES = "rules"
 MAX_RULES_LENGTH = 2**31 - 1
 ACTOR_RULER = "actor_ruler"
 #: Modules whose code decides a rule-based parse (sentence starts, lemmas, actor spans).
-PARSE_MODULES = ("sentences.py", "components.py", "actors.py")
+PARSE_MODULES = ("sentences.py", "components.py", "gazetteer.py")
 _CODE_DIR = Path(__file__).resolve().parent
 
 
@@ -127,7 +127,7 @@ def _parse_code_sha256() -> str:
 
 def pipeline_fingerprint(nlp: Language) -> str:
     """A hash identifying everything that changes a parse: config, patterns, versions, rule code."""
-    from ._version import __version__
+    from .._version import __version__
 
     h = hashlib.sha256()
     h.update(nlp.config.to_str().encode())

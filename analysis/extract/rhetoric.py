@@ -32,10 +32,10 @@ import pandas as pd
 from spacy.strings import hash_string
 from spacy.tokens import Doc
 
-from .actors import ACTOR_LABEL, TITLE_LABEL, Gazetteer
+from ..nlp.gazetteer import ACTOR_LABEL, TITLE_LABEL, Gazetteer
 from .codebook import FIRST_PERSON, NEGATORS, Codebook, Constraints, Rule, load_codebook, sentence_bounds
-from .docarrays import doc_ents, token_lower, token_punct
-from .pipeline import doc_id_of
+from ..nlp.docarrays import doc_ents, token_lower, token_punct
+from ..nlp.pipeline import doc_id_of
 
 __all__ = ["doc_evidence", "evidence_frame", "code_corpus", "merge_hits", "EVIDENCE_COLUMNS", "TARGET_SOURCES"]
 
@@ -161,7 +161,7 @@ class _Context:
 
     def _gazetteer(self) -> Gazetteer:
         if self.gazetteer is None:
-            from .actors import load_gazetteer
+            from ..nlp.gazetteer import load_gazetteer
 
             self.gazetteer = load_gazetteer()
         return self.gazetteer
@@ -476,8 +476,8 @@ def code_corpus(docs, codebook: Codebook | str | None = None) -> pd.DataFrame:
     Voices come from :mod:`analysis.attribution` and :mod:`analysis.voices`.
     """
     from .attribution import doc_attributions
-    from .corpus import Corpus, Document
-    from .pipeline import gazetteer_of, make_nlp, parse
+    from ..corpus.documents import Corpus, Document
+    from ..nlp.pipeline import gazetteer_of, make_nlp, parse
     from .voices import voice_map as make_voice_map
 
     cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
@@ -492,7 +492,7 @@ def code_corpus(docs, codebook: Codebook | str | None = None) -> pd.DataFrame:
         metadata = {d.doc_id: d.metadata for d in docs}
         stream = parse(docs, nlp)
     else:
-        from .actors import load_gazetteer
+        from ..nlp.gazetteer import load_gazetteer
 
         gazetteer = load_gazetteer()
         stream = iter(docs)

@@ -99,12 +99,12 @@ import pandas as pd
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from .actors import ACTOR_LABEL, TITLE_LABEL, Gazetteer, load_gazetteer
-from .errors import LexiconError
-from .io import read_user_file, read_yaml
-from .paths import PACKAGE_DIR
-from .pipeline import doc_id_of
-from .docarrays import _cached, _token_ends, _token_flags, doc_ents, doc_text, token_index
+from ..nlp.gazetteer import ACTOR_LABEL, TITLE_LABEL, Gazetteer, load_gazetteer
+from ..errors import LexiconError
+from ..io import read_user_file, read_yaml
+from ..paths import PACKAGE_DIR
+from ..nlp.pipeline import doc_id_of
+from ..nlp.docarrays import _cached, _token_ends, _token_flags, doc_ents, doc_text, token_index
 
 __all__ = [
     "ATTRIBUTION_COLUMNS",
@@ -2304,8 +2304,8 @@ def attributions_frame(records: Iterable[dict]) -> pd.DataFrame:
 
 def attributions(docs, *, gazetteer: Gazetteer | None = None, nlp=None) -> pd.DataFrame:
     """Attributions of parsed Docs or a Corpus (parsed with ``make_nlp()``) as one DataFrame."""
-    from .corpus import Corpus, Document
-    from .pipeline import gazetteer_of, make_nlp, parse
+    from ..corpus.documents import Corpus, Document
+    from ..nlp.pipeline import gazetteer_of, make_nlp, parse
 
     metas: dict[str, dict] = {}
     if isinstance(docs, Document):

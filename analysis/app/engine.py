@@ -20,16 +20,19 @@
 from __future__ import annotations
 
 import gc
-import importlib
 import sys
 from collections import Counter
 from typing import Iterator, NamedTuple
 
 import pandas as pd
 
-from .analyze import DocResult, analyze_doc
-from .corpus import Document
-from .pipeline import parse
+from ..extract.analyze import DocResult, analyze_doc
+from ..extract.attribution import attributions_frame
+from ..extract.mentions import actor_frame
+from ..extract.rhetoric import evidence_frame
+from ..extract.sentiment import sentiment_frame
+from ..corpus.documents import Document
+from ..nlp.pipeline import parse
 
 __all__ = ["ResultStream", "TableBuilder", "Job", "CHUNK_DOCS", "CHUNK_CHARS"]
 
@@ -39,19 +42,18 @@ CHUNK_CHARS = 120_000
 
 # --------------------------------------------------------------------------- tables in pieces
 
-#: Per-document record lists that become tables: record field -> (module, frame function).
+#: Per-document record lists that become tables: record field -> frame function.
 FRAMES = {
-    "evidence": ("rhetoric", "evidence_frame"),
-    "attributions": ("attribution", "attributions_frame"),
-    "mentions": ("mentions", "actor_frame"),
-    "sentiment": ("sentiment", "sentiment_frame"),
+    "evidence": evidence_frame,
+    "attributions": attributions_frame,
+    "mentions": actor_frame,
+    "sentiment": sentiment_frame,
 }
 
 
 def frame_function(name: str):
     """The function that turns records of kind ``name`` into its table."""
-    module, function = FRAMES[name]
-    return getattr(importlib.import_module(f".{module}", __package__), function)
+    return FRAMES[name]
 
 
 def _slim(result: DocResult) -> DocResult:
@@ -145,7 +147,7 @@ class Job:
     """Everything a process needs to analyse documents; built once, inherited by forked workers."""
 
     def __init__(self, nlp, codebook, gazetteer, *, with_sentiment: bool, terms_by: str | None, cache) -> None:
-        from .cache import RecordCache, analysis_fingerprint, cache_dir
+        from ..nlp.doccache import RecordCache, analysis_fingerprint, cache_dir
 
         self.nlp, self.codebook, self.gazetteer = nlp, codebook, gazetteer
         self.with_sentiment, self.terms_by = with_sentiment, terms_by
@@ -160,7 +162,7 @@ class Job:
 
     def compute(self, items: list[tuple[Document, str | None]], *, encode: bool = False):
         """Parse and analyse a chunk; yields ``(result, encoded or None)`` and caches each result."""
-        from .cache import encode_result
+        from ..nlp.doccache import encode_result
 
         docs = parse([d for d, _ in items], self.nlp, cache=self.parse_cache, progress=False)
         for doc, (document, key) in zip(docs, items, strict=True):
@@ -211,7 +213,7 @@ def _run_in_worker(task: tuple[list[tuple[Document, str | None]], bool]):
 
 
 def _decoded(item: DocResult | bytes) -> DocResult:
-    from .cache import decode_result
+    from ..nlp.doccache import decode_result
 
     return decode_result(item) if isinstance(item, bytes) else item
 

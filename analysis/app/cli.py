@@ -18,7 +18,7 @@ import argparse
 import os
 import sys
 
-from .errors import KitError, one_line
+from ..errors import KitError, one_line
 
 __all__ = ["main", "build_parser", "MAX_WARNINGS"]
 
@@ -36,7 +36,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
-    from ._version import __version__
+    from .._version import __version__
 
     p = _Parser(prog="discourse-kit", description="Rule-based rhetorical-feature and attribution analysis of diplomatic texts.")
     p.add_argument("--version", action="version", version=f"discourse-kit {__version__}")
@@ -97,7 +97,7 @@ def _cmd_corpus(ns) -> int:
     if ns.args[0] == "fetch":
         if len(ns.args) != 2:
             raise KitError("usage: discourse-kit corpus fetch MANIFEST [--out DIR] [--force]")
-        from .fetch import fetch_manifest
+        from ..corpus.fetch import fetch_manifest
 
         report = fetch_manifest(ns.args[1], out=ns.out, force=ns.force, timeout=ns.timeout, max_bytes=ns.max_bytes)
         with pd.option_context("display.max_colwidth", 60, "display.width", 200):
@@ -109,7 +109,7 @@ def _cmd_corpus(ns) -> int:
         return 1 if failed else 0
     if len(ns.args) != 1:
         raise KitError("usage: discourse-kit corpus PATH")
-    from .corpus import load_corpus
+    from ..corpus.documents import load_corpus
 
     corpus = load_corpus(ns.args[0], encoding=ns.encoding, skip_bad=ns.skip_bad)
     frame = corpus.to_frame()
@@ -157,8 +157,8 @@ def _cmd_run(ns) -> int:
 
 
 def _cmd_codebook(ns) -> int:
-    from .codebook import load_codebook, validate_codebook
-    from .pipeline import make_nlp
+    from ..extract.codebook import load_codebook, validate_codebook
+    from ..nlp.pipeline import make_nlp
 
     codebook = load_codebook(ns.file)
     report = validate_codebook(codebook, make_nlp(ns.model))
@@ -172,11 +172,11 @@ def _cmd_codebook(ns) -> int:
 def _cmd_agreement(ns) -> int:
     import pandas as pd
 
-    from .agreement import agreement, read_annotations
+    from ..tables.agreement import agreement, read_annotations
 
     sentences = None
     if ns.corpus:
-        from .corpus import load_corpus
+        from ..corpus.documents import load_corpus
 
         sentences = load_corpus(ns.corpus)
     table = agreement(read_annotations(ns.gold), read_annotations(ns.pred), sentences=sentences)

@@ -36,7 +36,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import ScaledTranslation
 
-from .io import atomic_write
+from ..io import atomic_write
 from .palette import NARRATOR_COLOR, Palette, default_palette, ink_for, run_palette  # noqa: F401 (NARRATOR_COLOR: kept for callers)
 
 __all__ = [
@@ -85,7 +85,7 @@ def caption_text(info: dict | None = None) -> str:
 
     ``info`` is the ``run.json`` dict (:func:`analysis.run.run`); missing parts are left out.
     """
-    from ._version import __version__
+    from .._version import __version__
 
     info = info or {}
     parts = []
@@ -226,7 +226,7 @@ def plot_category_rates(
         palette: colours (default: :func:`analysis.palette.default_palette`).
     """
     if by not in ("document", "voice", "both"):
-        from .errors import KitError
+        from ..errors import KitError
 
         raise KitError(f"The `by` parameter of plot_category_rates must be document, voice or both. Got {by!r} instead.")
     palette = palette or default_palette(info)

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import GazetteerError
-from .io import read_user_file, read_yaml
-from .paths import DEFAULT_ACTORS
+from ..errors import GazetteerError
+from ..io import read_user_file, read_yaml
+from ..paths import DEFAULT_ACTORS
 
 __all__ = ["Actor", "Gazetteer", "load_gazetteer", "ruler_patterns", "ACTOR_LABEL", "TITLE_LABEL"]
 

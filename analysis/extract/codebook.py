@@ -106,9 +106,9 @@ from typing import Any, Iterable, Iterator
 
 import numpy as np
 
-from .errors import CodebookError
-from .io import decode_utf8, read_user_file, read_yaml
-from .paths import DEFAULT_CODEBOOK
+from ..errors import CodebookError
+from ..io import decode_utf8, read_user_file, read_yaml
+from ..paths import DEFAULT_CODEBOOK
 
 try:  # Python >= 3.11
     from re import _parser as _sre_parse  # type: ignore[attr-defined]
@@ -163,7 +163,7 @@ _PHRASE_ATTRS = ("LOWER", "ORTH")
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
 _CAMPS = ("russia", "west", "other", "any")
 def _actor_types() -> tuple[str, ...]:
-    from .actors import ACTOR_TYPES
+    from ..nlp.gazetteer import ACTOR_TYPES
 
     return tuple(ACTOR_TYPES)
 
@@ -804,7 +804,7 @@ def _max_length(pattern: list) -> int | None:
 
 def sentence_bounds(doc) -> list[int]:
     """Token index of each sentence start (``[0]`` when the Doc has no sentence boundaries)."""
-    from .docarrays import token_index
+    from ..nlp.docarrays import token_index
 
     return [s for s, _ in token_index(doc)[2]]
 
@@ -959,7 +959,7 @@ class _Compiled:
         match across them (:func:`analysis.docarrays.spaceless_view`), and the
         match spans the whitespace in the original Doc.
         """
-        from .docarrays import spaceless_view
+        from ..nlp.docarrays import spaceless_view
 
         starts = sent_starts if sent_starts is not None else sentence_bounds(doc)
         view = spaceless_view(doc)
@@ -981,7 +981,7 @@ class _Compiled:
         for pm in self.phrase_matchers.values():
             out.extend((rules[m], s, e) for m, s, e in pm(doc))
         if self.rule_matchers and len(doc) and len(self.anchor_hashes):
-            from .docarrays import _token_flags
+            from ..nlp.docarrays import _token_flags
 
             lower = _token_flags(doc)[0]
             hashes = self.anchor_hashes
@@ -1172,7 +1172,7 @@ def validate_codebook(codebook: Codebook | str | Path | None = None, nlp=None):
     """
     import pandas as pd
 
-    from .pipeline import gazetteer_of, make_nlp
+    from ..nlp.pipeline import gazetteer_of, make_nlp
     from .rhetoric import doc_evidence
 
     if not isinstance(codebook, Codebook):

@@ -252,8 +252,8 @@ def _gazetteer_actors(gazetteer) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=8)
 def _default(codebook_path: str) -> Palette:
-    from .actors import load_gazetteer
-    from .codebook import load_codebook
+    from ..nlp.gazetteer import load_gazetteer
+    from ..extract.codebook import load_codebook
 
     try:
         categories = load_codebook(codebook_path or None).category_ids
@@ -264,7 +264,7 @@ def _default(codebook_path: str) -> Palette:
 
 def _codebook_path(info: Mapping | None) -> str:
     """The codebook file named in a ``run.json`` dict, when it can be found."""
-    from .paths import PROJECT_DIR
+    from ..paths import PROJECT_DIR
 
     path = str(((info or {}).get("codebook") or {}).get("path") or "")
     if not path:
@@ -286,8 +286,8 @@ def default_palette(info: Mapping | None = None, *, codebook=None, gazetteer=Non
     """
     if codebook is None and gazetteer is None:
         return _default(_codebook_path(info))
-    from .actors import load_gazetteer
-    from .codebook import load_codebook
+    from ..nlp.gazetteer import load_gazetteer
+    from ..extract.codebook import load_codebook
 
     if codebook is None:
         categories = _default(_codebook_path(info)).categories
@@ -314,6 +314,6 @@ def run_palette(tables: Mapping, info: Mapping | None = None) -> Palette:
         for name, camp in zip(actors["actor"], actors["camp"]):
             if isinstance(name, str) and isinstance(camp, str) and camp in CAMPS:
                 extra.setdefault(name, camp)
-    from .actors import load_gazetteer
+    from ..nlp.gazetteer import load_gazetteer
 
     return Palette(categories, _gazetteer_actors(load_gazetteer()), extra)

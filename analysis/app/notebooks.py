@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from .corpus import Corpus, load_corpus
-from .errors import KitError
+from ..corpus.documents import Corpus, load_corpus
+from ..errors import KitError
 
 __all__ = [
     "RESULTS_ENV",
@@ -188,7 +188,7 @@ def execute_notebooks(
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-    from .io import atomic_write
+    from ..io import atomic_write
 
     folder = Path(folder)
     if not folder.is_dir():

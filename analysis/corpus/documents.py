@@ -40,9 +40,9 @@ from typing import Iterable, Iterator
 import pandas as pd
 
 from .cleaning import clean_text
-from .errors import CorpusError
-from .io import read_yaml
-from .paths import BUNDLED_CORPUS, PROJECT_DIR
+from ..errors import CorpusError
+from ..io import read_yaml
+from ..paths import BUNDLED_CORPUS, PROJECT_DIR
 
 __all__ = ["Document", "Corpus", "load_corpus", "read_text_file", "TEXT_SUFFIXES", "TABLE_SUFFIXES"]
 

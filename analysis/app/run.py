@@ -1,0 +1,249 @@
+"""The main job: corpus in, every table (and figure) out.
+
+:func:`run` loads a corpus, analyses each document as it streams past
+(:func:`analyze_corpus`: cached, chunked and optionally parallel, see
+:mod:`analysis.engine`), builds the tidy tables from the records in pieces
+(:func:`build_tables`) and writes them atomically into ``out``. Nothing under
+the corpus folder is ever written.
+"""
+from __future__ import annotations
+
+import os
+import platform
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+import spacy
+
+from ..nlp.gazetteer import Gazetteer, load_gazetteer
+from ..extract.analyze import DocResult
+from ..corpus.documents import Corpus, Document, load_corpus
+from .engine import Job, ResultStream, TableBuilder
+from ..errors import KitError
+from ..io import transaction, write_csv, write_json
+from ..nlp.pipeline import make_nlp
+
+__all__ = ["run", "analyze_corpus", "build_tables", "TableBuilder", "ResultStream", "RunOutput", "TABLES"]
+
+#: Output tables written by ``discourse-kit run`` (file stem -> what it holds).
+TABLES = {
+    "documents": "one row per document: doc_id, metadata, n_tokens, n_sentences",
+    "evidence": "one row per codebook hit",
+    "features": "counts and rates per document, voice and category",
+    "cooccurrence": "category x category co-occurrence within sentences",
+    "attributions": "one row per attribution (reported speech)",
+    "actors": "actor counts per document and role",
+    "sentiment": "TextBlob polarity and subjectivity per sentence",
+    "sentiment_summary": "sentiment aggregated by document, voice and camp",
+    "keyness": "key terms of quoted speech against narration (G², Log Ratio), pooled over the corpus",
+}
+
+
+@dataclass
+class RunOutput:
+    """What :func:`run` produced: the tables, the written files and warnings."""
+
+    tables: dict[str, pd.DataFrame]
+    files: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    info: dict = field(default_factory=dict)
+
+
+def analyze_corpus(
+    corpus: Corpus | Iterable[Document],
+    nlp=None,
+    *,
+    codebook=None,
+    gazetteer: Gazetteer | None = None,
+    n_process: int = 1,
+    cache=None,
+    with_sentiment: bool = True,
+    progress: bool | None = None,
+    terms=None,
+) -> ResultStream:
+    """Stream :class:`DocResult` objects, one per document, in corpus order.
+
+    Each document is parsed and analysed once and dropped; its records are
+    cached on disk (:class:`analysis.cache.RecordCache`), so a re-run with the
+    same text, pipeline, codebook, gazetteer and kit version neither parses
+    nor extracts. With ``n_process > 1`` chunks of documents are analysed by a
+    pool of worker processes (each builds nothing twice: it inherits or
+    rebuilds the pipeline and codebook once); the results are identical and in
+    the same order as with one process.
+
+    Args:
+        corpus: documents to analyse.
+        nlp: the pipeline (default: :func:`make_nlp` with ``gazetteer``).
+        codebook, gazetteer: default: the bundled ones.
+        n_process: worker processes for parsing *and* analysis.
+        cache: a folder, ``False`` to disable, or ``None`` for ``.cache/``
+            (or ``$DISCOURSE_KIT_CACHE``).
+        with_sentiment: also score sentence sentiment (the slowest extractor).
+        progress: show a progress bar (default: on a terminal, > 20 documents).
+        terms: an :class:`analysis.stats.VoiceTerms` that pools each
+            document's term frequencies by voice (for the keyness table).
+
+    Returns:
+        A :class:`analysis.engine.ResultStream`: iterate it, or pass it to
+        :func:`build_tables` directly (then workers also build the tables).
+
+    Raises:
+        KitError: ``n_process`` is not a positive integer.
+    """
+    from ..extract.codebook import load_codebook
+
+    if not isinstance(n_process, int) or n_process < 1:
+        raise KitError(f"n_process must be a positive integer; got {n_process!r}")
+    gazetteer = gazetteer or load_gazetteer()
+    nlp = nlp or make_nlp(actors=gazetteer)
+    codebook = codebook or load_codebook()
+    job = Job(nlp, codebook, gazetteer, with_sentiment=with_sentiment,
+              terms_by=getattr(terms, "by", None) if terms is not None else None, cache=cache)
+    return ResultStream(job, list(corpus), n_process=n_process, terms=terms, progress=progress)
+
+
+def build_tables(
+    results: Iterable[DocResult] | TableBuilder,
+    corpus: Corpus,
+    *,
+    codebook=None,
+    with_sentiment: bool = True,
+    terms=None,
+) -> dict[str, pd.DataFrame]:
+    """Assemble every output table from per-document records (``keyness`` when ``terms`` is given).
+
+    ``results`` may be a stream, best :func:`analyze_corpus` itself: records
+    are turned into table pieces as they arrive (:class:`TableBuilder`; with
+    ``n_process > 1`` the worker processes build the pieces), so memory grows
+    with the tables, not with every record of the corpus.
+    """
+    from ..tables.features import cooccurrence, exposure_frame, feature_table
+
+    if isinstance(results, TableBuilder):
+        builder = results
+    elif isinstance(results, ResultStream):
+        builder = results.into(TableBuilder())
+    else:
+        builder = TableBuilder()
+        for result in results:
+            builder.add(result)
+    slim = builder.results
+    docs = corpus.to_frame().drop(columns=["source"])
+    counts = pd.DataFrame(
+        [{"doc_id": r.doc_id, "n_tokens": r.n_tokens, "n_sentences": r.n_sentences} for r in slim],
+        columns=["doc_id", "n_tokens", "n_sentences"],
+    )
+    documents = docs.merge(counts, on="doc_id", how="left")
+    evidence = builder.frame("evidence")
+    exposure = exposure_frame(slim)
+    tables = {
+        "documents": documents,
+        "evidence": evidence,
+        "features": feature_table(evidence, exposure, codebook=codebook),
+        "cooccurrence": cooccurrence(evidence),
+        "attributions": builder.frame("attributions"),
+        "actors": builder.frame("mentions"),
+    }
+    if with_sentiment:
+        from ..extract.sentiment import summarize_sentiment
+
+        sentiment = builder.frame("sentiment")
+        tables["sentiment"] = sentiment
+        tables["sentiment_summary"] = summarize_sentiment(sentiment)
+    if terms is not None:
+        tables["keyness"] = terms.keyness()
+    return tables
+
+
+def _check_out(out: Path, corpus_root: Path) -> None:
+    try:
+        out_r, root_r = out.resolve(), corpus_root.resolve()
+    except OSError as e:
+        raise KitError(f"cannot resolve output folder: {e}", path=out) from None
+    # a folder corpus is protected as a whole; a single-file corpus is just that file
+    # (`run statement.txt --out results` beside it is fine)
+    if corpus_root.is_dir() and (out_r == root_r or root_r in out_r.parents):
+        raise KitError("the output folder is inside the corpus folder; choose another --out "
+                       "(the kit never writes into a corpus)", path=out)
+    if out.exists() and not out.is_dir():
+        raise KitError("--out exists and is not a folder", path=out)
+
+
+def run(
+    path: str | os.PathLike | None,
+    out: str | os.PathLike,
+    *,
+    codebook: str | os.PathLike | None = None,
+    actors: str | os.PathLike | None = None,
+    model: str = "rules",
+    n_process: int = 1,
+    figures: str | os.PathLike | None = None,
+    cache=None,
+    encoding: str | None = None,
+    skip_bad: bool = False,
+    with_sentiment: bool = True,
+    progress: bool | None = None,
+) -> RunOutput:
+    """Analyse a corpus and write every table (and, with ``figures``, every figure).
+
+    Writes into ``out``: one CSV per entry of :data:`TABLES` and ``run.json``
+    (package version, pipeline, codebook id/version/sha256, gazetteer, corpus
+    hash). Files are replaced atomically; nothing else in ``out`` is touched.
+    """
+    from .._version import __version__
+    from ..extract.codebook import load_codebook
+
+    if n_process < 1:
+        raise KitError(f"--n-process must be a positive integer; got {n_process}")
+    from ..paths import BUNDLED_CORPUS
+
+    root = Path(path) if path is not None else BUNDLED_CORPUS
+    out = Path(out)
+    corpus = load_corpus(root, encoding=encoding, skip_bad=skip_bad)
+    _check_out(out, root)
+    if figures is not None:
+        _check_out(Path(figures), root)
+    cb = load_codebook(codebook)
+    gazetteer = load_gazetteer(actors)
+    nlp = make_nlp(model, actors=gazetteer)
+    from ..tables.stats import VoiceTerms
+
+    terms = VoiceTerms()  # quoted speech vs narration, for keyness.csv and its figure
+    stream = analyze_corpus(corpus, nlp, codebook=cb, gazetteer=gazetteer, n_process=n_process, cache=cache,
+                            with_sentiment=with_sentiment, progress=progress, terms=terms)
+    builder = stream.into(TableBuilder())  # records become table pieces as documents stream past
+    tables = build_tables(builder, corpus, codebook=cb, with_sentiment=with_sentiment, terms=terms)
+    info = {
+        "package": "discourse-kit",
+        "version": __version__,
+        "spacy": spacy.__version__,
+        "python": platform.python_version(),
+        "pipeline": {"model": model, "components": list(nlp.pipe_names)},
+        "codebook": {"id": cb.id, "version": cb.version, "sha256": cb.sha256, "path": _display(cb.path)},
+        "gazetteer": {"id": gazetteer.id, "version": gazetteer.version, "sha256": gazetteer.sha256},
+        "corpus": {"path": _display(root), "n_documents": len(corpus), "sha256": corpus.hash(),
+                   "skipped": corpus.skipped},
+        "tables": {name: f"{name}.csv" for name in tables},
+    }
+    warnings = [*corpus.skipped, *corpus.warnings, *builder.warnings]
+    with transaction():  # all files replaced at the end, or none if anything fails
+        files = [write_csv(frame, out / f"{name}.csv") for name, frame in tables.items()]
+        if figures is not None:
+            from ..plots.figures import save_all_figures
+
+            files += save_all_figures(tables, figures, info=info)
+            info["figures"] = sorted(p.name for p in files if p.parent == Path(figures))
+        files.append(write_json(info, out / "run.json"))
+    return RunOutput(tables=tables, files=files, warnings=warnings, info=info)
+
+
+def _display(path) -> str:
+    from ..paths import PROJECT_DIR
+
+    p = Path(path)
+    try:
+        return p.resolve().relative_to(PROJECT_DIR).as_posix()
+    except (ValueError, OSError):
+        return p.name
