@@ -24,7 +24,8 @@ import analysis.app.engine as engine
 from analysis import Corpus, Document, load_corpus, make_nlp
 from analysis.nlp.gazetteer import load_gazetteer, ruler_patterns
 from analysis.extract.analyze import DocResult
-from analysis.nlp.doccache import RecordCache, decode_result, doc_from_bytes, doc_to_bytes, encode_result
+from analysis.app.records import RecordCache, decode_result, encode_result
+from analysis.nlp.doccache import doc_from_bytes, doc_to_bytes
 from analysis.extract.codebook import load_codebook
 from analysis.paths import DEFAULT_ACTORS, DEFAULT_CODEBOOK
 from analysis.app.run import analyze_corpus
@@ -355,7 +356,7 @@ def test_tables_built_in_pieces_equal_tables_built_at_once(corpus, nlp):
 
 def test_doc_text_is_the_document_text(corpus, nlp, tmp_path):
     from analysis import parse
-    from analysis.nlp.pipeline import doc_text
+    from analysis.nlp.docarrays import doc_text
 
     for cache in (tmp_path, tmp_path):  # parsed, then read from the Doc cache
         for doc, document in zip(parse(corpus, nlp, cache=cache), corpus):

@@ -10,7 +10,8 @@ import spacy
 
 from analysis import Corpus, Document, KitError, make_nlp, parse
 from analysis.errors import ModelError
-from analysis.nlp.pipeline import doc_id_of, pipeline_fingerprint
+from analysis.nlp.docarrays import doc_id_of
+from analysis.nlp.pipeline import pipeline_fingerprint
 
 from conftest import ROOT, SEED_ID
 

@@ -19,6 +19,7 @@ base=${2:?usage: $0 make|check BASE_DIR}
 corpora=${CHECK_CORPORA:-"corpus=corpus ungdc=../check/ungdc us=../check/us"}
 
 run_into() {  # $1 = output root
+  mkdir -p "$1"
   for spec in $corpora; do
     name=${spec%%=*}; path=${spec#*=}
     [ -e "$path" ] || { echo "skip $name: $path not found"; continue; }

@@ -147,7 +147,8 @@ class Job:
     """Everything a process needs to analyse documents; built once, inherited by forked workers."""
 
     def __init__(self, nlp, codebook, gazetteer, *, with_sentiment: bool, terms_by: str | None, cache) -> None:
-        from ..nlp.doccache import RecordCache, analysis_fingerprint, cache_dir
+        from ..nlp.doccache import cache_dir
+        from .records import RecordCache, analysis_fingerprint
 
         self.nlp, self.codebook, self.gazetteer = nlp, codebook, gazetteer
         self.with_sentiment, self.terms_by = with_sentiment, terms_by
@@ -162,7 +163,7 @@ class Job:
 
     def compute(self, items: list[tuple[Document, str | None]], *, encode: bool = False):
         """Parse and analyse a chunk; yields ``(result, encoded or None)`` and caches each result."""
-        from ..nlp.doccache import encode_result
+        from .records import encode_result
 
         docs = parse([d for d, _ in items], self.nlp, cache=self.parse_cache, progress=False)
         for doc, (document, key) in zip(docs, items, strict=True):
@@ -213,7 +214,7 @@ def _run_in_worker(task: tuple[list[tuple[Document, str | None]], bool]):
 
 
 def _decoded(item: DocResult | bytes) -> DocResult:
-    from ..nlp.doccache import decode_result
+    from .records import decode_result
 
     return decode_result(item) if isinstance(item, bytes) else item
 

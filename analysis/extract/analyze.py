@@ -17,7 +17,7 @@ import numpy as np
 from spacy.tokens import Doc
 
 from ..nlp.gazetteer import Gazetteer
-from ..nlp.pipeline import doc_id_of
+from ..nlp.docarrays import doc_id_of, word_mask
 
 __all__ = ["DocResult", "analyze_doc", "count_tokens", "sentence_records"]
 
@@ -42,9 +42,7 @@ class DocResult:
 
 def _word_mask(doc: Doc) -> np.ndarray:
     """True for word tokens (not whitespace, not punctuation)."""
-    from ..nlp.docarrays import _token_flags
-
-    return ~_token_flags(doc)[1]
+    return word_mask(doc)
 
 
 def count_tokens(doc: Doc) -> int:

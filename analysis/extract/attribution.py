@@ -103,8 +103,8 @@ from ..nlp.gazetteer import ACTOR_LABEL, TITLE_LABEL, Gazetteer, load_gazetteer
 from ..errors import LexiconError
 from ..io import read_user_file, read_yaml
 from ..paths import PACKAGE_DIR
-from ..nlp.pipeline import doc_id_of
-from ..nlp.docarrays import _cached, _token_ends, _token_flags, doc_ents, doc_text, token_index
+from ..nlp.docarrays import doc_id_of
+from ..nlp.docarrays import _cached, doc_ents, doc_text, token_ends, token_index, token_lower, token_punct
 
 __all__ = [
     "ATTRIBUTION_COLUMNS",
@@ -576,7 +576,7 @@ class _Ctx:
             for i, (a, b) in enumerate(self.sents):
                 self.sent_of[a:b] = i
         self.strings = doc.vocab.strings
-        self.lower_arr, self.punct_arr = _token_flags(doc)
+        self.lower_arr, self.punct_arr = token_lower(doc), token_punct(doc)
         self.ents = [e for e in doc_ents(doc) if e.label_ in (ACTOR_LABEL, TITLE_LABEL)]
         self.ent_end_at = {e.end - 1: e for e in self.ents}
         self.ent_start_at = {e.start: e for e in self.ents}
@@ -609,7 +609,7 @@ class _Ctx:
 
     def tend(self, i: int) -> int:
         if self._ends is None:
-            self._ends = _token_ends(self.doc, self.idx, len(self.text))
+            self._ends = token_ends(self.doc)
         return int(self._ends[i])
 
     def char_span(self, start_tok: int, end_tok: int) -> tuple[int, int]:

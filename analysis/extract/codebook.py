@@ -981,9 +981,9 @@ class _Compiled:
         for pm in self.phrase_matchers.values():
             out.extend((rules[m], s, e) for m, s, e in pm(doc))
         if self.rule_matchers and len(doc) and len(self.anchor_hashes):
-            from ..nlp.docarrays import _token_flags
+            from ..nlp.docarrays import token_lower
 
-            lower = _token_flags(doc)[0]
+            lower = token_lower(doc)
             hashes = self.anchor_hashes
             where = np.minimum(np.searchsorted(hashes, lower), len(hashes) - 1)
             toks = np.flatnonzero(hashes[where] == lower)  # tokens that are a required word

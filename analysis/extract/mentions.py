@@ -28,7 +28,7 @@ import pandas as pd
 from spacy.tokens import Doc
 
 from ..nlp.gazetteer import ACTOR_LABEL, TITLE_LABEL, Gazetteer
-from ..nlp.pipeline import doc_id_of
+from ..nlp.docarrays import doc_id_of
 
 __all__ = ["MENTION_COLUMNS", "ACTOR_COLUMNS", "ROLES", "doc_mentions", "actor_frame", "actor_table"]
 

@@ -35,7 +35,7 @@ from spacy.tokens import Doc
 from ..nlp.gazetteer import ACTOR_LABEL, TITLE_LABEL, Gazetteer
 from .codebook import FIRST_PERSON, NEGATORS, Codebook, Constraints, Rule, load_codebook, sentence_bounds
 from ..nlp.docarrays import doc_ents, token_lower, token_punct
-from ..nlp.pipeline import doc_id_of
+from ..nlp.docarrays import doc_id_of
 
 __all__ = ["doc_evidence", "evidence_frame", "code_corpus", "merge_hits", "EVIDENCE_COLUMNS", "TARGET_SOURCES"]
 

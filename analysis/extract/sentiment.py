@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 from spacy.tokens import Doc
 
-from ..nlp.docarrays import _token_flags, doc_ents, doc_text, sentence_spans, token_index
-from ..nlp.pipeline import doc_id_of
+from ..nlp.docarrays import doc_ents, doc_text, sentence_spans, token_index, word_mask
+from ..nlp.docarrays import doc_id_of
 
 __all__ = [
     "SENTIMENT_COLUMNS",
@@ -99,7 +99,7 @@ def doc_sentiment(doc: Doc, *, voice_map=None, gazetteer=None) -> list[dict]:
             camps_by_sentence.setdefault(int(sent_of[ent.start]), set()).add(camp)
     out = []
     if sents:  # word tokens before each token index, to skip sentences without words
-        words_before = np.concatenate(([0], np.cumsum(~_token_flags(doc)[1])))
+        words_before = np.concatenate(([0], np.cumsum(word_mask(doc))))
         text = doc_text(doc)
     for i, (start, end, start_char, end_char) in enumerate(sents):
         if words_before[end] == words_before[start]:

@@ -111,9 +111,9 @@ class VoiceMap:
                 lo = int(np.searchsorted(idx, s, side="left"))
                 hi = int(np.searchsorted(idx, e, side="left"))
                 voices_[lo:hi] = code[voice]
-            from .attribution import _token_flags
+            from ..nlp.docarrays import word_mask
 
-            words = ~_token_flags(doc)[1]
+            words = word_mask(doc)
             self._token_voices = (voices_, words, names, sents)
         return self._token_voices
 
@@ -213,7 +213,7 @@ _PARENT_ONLY = ("doc_id", "source_credit", "source_agency")
 
 def _doc_voices(doc: Doc, metadata: dict, gazetteer, separator: str) -> list[Document]:
     from .attribution import doc_attributions, doc_text
-    from ..nlp.pipeline import doc_id_of
+    from ..nlp.docarrays import doc_id_of
 
     records = doc_attributions(doc, gazetteer=gazetteer, metadata=metadata)
     vmap = voice_map(doc, records)
@@ -316,7 +316,7 @@ def voices(
         if isinstance(item, Document):
             out.extend(_doc_voices(parsed[item.doc_id], metas[item.doc_id], gaz, separator))
         else:
-            from ..nlp.pipeline import doc_id_of
+            from ..nlp.docarrays import doc_id_of
 
             out.extend(_doc_voices(item, (metadata or {}).get(doc_id_of(item), {}), gaz, separator))
     return out

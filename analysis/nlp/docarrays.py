@@ -1,5 +1,9 @@
 """Per-Doc look-ups shared by the extractors, computed once per Doc.
 
+A Doc from :func:`analysis.nlp.pipeline.parse` carries its document id
+(:func:`doc_id_of`) and knows its text (:func:`doc_text`, without spaCy's
+re-joining of every token).
+
 Attribution, codebook evidence, actor mentions, voices and sentiment all need
 the same facts about a Doc: where each token starts, which sentence it is in,
 its lower-case form, whether it is punctuation, and the entity spans.
@@ -17,13 +21,26 @@ from __future__ import annotations
 import weakref
 
 import numpy as np
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LOWER, SENT_START
+from spacy.attrs import (
+    ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE, IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER, MORPH, POS, SENT_START, TAG,
+)
 from spacy.tokens import Doc
 
-from .pipeline import doc_text as _known_text
 from .sentences import inner_whitespace
 
-__all__ = ["doc_text", "token_index", "token_lower", "token_punct", "doc_ents", "sentence_spans"]
+__all__ = [
+    "doc_id_of",
+    "doc_text",
+    "remember_text",
+    "token_index",
+    "token_lower",
+    "token_punct",
+    "word_mask",
+    "token_ends",
+    "doc_ents",
+    "sentence_spans",
+    "spaceless_view",
+]
 
 _DOC_CACHE: "weakref.WeakKeyDictionary[Doc, dict]" = weakref.WeakKeyDictionary()
 
@@ -38,13 +55,27 @@ def _cached(doc: Doc) -> dict:
         return {"n": len(doc)}
 
 
+def doc_id_of(doc: Doc) -> str:
+    """The document id stored on a Doc by :func:`analysis.nlp.pipeline.parse` (``""`` when none)."""
+    return doc.user_data.get("doc_id", "")
+
+
 def doc_text(doc: Doc) -> str:
-    """``doc.text``, computed once per Doc (spaCy joins every token on each access)."""
+    """``doc.text``, computed once per Doc (spaCy joins every token on each access).
+
+    Docs from :func:`analysis.nlp.pipeline.parse` already know their text
+    (:func:`remember_text`); any other Doc computes it once.
+    """
     entry = _cached(doc)
     text = entry.get("text")
     if text is None:
-        text = entry["text"] = _known_text(doc)  # free for Docs from parse(), which know their text
+        text = entry["text"] = doc.text
     return text
+
+
+def remember_text(doc: Doc, text: str) -> None:
+    """Record that ``text`` is the text of ``doc`` (what it was parsed from), so :func:`doc_text` is free."""
+    _cached(doc)["text"] = text
 
 
 def _arrays(doc: Doc) -> np.ndarray:
@@ -78,6 +109,11 @@ def token_lower(doc: Doc) -> np.ndarray:
 def token_punct(doc: Doc) -> np.ndarray:
     """Whether each token is punctuation or whitespace, cached per Doc."""
     return _token_flags(doc)[1]
+
+
+def word_mask(doc: Doc) -> np.ndarray:
+    """Whether each token is a word token (neither whitespace nor punctuation): the denominator of every rate."""
+    return ~_token_flags(doc)[1]
 
 
 def token_index(doc: Doc) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:
@@ -114,8 +150,7 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int, int, int]]:
     if found is None:
         idx, _, sents = token_index(doc)
         if sents:
-            text = doc_text(doc)
-            ends = _token_ends(doc, idx, len(text))
+            ends = token_ends(doc)
             found = [(s, e, int(idx[s]), int(ends[e - 1])) for s, e in sents]
         else:
             found = []
@@ -123,14 +158,15 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int, int, int]]:
     return found
 
 
-def _token_ends(doc: Doc, idx: np.ndarray, n_chars: int) -> np.ndarray:
-    """End character of every token: its start plus its length (whitespace after it excluded)."""
+def token_ends(doc: Doc) -> np.ndarray:
+    """End character of every token: its start plus its length (whitespace after it excluded). Cached per Doc."""
     entry = _cached(doc)
     found = entry.get("token_ends")
     if found is None:
         # a token ends where the next one starts, minus its trailing whitespace
+        idx = token_index(doc)[0]
         spaces = doc.to_array("SPACY").astype(np.int64)
-        nxt = np.append(idx[1:], n_chars)
+        nxt = np.append(idx[1:], len(doc_text(doc)))
         found = entry["token_ends"] = nxt - spaces
     return found
 
@@ -164,8 +200,6 @@ def spaceless_view(doc: Doc):
 
 
 def _build_spaceless(doc: Doc):
-    from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE, LEMMA, MORPH, POS, TAG
-
     n = len(doc)
     if n == 0 or doc.has_annotation("DEP"):
         return None
@@ -180,7 +214,7 @@ def _build_spaceless(doc: Doc):
     if len(keep) == 0:
         return None
     text = doc_text(doc)
-    ends = _token_ends(doc, idx, len(text))
+    ends = token_ends(doc)
     starts_k, ends_k = idx[keep], ends[keep]
     words = [text[a:b] for a, b in zip(starts_k.tolist(), ends_k.tolist())]
     following = np.append(starts_k[1:], len(text))

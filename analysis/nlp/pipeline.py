@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import sys
-import weakref
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -25,14 +24,16 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import components  # noqa: F401  (registers discourse_lemmatizer, discourse_actor_ruler)
-from . import sentences  # noqa: F401  (registers the discourse_sentences component)
-from .gazetteer import Gazetteer, load_gazetteer, ruler_patterns
-from .doccache import cache_dir, read_doc, write_doc
+from .._version import __version__
 from ..corpus.documents import Corpus, Document
 from ..errors import KitError, ModelError
+from . import components  # noqa: F401  (registers discourse_lemmatizer, discourse_actor_ruler)
+from . import sentences  # noqa: F401  (registers the discourse_sentences component)
+from .docarrays import remember_text
+from .doccache import cache_dir, read_doc, write_doc
+from .gazetteer import Gazetteer, load_gazetteer, ruler_patterns
 
-__all__ = ["make_nlp", "parse", "pipeline_fingerprint", "doc_id_of", "doc_text", "gazetteer_of", "RULES"]
+__all__ = ["make_nlp", "parse", "pipeline_fingerprint", "gazetteer_of", "RULES", "PARSE_MODULES"]
 
 RULES = "rules"
 #: Longest document (characters) the rule-based pipeline accepts (trained models keep spaCy's limit).
@@ -127,44 +128,12 @@ def _parse_code_sha256() -> str:
 
 def pipeline_fingerprint(nlp: Language) -> str:
     """A hash identifying everything that changes a parse: config, patterns, versions, rule code."""
-    from .._version import __version__
-
     h = hashlib.sha256()
     h.update(nlp.config.to_str().encode())
     h.update(_parse_code_sha256().encode())
     h.update(repr(sorted(nlp.meta.get("discourse_kit", {}).items())).encode())
     h.update(f"{nlp.meta.get('name')}-{nlp.meta.get('version')}-{spacy.__version__}-{__version__}".encode())
     return h.hexdigest()
-
-
-def doc_id_of(doc: Doc) -> str:
-    """The document id stored on a Doc by :func:`parse`."""
-    return doc.user_data.get("doc_id", "")
-
-
-_TEXTS: "weakref.WeakKeyDictionary[Doc, str]" = weakref.WeakKeyDictionary()
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text`` without its cost: spaCy rebuilds the text from every token on each access.
-
-    Docs from :func:`parse` already know their text (it is the document's);
-    any other Doc computes it once.
-    """
-    try:
-        text = _TEXTS.get(doc)
-        if text is None:
-            text = _TEXTS[doc] = doc.text
-        return text
-    except TypeError:  # not weak-referenceable
-        return doc.text
-
-
-def _remember_text(doc: Doc, text: str) -> None:
-    try:
-        _TEXTS[doc] = text
-    except TypeError:
-        pass
 
 
 def parse(
@@ -178,7 +147,8 @@ def parse(
 ) -> Iterator[Doc]:
     """Parse documents into spaCy Docs, in corpus order, using the on-disk cache.
 
-    Each Doc carries its id in ``doc.user_data["doc_id"]`` (see :func:`doc_id_of`).
+    Each Doc carries its id in ``doc.user_data["doc_id"]`` (see
+    :func:`analysis.nlp.docarrays.doc_id_of`).
 
     Args:
         corpus: documents to parse.
@@ -219,7 +189,7 @@ def parse(
         texts = ((d.text, (d, p)) for d, p in pending)
         for doc, (d, p) in nlp.pipe(texts, as_tuples=True, n_process=n_process, batch_size=batch_size):
             doc.user_data["doc_id"] = d.doc_id
-            _remember_text(doc, d.text)
+            remember_text(doc, d.text)
             if p is not None:
                 write_doc(p, doc)
             if bar:
@@ -236,7 +206,7 @@ def parse(
         if pending:
             yield from flush()
         cached.user_data["doc_id"] = d.doc_id
-        _remember_text(cached, d.text)
+        remember_text(cached, d.text)
         if bar:
             bar.update(1)
         yield cached

@@ -11,7 +11,7 @@ from typing import Iterable
 from spacy import displacy
 from spacy.tokens import Doc
 
-from ..nlp.pipeline import doc_id_of
+from ..nlp.docarrays import doc_id_of
 
 __all__ = ["show_evidence", "evidence_spans", "category_colors"]
 

@@ -130,7 +130,8 @@ def _sentence_table(sentences) -> pd.DataFrame:
     from spacy.tokens import Doc
 
     from ..corpus.documents import Corpus
-    from ..nlp.pipeline import doc_id_of, make_nlp, parse
+    from ..nlp.docarrays import doc_id_of
+    from ..nlp.pipeline import make_nlp, parse
 
     if isinstance(sentences, Doc):
         sentences = [sentences]

@@ -95,7 +95,7 @@ def _exposure_from(exposure) -> pd.DataFrame:
     from spacy.tokens import Doc
 
     from ..extract.analyze import count_tokens
-    from ..nlp.pipeline import doc_id_of
+    from ..nlp.docarrays import doc_id_of
 
     if all(isinstance(d, Doc) for d in items):
         return pd.DataFrame(
@@ -212,7 +212,8 @@ def kwic(docs, query: str, *, window: int = 8, codebook=None) -> pd.DataFrame:
 
     from ..extract.codebook import Codebook, Rule, load_codebook
     from ..corpus.documents import Corpus
-    from ..nlp.pipeline import doc_id_of, make_nlp, parse
+    from ..nlp.docarrays import doc_id_of
+    from ..nlp.pipeline import make_nlp, parse
     from ..extract.rhetoric import doc_evidence
 
     if isinstance(window, bool) or not isinstance(window, int) or window < 1:
