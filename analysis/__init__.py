@@ -1,27 +1,33 @@
 """discourse-kit: transparent, rule-based analysis of diplomatic discourse.
 
-The public API is flat; see ``__all__``. The flow is one-way::
+The public API is flat; see ``__all__``. The flow is one-way, and the
+sub-packages are its layers (a module imports only from its own layer or
+lower ones; ``docs/ARCHITECTURE.md``)::
 
-    load_corpus -> make_nlp/parse -> code_corpus, attributions, sentiment -> tables -> plots
+    corpus -> nlp -> extract -> tables -> plots -> app
+    load_corpus -> make_nlp/parse -> doc_* records -> *_frame tables -> plot_* figures -> run, CLI, notebooks
 """
 from __future__ import annotations
 
 from ._version import __version__
+from .app.checks import validate_codebook
+from .app.shortcuts import actor_table, attributions, code_corpus, kwic, sentiment, voices
 from .corpus.documents import Corpus, Document, load_corpus
+from .corpus.fetch import fetch_manifest
 from .errors import KitError
-from .nlp.pipeline import make_nlp, parse
+from .extract.attribution import doc_attributions
+from .extract.codebook import Codebook, load_codebook
+from .extract.mentions import doc_mentions
+from .extract.rhetoric import doc_evidence
+from .extract.voices import voice_map
 from .nlp.gazetteer import load_gazetteer
-from .extract.attribution import attributions, attributions_frame, doc_attributions
-from .extract.mentions import actor_frame, actor_table, doc_mentions
-from .extract.voices import voice_map, voices
-from .extract.codebook import Codebook, load_codebook, validate_codebook
-from .extract.rhetoric import code_corpus, doc_evidence, evidence_frame
-from .tables.features import cooccurrence, exposure_frame, feature_table, kwic
+from .nlp.pipeline import make_nlp, parse
 from .plots.display import show_evidence
 from .tables.agreement import agreement, read_annotations
+from .tables.features import cooccurrence, feature_table
+from .tables.frames import actor_frame, attributions_frame, evidence_frame, exposure_frame
 from .tables.stats import compare_features, keyness
-from .extract.sentiment import sentiment, summarize_sentiment
-from .corpus.fetch import fetch_manifest
+from .tables.summaries import summarize_sentiment
 
 __all__ = [
     "__version__",

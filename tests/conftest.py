@@ -11,6 +11,21 @@ SHARED = ROOT.parent / "shared"
 SEED_ID = "000_b57aecae04ae68f3"
 
 
+#: a quotation-heavy text (titles, pronouns, "according to") used by several stages' tests
+QUOTES = (
+    "Talks Resume\n\n“We will not accept any ultimatum,” the Minister said. “It is clear that the West will "
+    "again deceive us,” Lavrov added. According to Washington, the talks are endless discussions.\n"
+)
+
+
+def sample_texts() -> list[str]:
+    """The seed, :data:`QUOTES`, a short text and the seed with another speaker: texts for equality checks."""
+    from analysis import load_corpus
+
+    seed = load_corpus()[SEED_ID].text
+    return [seed, QUOTES, "NATO said no. Stoltenberg said “maybe” to Kyiv.", seed.replace("Lavrov", "Peskov")]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_cache(tmp_path_factory):
     """Keep the parse cache of the test session out of the project folder."""

@@ -18,7 +18,18 @@ import argparse
 import os
 import sys
 
+import pandas as pd
+
+from .._version import __version__
+from ..corpus.documents import load_corpus
+from ..corpus.fetch import fetch_manifest
 from ..errors import KitError, one_line
+from ..extract.codebook import load_codebook
+from ..nlp.pipeline import make_nlp
+from ..tables.agreement import agreement, read_annotations
+from .checks import validate_codebook
+from .notebooks import execute_notebooks
+from .run import run
 
 __all__ = ["main", "build_parser", "MAX_WARNINGS"]
 
@@ -36,8 +47,6 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
-    from .._version import __version__
-
     p = _Parser(prog="discourse-kit", description="Rule-based rhetorical-feature and attribution analysis of diplomatic texts.")
     p.add_argument("--version", action="version", version=f"discourse-kit {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -92,13 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_corpus(ns) -> int:
-    import pandas as pd
-
     if ns.args[0] == "fetch":
         if len(ns.args) != 2:
             raise KitError("usage: discourse-kit corpus fetch MANIFEST [--out DIR] [--force]")
-        from ..corpus.fetch import fetch_manifest
-
         report = fetch_manifest(ns.args[1], out=ns.out, force=ns.force, timeout=ns.timeout, max_bytes=ns.max_bytes)
         with pd.option_context("display.max_colwidth", 60, "display.width", 200):
             print(report.to_string(index=False))
@@ -109,8 +114,6 @@ def _cmd_corpus(ns) -> int:
         return 1 if failed else 0
     if len(ns.args) != 1:
         raise KitError("usage: discourse-kit corpus PATH")
-    from ..corpus.documents import load_corpus
-
     corpus = load_corpus(ns.args[0], encoding=ns.encoding, skip_bad=ns.skip_bad)
     frame = corpus.to_frame()
     if ns.csv:
@@ -135,8 +138,6 @@ def _shorten(frame, width: int = 40):
 
 
 def _cmd_run(ns) -> int:
-    from .run import run
-
     result = run(
         ns.path, ns.out, codebook=ns.codebook, actors=ns.actors, model=ns.model, n_process=ns.n_process,
         figures=ns.figures, cache=False if ns.no_cache else None, encoding=ns.encoding,
@@ -157,9 +158,6 @@ def _cmd_run(ns) -> int:
 
 
 def _cmd_codebook(ns) -> int:
-    from ..extract.codebook import load_codebook, validate_codebook
-    from ..nlp.pipeline import make_nlp
-
     codebook = load_codebook(ns.file)
     report = validate_codebook(codebook, make_nlp(ns.model))
     failures = report[~report["passed"]]
@@ -170,14 +168,8 @@ def _cmd_codebook(ns) -> int:
 
 
 def _cmd_agreement(ns) -> int:
-    import pandas as pd
-
-    from ..tables.agreement import agreement, read_annotations
-
     sentences = None
     if ns.corpus:
-        from ..corpus.documents import load_corpus
-
         sentences = load_corpus(ns.corpus)
     table = agreement(read_annotations(ns.gold), read_annotations(ns.pred), sentences=sentences)
     with pd.option_context("display.width", 200):
@@ -186,8 +178,6 @@ def _cmd_agreement(ns) -> int:
 
 
 def _cmd_notebooks(ns) -> int:
-    from .notebooks import execute_notebooks
-
     for path, seconds in execute_notebooks(ns.folder, timeout=ns.timeout):
         print(f"executed {path} in {seconds:.1f}s")
     return 0

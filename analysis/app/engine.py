@@ -1,11 +1,11 @@
-"""The engine behind :func:`analysis.run.analyze_corpus`: cached, chunked, parallel.
+"""The engine behind :func:`analysis.app.run.analyze_corpus`: cached, chunked, parallel.
 
 * **Records cache.** Each document's records are stored on disk
-  (:class:`analysis.cache.RecordCache`); a warm re-run reads them and neither
+  (:class:`analysis.app.records.RecordCache`); a warm re-run reads them and neither
   parses nor extracts.
 * **Chunks.** Documents that are not cached are analysed in chunks of
   consecutive documents: one ``nlp.pipe`` call, then
-  :func:`analysis.analyze.analyze_doc` per Doc; each Doc is dropped as soon as
+  :func:`analysis.extract.analyze.analyze_doc` per Doc; each Doc is dropped as soon as
   its records are taken (never every Doc at once).
 * **Processes.** With ``n_process > 1`` a pool of worker processes analyses
   the chunks (forked: each inherits the pipeline, codebook and gazetteer
@@ -26,13 +26,12 @@ from typing import Iterator, NamedTuple
 
 import pandas as pd
 
-from ..extract.analyze import DocResult, analyze_doc
-from ..extract.attribution import attributions_frame
-from ..extract.mentions import actor_frame
-from ..extract.rhetoric import evidence_frame
-from ..extract.sentiment import sentiment_frame
 from ..corpus.documents import Document
+from ..extract.analyze import DocResult, analyze_doc
+from ..nlp.doccache import cache_dir
 from ..nlp.pipeline import parse
+from ..tables.frames import actor_frame, attributions_frame, evidence_frame, sentiment_frame
+from .records import RecordCache, analysis_fingerprint, decode_result, encode_result
 
 __all__ = ["ResultStream", "TableBuilder", "Job", "CHUNK_DOCS", "CHUNK_CHARS"]
 
@@ -147,9 +146,6 @@ class Job:
     """Everything a process needs to analyse documents; built once, inherited by forked workers."""
 
     def __init__(self, nlp, codebook, gazetteer, *, with_sentiment: bool, terms_by: str | None, cache) -> None:
-        from ..nlp.doccache import cache_dir
-        from .records import RecordCache, analysis_fingerprint
-
         self.nlp, self.codebook, self.gazetteer = nlp, codebook, gazetteer
         self.with_sentiment, self.terms_by = with_sentiment, terms_by
         folder = cache_dir(cache)
@@ -163,8 +159,6 @@ class Job:
 
     def compute(self, items: list[tuple[Document, str | None]], *, encode: bool = False):
         """Parse and analyse a chunk; yields ``(result, encoded or None)`` and caches each result."""
-        from .records import encode_result
-
         docs = parse([d for d, _ in items], self.nlp, cache=self.parse_cache, progress=False)
         for doc, (document, key) in zip(docs, items, strict=True):
             result = analyze_doc(doc, codebook=self.codebook, gazetteer=self.gazetteer,
@@ -214,8 +208,6 @@ def _run_in_worker(task: tuple[list[tuple[Document, str | None]], bool]):
 
 
 def _decoded(item: DocResult | bytes) -> DocResult:
-    from .records import decode_result
-
     return decode_result(item) if isinstance(item, bytes) else item
 
 
@@ -225,9 +217,9 @@ def _decoded(item: DocResult | bytes) -> DocResult:
 class ResultStream:
     """The :class:`DocResult` of every document, in corpus order (an iterator).
 
-    Returned by :func:`analysis.run.analyze_corpus`. Iterate it to get each
+    Returned by :func:`analysis.app.run.analyze_corpus`. Iterate it to get each
     document's records; or hand it, not yet started, to
-    :func:`analysis.run.build_tables` (:meth:`into`), which lets worker
+    :func:`analysis.app.run.build_tables` (:meth:`into`), which lets worker
     processes build the table pieces too.
     """
 

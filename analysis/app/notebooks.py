@@ -5,13 +5,16 @@ with nbclient (each with its own folder as working directory) and writes the
 executed copies to ``build/notebooks/``; the committed notebooks stay free of
 outputs. ``discourse-kit notebooks`` and ``make notebooks`` call it.
 
-The notebooks themselves start with a parameters cell (``CORPUS``,
-``CODEBOOK``, ``MODEL``) and call :func:`notebook_paths` and
-:func:`load_notebook_corpus`, so that every notebook finds the project, the
-bundled corpus and the fetched documents the same way, and writes its tables
-to ``results/`` and figures to ``figures/`` — or to the folders named by the
-environment variables ``DISCOURSE_KIT_RESULTS`` and ``DISCOURSE_KIT_FIGURES``
-(the test suite sets them so that it never overwrites a user's results).
+The notebooks themselves (Jupytext percent-format sources ``notebooks/*.py``
+paired with the output-free ``.ipynb``) start with a parameters cell
+(``CORPUS``, ``CODEBOOK``, ``MODEL``) and call :func:`notebook_paths`,
+:func:`load_notebook_corpus` and :func:`analyse_notebook_corpus`, so that every
+notebook finds the project, the bundled corpus and the fetched documents the
+same way, builds the same tables as ``discourse-kit run``, and writes its
+tables to ``results/`` and figures to ``figures/`` — or to the folders named
+by the environment variables ``DISCOURSE_KIT_RESULTS`` and
+``DISCOURSE_KIT_FIGURES`` (the test suite sets them so that it never
+overwrites a user's results).
 """
 from __future__ import annotations
 
@@ -22,8 +25,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
+import pandas as pd
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .._version import __version__
 from ..corpus.documents import Corpus, load_corpus
 from ..errors import KitError
+from ..extract.codebook import Codebook, load_codebook
+from ..io import atomic_write
+from ..nlp.docarrays import doc_id_of
+from ..nlp.gazetteer import Gazetteer, load_gazetteer
+from ..nlp.pipeline import make_nlp, parse
+from ..tables.stats import VoiceTerms
+from .run import analyze_corpus, build_tables
 
 __all__ = [
     "RESULTS_ENV",
@@ -32,6 +47,10 @@ __all__ = [
     "notebook_paths",
     "load_notebook_corpus",
     "fetched_status",
+    "NotebookAnalysis",
+    "analyse_notebook_corpus",
+    "SEED_ID",
+    "CONTROL_ID",
     "execute_notebooks",
 ]
 
@@ -39,6 +58,9 @@ __all__ = [
 RESULTS_ENV = "DISCOURSE_KIT_RESULTS"
 #: Environment variable overriding where notebooks write their figures.
 FIGURES_ENV = "DISCOURSE_KIT_FIGURES"
+#: The bundled seed article and control text (the notebooks' defaults for "the seed" and "the control").
+SEED_ID = "000_b57aecae04ae68f3"
+CONTROL_ID = "001_control_agency_report"
 
 
 @dataclass(frozen=True)
@@ -136,6 +158,69 @@ def load_notebook_corpus(
     return corpus
 
 
+@dataclass
+class NotebookAnalysis:
+    """What :func:`analyse_notebook_corpus` gives a notebook.
+
+    Attributes:
+        codebook, gazetteer, nlp: what the corpus was analysed with.
+        tables: the same tables as ``discourse-kit run`` (``evidence``, ``features``, ``keyness`` ...).
+        docs: the parsed Docs by doc_id (from the parse cache).
+        seed: the bundled seed's doc_id when it is in the corpus, else the first document's.
+        control: the bundled control text's doc_id when it is in the corpus, else None.
+        info: the ``run.json``-like dict the figure captions read (version, corpus, codebook).
+    """
+
+    codebook: Codebook
+    gazetteer: Gazetteer
+    nlp: Language
+    tables: dict[str, pd.DataFrame]
+    docs: dict[str, Doc]
+    seed: str
+    control: str | None
+    info: dict
+
+    @property
+    def summary(self) -> str:
+        """One line: the codebook, its categories, the hits and the documents."""
+        cb = self.codebook
+        return (f"codebook {cb.id} v{cb.version}: {len(cb.categories)} categories; "
+                f"{len(self.tables['evidence'])} hits in {len(self.docs)} documents")
+
+
+def analyse_notebook_corpus(
+    corpus: Corpus,
+    *,
+    codebook: str | os.PathLike | None = None,
+    model: str = "rules",
+    label: object = None,
+) -> NotebookAnalysis:
+    """Analyse a notebook's corpus the way ``discourse-kit run`` does: the notebooks' shared analysis cell.
+
+    Args:
+        corpus: from :func:`load_notebook_corpus`.
+        codebook: the ``CODEBOOK`` parameter (None: the bundled codebook).
+        model: the ``MODEL`` parameter.
+        label: the ``CORPUS`` parameter, named in the figure captions (None: ``corpus``).
+    """
+    loaded = load_codebook(codebook)
+    gazetteer = load_gazetteer()
+    nlp = make_nlp(model, actors=gazetteer)
+    terms = VoiceTerms()
+    results = list(analyze_corpus(corpus, nlp, codebook=loaded, gazetteer=gazetteer, terms=terms))
+    tables = build_tables(results, corpus, codebook=loaded, terms=terms)
+    docs = {doc_id_of(doc): doc for doc in parse(corpus, nlp)}
+    info = {"version": __version__,
+            "corpus": {"path": str(label or "corpus"), "n_documents": len(corpus), "sha256": corpus.hash()},
+            "codebook": {"id": loaded.id, "version": loaded.version, "path": str(loaded.path)}}
+    return NotebookAnalysis(
+        codebook=loaded, gazetteer=gazetteer, nlp=nlp, tables=tables, docs=docs,
+        seed=SEED_ID if SEED_ID in docs else corpus.ids[0],
+        control=CONTROL_ID if CONTROL_ID in docs else None,
+        info=info,
+    )
+
+
 def _this_python_specs():
     """A kernel-spec manager whose every kernel is the interpreter running this code (the project's venv).
 
@@ -187,8 +272,6 @@ def execute_notebooks(
     from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-
-    from ..io import atomic_write
 
     folder = Path(folder)
     if not folder.is_dir():

@@ -2,7 +2,7 @@
 
 :func:`run` loads a corpus, analyses each document as it streams past
 (:func:`analyze_corpus`: cached, chunked and optionally parallel, see
-:mod:`analysis.engine`), builds the tidy tables from the records in pieces
+:mod:`analysis.app.engine`), builds the tidy tables from the records in pieces
 (:func:`build_tables`) and writes them atomically into ``out``. Nothing under
 the corpus folder is ever written.
 """
@@ -17,13 +17,21 @@ from typing import Iterable
 import pandas as pd
 import spacy
 
-from ..nlp.gazetteer import Gazetteer, load_gazetteer
-from ..extract.analyze import DocResult
+from .._version import __version__
 from ..corpus.documents import Corpus, Document, load_corpus
-from .engine import Job, ResultStream, TableBuilder
 from ..errors import KitError
+from ..extract.analyze import DocResult
+from ..extract.codebook import Codebook, load_codebook
 from ..io import transaction, write_csv, write_json
+from ..nlp.gazetteer import Gazetteer, load_gazetteer
 from ..nlp.pipeline import make_nlp
+from ..paths import BUNDLED_CORPUS, PROJECT_DIR
+from ..plots.save import save_all_figures
+from ..tables.features import cooccurrence, feature_table
+from ..tables.frames import documents_frame, exposure_frame
+from ..tables.stats import VoiceTerms
+from ..tables.summaries import summarize_sentiment
+from .engine import Job, ResultStream, TableBuilder
 
 __all__ = ["run", "analyze_corpus", "build_tables", "TableBuilder", "ResultStream", "RunOutput", "TABLES"]
 
@@ -55,7 +63,7 @@ def analyze_corpus(
     corpus: Corpus | Iterable[Document],
     nlp=None,
     *,
-    codebook=None,
+    codebook: Codebook | None = None,
     gazetteer: Gazetteer | None = None,
     n_process: int = 1,
     cache=None,
@@ -66,7 +74,7 @@ def analyze_corpus(
     """Stream :class:`DocResult` objects, one per document, in corpus order.
 
     Each document is parsed and analysed once and dropped; its records are
-    cached on disk (:class:`analysis.cache.RecordCache`), so a re-run with the
+    cached on disk (:class:`analysis.app.records.RecordCache`), so a re-run with the
     same text, pipeline, codebook, gazetteer and kit version neither parses
     nor extracts. With ``n_process > 1`` chunks of documents are analysed by a
     pool of worker processes (each builds nothing twice: it inherits or
@@ -82,18 +90,16 @@ def analyze_corpus(
             (or ``$DISCOURSE_KIT_CACHE``).
         with_sentiment: also score sentence sentiment (the slowest extractor).
         progress: show a progress bar (default: on a terminal, > 20 documents).
-        terms: an :class:`analysis.stats.VoiceTerms` that pools each
+        terms: an :class:`analysis.tables.stats.VoiceTerms` that pools each
             document's term frequencies by voice (for the keyness table).
 
     Returns:
-        A :class:`analysis.engine.ResultStream`: iterate it, or pass it to
+        A :class:`analysis.app.engine.ResultStream`: iterate it, or pass it to
         :func:`build_tables` directly (then workers also build the tables).
 
     Raises:
         KitError: ``n_process`` is not a positive integer.
     """
-    from ..extract.codebook import load_codebook
-
     if not isinstance(n_process, int) or n_process < 1:
         raise KitError(f"n_process must be a positive integer; got {n_process!r}")
     gazetteer = gazetteer or load_gazetteer()
@@ -119,8 +125,6 @@ def build_tables(
     ``n_process > 1`` the worker processes build the pieces), so memory grows
     with the tables, not with every record of the corpus.
     """
-    from ..tables.features import cooccurrence, exposure_frame, feature_table
-
     if isinstance(results, TableBuilder):
         builder = results
     elif isinstance(results, ResultStream):
@@ -130,12 +134,7 @@ def build_tables(
         for result in results:
             builder.add(result)
     slim = builder.results
-    docs = corpus.to_frame().drop(columns=["source"])
-    counts = pd.DataFrame(
-        [{"doc_id": r.doc_id, "n_tokens": r.n_tokens, "n_sentences": r.n_sentences} for r in slim],
-        columns=["doc_id", "n_tokens", "n_sentences"],
-    )
-    documents = docs.merge(counts, on="doc_id", how="left")
+    documents = documents_frame(corpus, slim)
     evidence = builder.frame("evidence")
     exposure = exposure_frame(slim)
     tables = {
@@ -147,8 +146,6 @@ def build_tables(
         "actors": builder.frame("mentions"),
     }
     if with_sentiment:
-        from ..extract.sentiment import summarize_sentiment
-
         sentiment = builder.frame("sentiment")
         tables["sentiment"] = sentiment
         tables["sentiment_summary"] = summarize_sentiment(sentiment)
@@ -192,13 +189,8 @@ def run(
     (package version, pipeline, codebook id/version/sha256, gazetteer, corpus
     hash). Files are replaced atomically; nothing else in ``out`` is touched.
     """
-    from .._version import __version__
-    from ..extract.codebook import load_codebook
-
     if n_process < 1:
         raise KitError(f"--n-process must be a positive integer; got {n_process}")
-    from ..paths import BUNDLED_CORPUS
-
     root = Path(path) if path is not None else BUNDLED_CORPUS
     out = Path(out)
     corpus = load_corpus(root, encoding=encoding, skip_bad=skip_bad)
@@ -208,8 +200,6 @@ def run(
     cb = load_codebook(codebook)
     gazetteer = load_gazetteer(actors)
     nlp = make_nlp(model, actors=gazetteer)
-    from ..tables.stats import VoiceTerms
-
     terms = VoiceTerms()  # quoted speech vs narration, for keyness.csv and its figure
     stream = analyze_corpus(corpus, nlp, codebook=cb, gazetteer=gazetteer, n_process=n_process, cache=cache,
                             with_sentiment=with_sentiment, progress=progress, terms=terms)
@@ -231,8 +221,6 @@ def run(
     with transaction():  # all files replaced at the end, or none if anything fails
         files = [write_csv(frame, out / f"{name}.csv") for name, frame in tables.items()]
         if figures is not None:
-            from ..plots.figures import save_all_figures
-
             files += save_all_figures(tables, figures, info=info)
             info["figures"] = sorted(p.name for p in files if p.parent == Path(figures))
         files.append(write_json(info, out / "run.json"))
@@ -240,8 +228,6 @@ def run(
 
 
 def _display(path) -> str:
-    from ..paths import PROJECT_DIR
-
     p = Path(path)
     try:
         return p.resolve().relative_to(PROJECT_DIR).as_posix()

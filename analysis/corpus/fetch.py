@@ -38,10 +38,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from .._version import __version__
 from ..errors import FetchError, KitError
 from ..io import atomic_write, decode_utf8, read_user_file
 
-__all__ = ["fetch_manifest", "read_manifest", "REPORT_COLUMNS", "MANIFEST_COLUMNS"]
+__all__ = ["fetch_manifest", "read_manifest", "institution_camp", "REPORT_COLUMNS", "MANIFEST_COLUMNS"]
 
 #: Columns of the report returned by :func:`fetch_manifest`.
 REPORT_COLUMNS = ["doc_id", "url", "status", "detail", "path"]
@@ -142,8 +143,6 @@ def _limit_read_time(response, seconds: float) -> None:
 
 def _download(url: str, *, timeout: float, max_bytes: int) -> tuple[bytes, str]:
     """GET ``url``; the whole download must finish within ``timeout`` seconds."""
-    from .._version import __version__
-
     deadline = time.monotonic() + timeout
     request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT.format(version=__version__)})
     try:
@@ -283,3 +282,26 @@ def fetch_manifest(
             detail = f"cannot write: {e.strerror or e}"
         report.append({"doc_id": doc_id, "url": url, "status": status, "detail": detail, "path": path})
     return pd.DataFrame(report, columns=REPORT_COLUMNS)
+
+
+#: Words of a manifest's ``institution`` that place a publisher in a camp (checked in this order).
+INSTITUTION_CAMPS = (("russia", ("Russian Federation", "Kremlin")), ("west", ("NATO", "U.S.")))
+
+
+def institution_camp(metadata: dict) -> str:
+    """The camp of the institution that published a document (its manifest ``institution``), or ``""``.
+
+    Groups fetched statements by who published them (the Russian MFA and the
+    Kremlin vs NATO and the US State Department), not by who speaks inside
+    them: a joint press appearance published by the State Department is Western.
+
+    >>> institution_camp({"institution": "Ministry of Foreign Affairs of the Russian Federation"})
+    'russia'
+    >>> institution_camp({"institution": "U.S. Department of State"}), institution_camp({})
+    ('west', '')
+    """
+    institution = str(metadata.get("institution", ""))
+    for camp, words in INSTITUTION_CAMPS:
+        if any(w in institution for w in words):
+            return camp
+    return ""

@@ -6,41 +6,34 @@ a ``role``:
 * ``mentioned`` — a gazetteer alias (``ACTOR`` entity) or a title (``TITLE``
   entity, e.g. "the Minister") resolved to a named actor (the most recent
   named holder of that title, or the principal of an ``authority`` cue such
-  as "as the President said"; see :mod:`analysis.attribution`). Unresolved
+  as "as the President said"; see :mod:`analysis.extract.attribution`). Unresolved
   titles and pronouns are not counted.
 * ``speaker`` — the resolved speaker of an attribution record (one per
-  attribution; offsets are those of the speaker's words, ``<NA>`` for a
+  attribution; offsets are those of the speaker's words, ``None`` for a
   credit line without offsets). A speaker named in the text is therefore
   counted both as ``mentioned`` and as ``speaker``.
 * ``target`` — an actor named in the ``target`` column of a codebook evidence
   record (several actors separated by ``;``); offsets are the evidence's.
 
 Each record carries the ``voice`` of its offsets (``narrator`` or the quoted
-speaker). :func:`actor_frame` counts them; :func:`actor_table` does both for
-a corpus.
+speaker). :func:`analysis.tables.frames.actor_frame` counts them;
+:func:`analysis.app.shortcuts.actor_table` does both for a corpus. Titles are
+resolved by the Doc's one :class:`~analysis.extract.attribution.Resolver`.
 """
 from __future__ import annotations
 
 from typing import Iterable
 
 import numpy as np
-import pandas as pd
 from spacy.tokens import Doc
 
+from ..nlp.docarrays import doc_ents, doc_id_of, token_index
 from ..nlp.gazetteer import ACTOR_LABEL, TITLE_LABEL, Gazetteer
-from ..nlp.docarrays import doc_id_of
+from .attribution.speakers import Resolver
+from .records import NARRATOR, present
+from .voices import VoiceMap
 
-__all__ = ["MENTION_COLUMNS", "ACTOR_COLUMNS", "ROLES", "doc_mentions", "actor_frame", "actor_table"]
-
-#: Keys of a mention record (and columns of its frame).
-MENTION_COLUMNS = ["doc_id", "actor", "camp", "role", "sentence_id", "start_char", "end_char", "voice"]
-#: Columns of :func:`actor_frame`.
-ACTOR_COLUMNS = ["doc_id", "actor", "camp", "role", "count"]
-ROLES = ("speaker", "mentioned", "target")
-
-
-def _present(value) -> bool:
-    return not (value is None or value is pd.NA or value != value or value == "")
+__all__ = ["doc_mentions"]
 
 
 _APPOSITION_GAP = frozenset({",", "the", "its", "his", "her", "their", "our", "a"})
@@ -75,41 +68,52 @@ def doc_mentions(
     doc: Doc,
     gazetteer: Gazetteer,
     *,
-    voice_map=None,
+    voice_map: VoiceMap | None = None,
     evidence: Iterable[dict] | None = None,
     attributions: Iterable[dict] | None = None,
     speaker: str = "",
+    resolver: Resolver | None = None,
 ) -> list[dict]:
-    """Actor mention records of one Doc (keys: :data:`MENTION_COLUMNS`), in text order per role.
+    """Actor mention records of one Doc (keys :data:`~analysis.extract.records.MENTION_COLUMNS`), in text order per role.
 
-    ``speaker`` (the document's metadata speaker) resolves titles that name
-    nobody else, and transcript labels ("THE PRESIDENT:"), as attribution does.
+    Args:
+        doc: the parsed Doc.
+        gazetteer: actors and their camps.
+        voice_map: gives each mention's voice (default: ``narrator``).
+        evidence: evidence records, whose targets become ``target`` mentions.
+        attributions: attribution records, whose speakers become ``speaker``
+            mentions (and whose ``authority`` cues resolve the titles in them).
+        speaker: the document's metadata speaker: it resolves titles that
+            name nobody else, and transcript labels ("THE PRESIDENT:"), as
+            attribution does.
+        resolver: the Doc's :class:`~analysis.extract.attribution.Resolver`
+            (from ``analyze_doc``), whose resolved titles are used; built
+            from ``gazetteer`` and ``speaker`` when not given.
     """
-    from .attribution import resolve_titles
-    from ..nlp.docarrays import doc_ents, token_index
-
     doc_id = doc_id_of(doc)
     n_tokens = len(doc)
     idx, sent_of_token, _ = token_index(doc)
 
     def sentence_of_char(pos) -> object:
-        if not _present(pos) or n_tokens == 0:
-            return pd.NA
+        if not present(pos) or n_tokens == 0:
+            return None
         k = int(np.searchsorted(idx, int(pos), side="right")) - 1
         return int(sent_of_token[max(k, 0)])
 
     def voice_of(start, end) -> str:
-        if voice_map is None or not _present(start):
-            return "narrator"
+        if voice_map is None or not present(start):
+            return NARRATOR
         return voice_map.voice_at(int(start), int(end))
 
     out: list[dict] = []
     attributions = list(attributions or ())
-    resolved = resolve_titles(doc, gazetteer, speaker=speaker)
+    if resolver is None or resolver.doc is not doc or resolver.gazetteer is not gazetteer:
+        resolver = Resolver(doc, gazetteer, speaker=speaker)
+    resolved = resolver.titles()
     ents = doc_ents(doc)
     # a title inside an authority cue ("as the President said") is that authority
     cues = [(int(r["cue_start"]), int(r["cue_end"]), r["principal"]) for r in attributions
-            if r.get("kind") == "authority" and r.get("principal") and _present(r.get("cue_start"))]
+            if r.get("kind") == "authority" and r.get("principal") and present(r.get("cue_start"))]
     for ent in ents:
         if ent.label_ == TITLE_LABEL and ent.start not in resolved:
             for s, e, principal in cues:
@@ -142,17 +146,17 @@ def doc_mentions(
         if not speaker:
             continue
         s, e = rec.get("speaker_start"), rec.get("speaker_end")
-        has = _present(s) and _present(e)
+        has = present(s) and present(e)
         out.append(
             {
                 "doc_id": doc_id,
                 "actor": speaker,
                 "camp": gazetteer.camp(speaker),
                 "role": "speaker",
-                "sentence_id": rec.get("sentence_id") if _present(rec.get("sentence_id")) else sentence_of_char(s),
-                "start_char": int(s) if has else pd.NA,
-                "end_char": int(e) if has else pd.NA,
-                "voice": voice_of(s, e) if has else "narrator",
+                "sentence_id": rec.get("sentence_id") if present(rec.get("sentence_id")) else sentence_of_char(s),
+                "start_char": int(s) if has else None,
+                "end_char": int(e) if has else None,
+                "voice": voice_of(s, e) if has else NARRATOR,
             }
         )
     for rec in evidence or ():
@@ -176,67 +180,3 @@ def doc_mentions(
                 }
             )
     return out
-
-
-def actor_frame(mention_records: Iterable[dict]) -> pd.DataFrame:
-    """Count mention records: one row per doc_id, actor, camp and role (:data:`ACTOR_COLUMNS`).
-
-    Rows are sorted by doc_id (in first-seen order), role, descending count,
-    then actor, so the table is deterministic.
-    """
-    rows = list(mention_records)
-    if not rows:
-        return pd.DataFrame(
-            {"doc_id": pd.Series(dtype=str), "actor": pd.Series(dtype=str), "camp": pd.Series(dtype=str),
-             "role": pd.Series(dtype=str), "count": pd.Series(dtype="int64")}
-        )
-    frame = pd.DataFrame(rows, columns=MENTION_COLUMNS)
-    frame["camp"] = frame["camp"].fillna("")
-    doc_order = {d: i for i, d in enumerate(dict.fromkeys(frame["doc_id"]))}
-    role_order = {r: i for i, r in enumerate(ROLES)}
-    counts = frame.groupby(["doc_id", "actor", "camp", "role"], sort=False).size().reset_index(name="count")
-    counts["_d"] = counts["doc_id"].map(doc_order)
-    counts["_r"] = counts["role"].map(role_order).fillna(len(ROLES))
-    counts = counts.sort_values(["_d", "_r", "count", "actor"], ascending=[True, True, False, True], kind="mergesort")
-    counts = counts.drop(columns=["_d", "_r"]).reset_index(drop=True)
-    counts["count"] = counts["count"].astype("int64")
-    return counts[ACTOR_COLUMNS]
-
-
-def actor_table(docs, *, codebook=None, gazetteer: Gazetteer | None = None, nlp=None) -> pd.DataFrame:
-    """Actor counts by document and role for parsed Docs or a Corpus (see :func:`actor_frame`).
-
-    Targets come from the codebook's evidence (default codebook when the
-    rhetoric module is available; pass ``codebook=False`` to skip targets).
-    """
-    from .attribution import doc_attributions
-    from ..corpus.documents import Corpus
-    from ..nlp.pipeline import gazetteer_of, make_nlp, parse
-    from .voices import voice_map
-
-    metas: dict[str, dict] = {}
-    if isinstance(docs, Corpus):
-        nlp = nlp or make_nlp(actors=gazetteer)
-        metas = {d.doc_id: d.metadata for d in docs}
-        docs = parse(docs, nlp)
-    gazetteer = gazetteer or (gazetteer_of(nlp) if nlp is not None else None)
-    if gazetteer is None:
-        from ..nlp.gazetteer import load_gazetteer
-
-        gazetteer = load_gazetteer()
-    doc_evidence = None
-    if codebook is not False:
-        try:
-            from .codebook import load_codebook
-            from .rhetoric import doc_evidence
-
-            codebook = codebook or load_codebook()
-        except ImportError:  # the codebook module is optional here
-            doc_evidence = None
-    records: list[dict] = []
-    for doc in docs:
-        attributions = doc_attributions(doc, gazetteer=gazetteer, metadata=metas.get(doc_id_of(doc)))
-        vmap = voice_map(doc, attributions)
-        evidence = doc_evidence(doc, codebook, voice_map=vmap, gazetteer=gazetteer) if doc_evidence else None
-        records.extend(doc_mentions(doc, gazetteer, voice_map=vmap, evidence=evidence, attributions=attributions))
-    return actor_frame(records)

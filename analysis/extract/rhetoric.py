@@ -4,7 +4,9 @@
 (one ``Matcher``, one ``PhraseMatcher`` per attribute), keeps the matches whose
 constraints hold (checked on token indices around each match, never by a pass
 over the document per rule), merges overlaps and returns records with the keys
-of :data:`EVIDENCE_COLUMNS`.
+of :data:`analysis.extract.records.EVIDENCE_COLUMNS` (the table:
+:func:`analysis.tables.frames.evidence_frame`; for a corpus:
+:func:`analysis.app.shortcuts.code_corpus`).
 
 **Merge policy.** Within one category and one document, overlapping hits are
 resolved greedily: the longest span (in characters) is kept; ties go to the
@@ -14,12 +16,13 @@ overlaps a kept one is dropped. Hits of different categories may overlap.
 **Target.** For categories with a ``target`` strategy (accused, stereotyped,
 diminished, labelled, mouthpiece), ``target`` is the canonical name of the
 actor the hit is aimed at, chosen by those strategies (see
-:mod:`analysis.codebook`) among, in turn, ``ACTOR`` mentions, ``TITLE``
-entities resolved to an actor and gazetteer demonyms ("Russian") of the hit's
+:mod:`analysis.extract.codebook`) among, in turn, ``ACTOR`` mentions, ``TITLE``
+entities resolved to an actor (by the Doc's one resolver, which knows the
+document's speaker) and gazetteer demonyms ("Russian") of the hit's
 sentence; ``target_source`` says which (``actor``, ``title``, ``demonym``).
 Both are ``""`` when no strategy applies or nothing is found.
 
-**Voice.** ``voice_map.voice_at(start, end)`` (from :mod:`analysis.voices`), or
+**Voice.** ``voice_map.voice_at(start, end)`` (from :mod:`analysis.extract.voices`), or
 ``narrator`` without a voice map.
 """
 from __future__ import annotations
@@ -28,23 +31,18 @@ from bisect import bisect_left, bisect_right
 from typing import Iterable
 
 import numpy as np
-import pandas as pd
 from spacy.strings import hash_string
 from spacy.tokens import Doc
 
-from ..nlp.gazetteer import ACTOR_LABEL, TITLE_LABEL, Gazetteer
-from .codebook import FIRST_PERSON, NEGATORS, Codebook, Constraints, Rule, load_codebook, sentence_bounds
-from ..nlp.docarrays import doc_ents, token_lower, token_punct
-from ..nlp.docarrays import doc_id_of
+from ..nlp.docarrays import doc_ents, doc_id_of, token_lower, token_punct
+from ..nlp.gazetteer import ACTOR_LABEL, TITLE_LABEL, Gazetteer, load_gazetteer
+from .attribution.speakers import Resolver
+from .codebook.matcher import compile_codebook, sentence_bounds
+from .codebook.model import FIRST_PERSON, NEGATORS, Codebook, Constraints, Rule
+from .records import NARRATOR, TARGET_SOURCES
+from .voices import VoiceMap
 
-__all__ = ["doc_evidence", "evidence_frame", "code_corpus", "merge_hits", "EVIDENCE_COLUMNS", "TARGET_SOURCES"]
-
-#: Columns of the evidence table, in order.
-EVIDENCE_COLUMNS = [
-    "doc_id", "category", "rule_id", "sentence_id", "start_char", "end_char", "text", "voice", "target", "target_source",
-]
-#: Where a hit's target was found, in the order tried (the ``target_source`` column).
-TARGET_SOURCES = ("actor", "title", "demonym")
+__all__ = ["doc_evidence", "merge_hits"]
 _NEAR = 3  # tokens either side for the ``near`` target strategy
 _AGENT_GAP = 3  # tokens after a hit in which "by" may introduce the agent
 _DEMONYM_GAP = 3  # at most this many tokens between an adjectival demonym and the hit
@@ -144,9 +142,10 @@ def _demonym_table(gazetteer: Gazetteer) -> tuple[np.ndarray, dict[int, str]]:
 class _Context:
     """Per-Doc lookups (sentences, actor mentions) built once, queried per match."""
 
-    def __init__(self, doc: Doc, gazetteer: Gazetteer | None):
+    def __init__(self, doc: Doc, gazetteer: Gazetteer | None, resolver: Resolver | None):
         self.doc = doc
         self.gazetteer = gazetteer
+        self.resolver = resolver
         self.sent_starts = sentence_bounds(doc)
         self.sent_ends = self.sent_starts[1:] + [len(doc)]
         self.actors = _Spans([(e.start, e.end, e.ent_id_ or e.text) for e in doc_ents(doc) if e.label_ == ACTOR_LABEL])
@@ -161,8 +160,6 @@ class _Context:
 
     def _gazetteer(self) -> Gazetteer:
         if self.gazetteer is None:
-            from ..nlp.gazetteer import load_gazetteer
-
             self.gazetteer = load_gazetteer()
         return self.gazetteer
 
@@ -243,16 +240,17 @@ class _Context:
         return found
 
     def _title_spans(self) -> _Spans:
-        """``TITLE`` entities resolved to an actor (:func:`analysis.attribution.resolve_titles`).
+        """``TITLE`` entities resolved to an actor by the Doc's :class:`~analysis.extract.attribution.Resolver`.
 
         A title followed by ":" is a transcript's speaker label ("THE PRESIDENT:"), never a target.
         """
         titles = [e for e in doc_ents(self.doc) if e.label_ == TITLE_LABEL]
         if not titles:
             return _Spans([])
-        from .attribution import resolve_titles
-
-        resolved = resolve_titles(self.doc, self._gazetteer())
+        resolver = self.resolver
+        if resolver is None or resolver.doc is not self.doc or resolver.gazetteer is not self._gazetteer():
+            resolver = Resolver(self.doc, self._gazetteer())  # no document speaker: the bare Doc's titles
+        resolved = resolver.titles()
         lower, n = token_lower(self.doc), len(self.doc)
         return _Spans([(e.start, e.end, resolved[e.start]) for e in titles
                        if e.start in resolved and not (e.end < n and int(lower[e.end]) == _COLON)])
@@ -399,36 +397,49 @@ def merge_hits(hits: Iterable[tuple[Rule, int, int, int, int]]) -> list[tuple[Ru
     return kept
 
 
-def doc_evidence(doc: Doc, codebook: Codebook, *, voice_map=None, gazetteer: Gazetteer | None = None) -> list[dict]:
+def doc_evidence(
+    doc: Doc,
+    codebook: Codebook,
+    *,
+    voice_map: VoiceMap | None = None,
+    gazetteer: Gazetteer | None = None,
+    resolver: Resolver | None = None,
+) -> list[dict]:
     """Code one Doc: a record per (merged) codebook hit, in document order.
 
     Args:
         doc: a parsed Doc (doc id in ``doc.user_data["doc_id"]``).
-        codebook: from :func:`analysis.codebook.load_codebook`.
-        voice_map: from :func:`analysis.voices.voice_map`; without it every hit is ``narrator``.
+        codebook: from :func:`analysis.extract.codebook.load_codebook`.
+        voice_map: from :func:`analysis.extract.voices.voice_map`; without it every hit is ``narrator``.
         gazetteer: resolves actor camps/types for ``require_actor`` (default: the
-            bundled one, loaded only when a rule needs it).
+            resolver's, else the bundled one, loaded only when a rule needs it).
+        resolver: the Doc's :class:`~analysis.extract.attribution.Resolver`
+            (``analyze_doc`` builds it with the document's ``speaker``): its
+            resolved titles are the ``title`` targets. Without it titles are
+            resolved without a document speaker.
 
     Returns:
-        Records with the keys of :data:`EVIDENCE_COLUMNS`; always
-        ``text == doc.text[start_char:end_char]``.
+        Records with the keys of :data:`~analysis.extract.records.EVIDENCE_COLUMNS`;
+        always ``text == doc.text[start_char:end_char]``.
 
     Example:
         >>> from analysis import make_nlp
-        >>> from analysis.codebook import load_codebook
+        >>> from analysis.extract.codebook import load_codebook
         >>> doc = make_nlp()("This is not an ultimatum.")
         >>> [e["category"] for e in doc_evidence(doc, load_codebook())]
         ['ultimatum_denial']
     """
     if len(doc) == 0:
         return []
-    ctx = _Context(doc, gazetteer)
-    matches = codebook.compiled(doc.vocab).matches(doc, ctx.sent_starts)
+    if gazetteer is None and resolver is not None:
+        gazetteer = resolver.gazetteer
+    context = _Context(doc, gazetteer, resolver)
+    matches = compile_codebook(codebook, doc.vocab).matches(doc, context.sent_starts)
     if not matches:
         return []
     hits = []
     for rule, start, end in matches:
-        if rule.constraints and not ctx.satisfies(rule.constraints, start, end):
+        if rule.constraints and not context.satisfies(rule.constraints, start, end):
             continue
         last = doc[end - 1]
         hits.append((rule, start, end, doc[start].idx, last.idx + len(last)))
@@ -437,68 +448,19 @@ def doc_evidence(doc: Doc, codebook: Codebook, *, voice_map=None, gazetteer: Gaz
     for rule, start, end, sc, ec in merge_hits(hits):
         category = codebook.category(rule.category)
         strategies = rule.target if rule.target is not None else category.target
-        target, source = ctx.target(strategies, start, end)
+        target, source = context.target(strategies, start, end)
         records.append(
             {
                 "doc_id": doc_id,
                 "category": rule.category,
                 "rule_id": rule.id,
-                "sentence_id": ctx.sentence(start)[0],
+                "sentence_id": context.sentence(start)[0],
                 "start_char": sc,
                 "end_char": ec,
                 "text": doc[start:end].text,
-                "voice": voice_map.voice_at(sc, ec) if voice_map is not None else "narrator",
+                "voice": voice_map.voice_at(sc, ec) if voice_map is not None else NARRATOR,
                 "target": target,
                 "target_source": source,
             }
         )
     return records
-
-
-def evidence_frame(records: Iterable[dict]) -> pd.DataFrame:
-    """The evidence table: one row per record, columns :data:`EVIDENCE_COLUMNS` (works when empty)."""
-    frame = pd.DataFrame(list(records), columns=EVIDENCE_COLUMNS)
-    for col in ("sentence_id", "start_char", "end_char"):
-        frame[col] = frame[col].astype("Int64")
-    for col in ("doc_id", "category", "rule_id", "text", "voice", "target", "target_source"):
-        frame[col] = frame[col].astype(object).where(frame[col].notna(), "").astype(str)
-    return frame
-
-
-def code_corpus(docs, codebook: Codebook | str | None = None) -> pd.DataFrame:
-    """Code every document; returns the evidence table (:func:`evidence_frame`).
-
-    Args:
-        docs: parsed Docs (an iterable or a single Doc) or a :class:`~analysis.corpus.Corpus`
-            (parsed with :func:`~analysis.pipeline.make_nlp`, cached).
-        codebook: a :class:`Codebook`, a path, or None for the bundled codebook.
-
-    Voices come from :mod:`analysis.attribution` and :mod:`analysis.voices`.
-    """
-    from .attribution import doc_attributions
-    from ..corpus.documents import Corpus, Document
-    from ..nlp.pipeline import gazetteer_of, make_nlp, parse
-    from .voices import voice_map as make_voice_map
-
-    cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
-    metadata: dict[str, dict] = {}
-    if isinstance(docs, Doc):
-        docs = [docs]
-    if isinstance(docs, Document):
-        docs = Corpus([docs])
-    if isinstance(docs, Corpus):
-        nlp = make_nlp()
-        gazetteer = gazetteer_of(nlp)
-        metadata = {d.doc_id: d.metadata for d in docs}
-        stream = parse(docs, nlp)
-    else:
-        from ..nlp.gazetteer import load_gazetteer
-
-        gazetteer = load_gazetteer()
-        stream = iter(docs)
-    records: list[dict] = []
-    for doc in stream:
-        attributions = doc_attributions(doc, gazetteer=gazetteer, metadata=metadata.get(doc_id_of(doc)))
-        vmap = make_voice_map(doc, attributions)
-        records.extend(doc_evidence(doc, cb, voice_map=vmap, gazetteer=gazetteer))
-    return evidence_frame(records)

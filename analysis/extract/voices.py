@@ -4,7 +4,7 @@ A document is layered speech: the reporter (``narrator``) quotes a minister,
 who may quote his president. The voice of a stretch of text is
 
 * the canonical speaker of the quotation that contains it (``direct`` and
-  ``partial`` attributions, see :mod:`analysis.attribution`), or
+  ``partial`` attributions, see :mod:`analysis.extract.attribution`), or
   ``"unknown speaker"`` when that quotation's speaker is not resolved;
 * ``"narrator"`` everywhere else.
 
@@ -13,9 +13,9 @@ words is still Lavrov's voice (he chose to repeat it). Quotation marks belong
 to the quotation they delimit.
 
 :func:`voice_map` builds a :class:`VoiceMap` from a Doc and its attribution
-records; :func:`voices` cuts documents into derived sub-documents, one per
+records; :func:`doc_voices` cuts a Doc into derived sub-documents, one per
 voice ("Sergei Lavrov (quoted)", "narrator"), that every table and figure can
-compare like ordinary documents.
+compare like ordinary documents (for a corpus: :func:`analysis.app.shortcuts.voices`).
 """
 from __future__ import annotations
 
@@ -24,21 +24,16 @@ from collections import Counter
 from typing import Iterable
 
 import numpy as np
-import pandas as pd
 from spacy.tokens import Doc
 
-from ..corpus.documents import Corpus, Document
+from ..corpus.documents import Document
+from ..nlp.docarrays import doc_id_of, doc_text, token_index, word_mask
+from .records import NARRATOR, UNKNOWN_SPEAKER, present
 
-__all__ = ["NARRATOR", "UNKNOWN_SPEAKER", "VOICE_KINDS", "VoiceMap", "voice_map", "voices", "voice_label"]
+__all__ = ["NARRATOR", "UNKNOWN_SPEAKER", "VOICE_KINDS", "VoiceMap", "voice_map", "doc_voices", "voice_label"]
 
-NARRATOR = "narrator"
-UNKNOWN_SPEAKER = "unknown speaker"
 #: Attribution kinds whose content is the speaker's own words (quoted).
 VOICE_KINDS = ("direct", "partial")
-
-
-def _present(value) -> bool:
-    return not (value is None or value is pd.NA or value != value or value == "")
 
 
 class VoiceMap:
@@ -100,8 +95,6 @@ class VoiceMap:
     def _arrays(self) -> tuple[np.ndarray, np.ndarray, list[str], list[tuple[int, int]]]:
         """Voice code of every token, word mask, code -> voice, sentence token spans (computed once)."""
         if self._token_voices is None:
-            from .attribution import token_index
-
             doc = self.doc
             idx, _, sents = self._index or token_index(doc)
             names = [NARRATOR] + sorted({v for _, _, v in self.spans} - {NARRATOR})
@@ -111,8 +104,6 @@ class VoiceMap:
                 lo = int(np.searchsorted(idx, s, side="left"))
                 hi = int(np.searchsorted(idx, e, side="left"))
                 voices_[lo:hi] = code[voice]
-            from ..nlp.docarrays import word_mask
-
             words = word_mask(doc)
             self._token_voices = (voices_, words, names, sents)
         return self._token_voices
@@ -150,8 +141,6 @@ def voice_map(doc: Doc, attribution_records: Iterable[dict]) -> VoiceMap:
     widened to the quotation marks around it, is the speaker's
     (``"unknown speaker"`` when ``speaker`` is empty).
     """
-    from .attribution import token_index
-
     index = token_index(doc)
     idx = index[0]
     n = len(doc)
@@ -172,7 +161,7 @@ def voice_map(doc: Doc, attribution_records: Iterable[dict]) -> VoiceMap:
         if rec.get("kind") not in VOICE_KINDS:
             continue
         s, e = rec.get("content_start"), rec.get("content_end")
-        if not (_present(s) and _present(e)):
+        if not (present(s) and present(e)):
             continue
         s, e = int(s), int(e)
         # the marks around the content belong to the quotation
@@ -211,15 +200,34 @@ def _segments(vmap: VoiceMap, length: int) -> list[tuple[int, int, str]]:
 _PARENT_ONLY = ("doc_id", "source_credit", "source_agency")
 
 
-def _doc_voices(doc: Doc, metadata: dict, gazetteer, separator: str) -> list[Document]:
-    from .attribution import doc_attributions, doc_text
-    from ..nlp.docarrays import doc_id_of
+def doc_voices(doc: Doc, voices: VoiceMap, *, metadata: dict | None = None, separator: str = "\n\n") -> list[Document]:
+    """Split one Doc into a derived sub-document per voice.
 
-    records = doc_attributions(doc, gazetteer=gazetteer, metadata=metadata)
-    vmap = voice_map(doc, records)
+    Each sub-document is an :class:`analysis.corpus.documents.Document` whose
+    ``text`` is the concatenation (joined by ``separator``, a paragraph break
+    by default, so no sentence runs across two segments) of every stretch of
+    the parent in that voice, whitespace-trimmed (quoted stretches also lose
+    their enclosing quotation marks). ``doc_id`` is ``"<parent>::<label>"``
+    with label ``narrator`` or ``"<speaker> (quoted)"``; ``metadata``
+    repeats the parent's (without ``source_credit`` and ``source_agency``:
+    the credit belongs to the parent) and adds ``parent_doc_id``, ``voice``,
+    ``voice_label`` and ``segments`` (``"start:end;..."``: parent character
+    offsets of each segment, in order, to trace every word back). A quoted
+    voice's sub-document is that speaker's first-person speech: ``speaker``
+    is the voice and ``genre`` is ``"quoted speech"``.
+
+    Args:
+        doc: the parsed Doc.
+        voices: its :class:`VoiceMap` (:func:`voice_map` of its attributions).
+        metadata: the parent document's metadata.
+        separator: text placed between segments.
+
+    Returns:
+        The narrator's sub-document first, then the quoted voices alphabetically.
+    """
     text = doc_text(doc)
     parts: dict[str, list[tuple[int, int]]] = {}
-    for s, e, voice in _segments(vmap, len(text)):
+    for s, e, voice in _segments(voices, len(text)):
         # trim whitespace (and, for quoted voices, the enclosing quotation marks) so that the
         # segments join into plain first-person text
         edge = _QUOTE_CHARS if voice != NARRATOR else frozenset()
@@ -256,67 +264,4 @@ def _doc_voices(doc: Doc, metadata: dict, gazetteer, separator: str) -> list[Doc
                 source=f"voice of {parent}",
             )
         )
-    return out
-
-
-def voices(
-    docs,
-    *,
-    nlp=None,
-    gazetteer=None,
-    separator: str = "\n\n",
-    metadata: dict | None = None,
-) -> list[Document]:
-    """Split documents into one derived sub-document per voice.
-
-    Each sub-document is an :class:`analysis.corpus.Document` whose ``text``
-    is the concatenation (joined by ``separator``, a paragraph break by
-    default, so no sentence runs across two segments) of every stretch of the
-    parent in that voice, whitespace-trimmed (quoted stretches also lose their
-    enclosing quotation marks). ``doc_id`` is
-    ``"<parent>::<label>"`` with label ``narrator`` or ``"<speaker> (quoted)"``;
-    ``metadata`` repeats the parent's (without ``source_credit`` and
-    ``source_agency``: the credit belongs to the parent) and adds
-    ``parent_doc_id``, ``voice``, ``voice_label`` and ``segments``
-    (``"start:end;..."``: parent character offsets of each segment, in order,
-    to trace every word back). A quoted voice's sub-document is that
-    speaker's first-person speech: ``speaker`` is the voice and ``genre`` is
-    ``"quoted speech"``.
-
-    Args:
-        docs: a parsed Doc, an iterable of Docs, a Document or a Corpus
-            (Documents are parsed with ``nlp``, default :func:`make_nlp`).
-        nlp: the pipeline used to parse Documents.
-        gazetteer: resolves speakers (default: the pipeline's).
-        separator: text placed between segments.
-        metadata: ``{doc_id: metadata}`` for parsed Docs (Documents carry their own).
-
-    Returns:
-        Sub-documents in input order; per parent, narrator first then the
-        quoted voices alphabetically. Wrap them in a :class:`Corpus` to use
-        them like documents.
-    """
-    from ..nlp.pipeline import gazetteer_of, make_nlp, parse
-
-    if isinstance(docs, (Doc, Document)):
-        docs = [docs]
-    items = list(docs)
-    metas: dict[str, dict] = {}
-    to_parse = [d for d in items if isinstance(d, Document)]
-    parsed: dict[str, Doc] = {}
-    if to_parse:
-        nlp = nlp or make_nlp(actors=gazetteer)
-        for d in to_parse:
-            metas[d.doc_id] = d.metadata
-        for doc in parse(Corpus(to_parse), nlp, cache=False):
-            parsed[doc.user_data["doc_id"]] = doc
-    gaz = gazetteer or (gazetteer_of(nlp) if nlp is not None else None)
-    out: list[Document] = []
-    for item in items:
-        if isinstance(item, Document):
-            out.extend(_doc_voices(parsed[item.doc_id], metas[item.doc_id], gaz, separator))
-        else:
-            from ..nlp.docarrays import doc_id_of
-
-            out.extend(_doc_voices(item, (metadata or {}).get(doc_id_of(item), {}), gaz, separator))
     return out

@@ -1,4 +1,36 @@
-"""Layer 5, plots: tables in, figures out (one palette for every figure)."""
+"""Layer 5, plots: tables in, figures out, one palette for every figure.
+
+* :mod:`~analysis.plots.palette` -- the fixed colours of voices, camps and categories;
+* :mod:`~analysis.plots.style` -- matplotlib style and the caption line every figure carries;
+* :mod:`~analysis.plots.figures` -- the ``plot_*`` functions (a table in, a Figure out);
+* :mod:`~analysis.plots.save` -- every figure of a run as PNG and SVG, byte-identical;
+* :mod:`~analysis.plots.display` -- evidence highlighted in a notebook (displaCy).
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+from .display import show_evidence
+from .figures import (
+    plot_attributions,
+    plot_category_rates,
+    plot_dispersion,
+    plot_heatmap,
+    plot_keyness,
+    plot_sentiment_arc,
+)
+from .palette import Palette, default_palette, run_palette
+from .save import save_all_figures, save_figure
+
+__all__ = [
+    "plot_category_rates",
+    "plot_heatmap",
+    "plot_dispersion",
+    "plot_sentiment_arc",
+    "plot_attributions",
+    "plot_keyness",
+    "save_figure",
+    "save_all_figures",
+    "Palette",
+    "default_palette",
+    "run_palette",
+    "show_evidence",
+]

@@ -7,28 +7,18 @@ line naming the corpus, the codebook (id and version) and the kit's version.
 Figures are built with the object-oriented API (no pyplot state), so they
 work the same in scripts, in the CLI and inline in notebooks.
 
-Colours come from one :class:`analysis.palette.Palette` (pass ``palette=``;
-default: :func:`analysis.palette.default_palette`): the same voice, camp or
+Colours come from one :class:`analysis.plots.palette.Palette` (pass ``palette=``;
+default: :func:`analysis.plots.palette.default_palette`): the same voice, camp or
 codebook category has the same colour in every figure, every run, whatever
 the rows drawn. Quoted voices take a shade of their camp's hue (russia
 vermillion, west blue, other bluish green), the narrator is black, unresolved
 speakers grey, categories follow the codebook order; documents are told
-apart by hatching, never by colour. :func:`save_all_figures` draws every
-figure of a run with one palette (:func:`analysis.palette.run_palette`).
-
-:func:`save_all_figures` writes every figure as PNG and SVG, byte-identical
-across runs: fixed metadata (no dates, no software version in the files), a
-fixed SVG hash salt, fixed fonts (DejaVu Sans, shipped with matplotlib), and
-a fixed order of everything drawn.
+apart by hatching, never by colour. :func:`analysis.plots.save.save_all_figures`
+draws every figure of a run with one palette
+(:func:`analysis.plots.palette.run_palette`) and writes them byte-identically.
 """
 from __future__ import annotations
 
-import functools
-import os
-from pathlib import Path
-from typing import Callable
-
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -36,102 +26,19 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import ScaledTranslation
 
-from ..io import atomic_write
-from .palette import NARRATOR_COLOR, Palette, default_palette, ink_for, run_palette  # noqa: F401 (NARRATOR_COLOR: kept for callers)
+from ..errors import KitError
+from ..extract.records import ATTRIBUTION_KINDS
+from .palette import Palette, default_palette, ink_for
+from .style import DOCUMENT_EDGE, DOCUMENT_ERROR, DOCUMENT_FILL, draw_empty, new_figure, ordered, styled
 
 __all__ = [
-    "FIGURES",
-    "STYLE",
-    "caption_text",
     "plot_category_rates",
     "plot_heatmap",
     "plot_dispersion",
     "plot_sentiment_arc",
     "plot_attributions",
     "plot_keyness",
-    "save_figure",
-    "save_all_figures",
 ]
-
-#: rcParams used for every figure (fonts, sizes, deterministic SVG ids).
-STYLE = {
-    "font.family": "DejaVu Sans",
-    "font.size": 8.5,
-    "axes.titlesize": 10,
-    "axes.labelsize": 8.5,
-    "xtick.labelsize": 7.5,
-    "ytick.labelsize": 7.5,
-    "legend.fontsize": 7.5,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "svg.hashsalt": "discourse-kit",
-    "svg.fonttype": "path",
-    "savefig.dpi": 150,
-    "figure.dpi": 100,
-}
-#: attribution kinds in display order (unknown kinds follow, sorted)
-ATTRIBUTION_KINDS = ["direct", "partial", "indirect", "according_to", "agentless", "authority", "proxy", "source_credit"]
-_CAPTION_INCHES = 0.28
-
-
-#: fill and outline of a document's bars (documents are told apart by hatching, not colour)
-_DOCUMENT_FILL = "white"
-_DOCUMENT_EDGE = "0.25"
-_DOCUMENT_ERROR = "0.45"
-
-
-def caption_text(info: dict | None = None) -> str:
-    """The caption line: corpus (path, size, hash), codebook id/version, kit version.
-
-    ``info`` is the ``run.json`` dict (:func:`analysis.run.run`); missing parts are left out.
-    """
-    from .._version import __version__
-
-    info = info or {}
-    parts = []
-    corpus = info.get("corpus") or {}
-    if corpus:
-        sha = str(corpus.get("sha256", ""))[:12]
-        n = corpus.get("n_documents")
-        desc = f"corpus: {corpus.get('path', '?')}"
-        extra = ", ".join(x for x in (f"{n} documents" if n is not None else "", f"sha256 {sha}" if sha else "") if x)
-        parts.append(f"{desc} ({extra})" if extra else desc)
-    codebook = info.get("codebook") or {}
-    if codebook:
-        parts.append(f"codebook: {codebook.get('id', '?')} v{codebook.get('version', '?')}")
-    parts.append(f"discourse-kit {info.get('version', __version__)}")
-    return " · ".join(parts)
-
-
-def _figure(width: float, height: float, info: dict | None) -> Figure:
-    """A constrained-layout figure with the caption line reserved at the bottom."""
-    fig = Figure(figsize=(width, height), layout="constrained")
-    bottom = _CAPTION_INCHES / height
-    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
-    fig.text(0.005, 0.006, caption_text(info), fontsize=6.5, color="0.35", ha="left", va="bottom")
-    return fig
-
-
-def _empty(ax, message: str) -> None:
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="0.4")
-    ax.set_xticks([])
-    ax.set_yticks([])
-
-
-def _ordered(values) -> list[str]:
-    """Unique values in order of first appearance (tables keep codebook/corpus order)."""
-    return list(dict.fromkeys(str(v) for v in values))
-
-
-def _styled(func: Callable[..., Figure]) -> Callable[..., Figure]:
-    """Draw the whole figure under :data:`STYLE` (tick labels read rcParams when drawn)."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs) -> Figure:
-        with mpl.rc_context(STYLE):
-            return func(*args, **kwargs)
-
-    return wrapper
 
 
 # --------------------------------------------------------------------------- rates and heatmap
@@ -140,7 +47,7 @@ def _styled(func: Callable[..., Figure]) -> Callable[..., Figure]:
 def _rate_panel(ax, rows: pd.DataFrame, group_col: str, categories: list[str], max_groups: int,
                 style: Callable[[str], dict], min_tokens: int = 0) -> str:
     """Bars of every group (document or document · voice) per category; ``style(group)`` gives fill and hatch."""
-    groups = _ordered(rows[group_col])
+    groups = ordered(rows[group_col])
     note = ""
     if min_tokens:
         sizes = rows.groupby(group_col, sort=False)["n_tokens"].max()
@@ -152,7 +59,7 @@ def _rate_panel(ax, rows: pd.DataFrame, group_col: str, categories: list[str], m
         note += f" (first {max_groups} of {len(groups)})"
         groups = groups[:max_groups]
     if not groups:
-        _empty(ax, "no rows")
+        draw_empty(ax, "no rows")
         return note
     y = np.arange(len(categories))
     height = 0.8 / len(groups)
@@ -196,7 +103,7 @@ def _category_swatches(ax, categories: list[str], palette: Palette, axis: str) -
                linewidths=0, gid="category-swatches", label="_category swatches")
 
 
-@_styled
+@styled
 def plot_category_rates(
     features: pd.DataFrame,
     *,
@@ -226,24 +133,22 @@ def plot_category_rates(
         palette: colours (default: :func:`analysis.palette.default_palette`).
     """
     if by not in ("document", "voice", "both"):
-        from ..errors import KitError
-
         raise KitError(f"The `by` parameter of plot_category_rates must be document, voice or both. Got {by!r} instead.")
     palette = palette or default_palette(info)
     categories = palette.category_order(features["category"]) if len(features) else []
     panels = ["document", "voice"] if by == "both" else [by]
     n_legend = features[["doc_id", "voice"]].drop_duplicates().shape[0] if len(features) else 1
-    fig = _figure(5.2 * len(panels) + 0.8, 1.9 + 0.32 * max(len(categories), 3) + 0.16 * min(n_legend, max_groups), info)
+    fig = new_figure(5.2 * len(panels) + 0.8, 1.9 + 0.32 * max(len(categories), 3) + 0.16 * min(n_legend, max_groups), info)
     axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)[0]
     hatches = palette.document_hatches(features["doc_id"].astype(str)) if len(features) else {}
 
     def document_style(doc_id: str) -> dict:
-        return {"color": _DOCUMENT_FILL, "edge": _DOCUMENT_EDGE, "hatch": hatches.get(doc_id, ""),
-                "hatchcolor": _DOCUMENT_EDGE, "ecolor": _DOCUMENT_ERROR}
+        return {"color": DOCUMENT_FILL, "edge": DOCUMENT_EDGE, "hatch": hatches.get(doc_id, ""),
+                "hatchcolor": DOCUMENT_EDGE, "ecolor": DOCUMENT_ERROR}
 
     for ax, panel in zip(axes, panels):
         if not categories:
-            _empty(ax, "no features")
+            draw_empty(ax, "no features")
             continue
         if panel == "document":
             rows = features[features["voice"].astype(str) == "all"].copy()
@@ -274,7 +179,7 @@ def plot_category_rates(
     return fig
 
 
-@_styled
+@styled
 def plot_heatmap(features: pd.DataFrame, *, info: dict | None = None, max_docs: int = 40,
                  palette: Palette | None = None) -> Figure:
     """Document × category heatmap of rates per 1,000 tokens, hit counts in the cells.
@@ -284,16 +189,16 @@ def plot_heatmap(features: pd.DataFrame, *, info: dict | None = None, max_docs: 
     """
     palette = palette or default_palette(info)
     rows = features[features["voice"].astype(str) == "all"] if len(features) else features
-    docs = _ordered(rows["doc_id"]) if len(rows) else []
+    docs = ordered(rows["doc_id"]) if len(rows) else []
     note = ""
     if len(docs) > max_docs:
         note, docs = f" (first {max_docs} of {len(docs)} documents)", docs[:max_docs]
     categories = palette.category_order(rows["category"]) if len(rows) else []
-    fig = _figure(2.2 + 0.55 * max(len(categories), 4), 2.9 + 0.3 * max(len(docs), 2), info)
+    fig = new_figure(2.2 + 0.55 * max(len(categories), 4), 2.9 + 0.3 * max(len(docs), 2), info)
     ax = fig.subplots()
     ax.set_title("Document × category: hits per 1,000 word tokens" + note)
     if not docs or not categories:
-        _empty(ax, "no features")
+        draw_empty(ax, "no features")
         return fig
     table = rows.pivot_table(index="doc_id", columns="category", values="rate_per_1000", aggfunc="sum", sort=False)
     counts = rows.pivot_table(index="doc_id", columns="category", values="count", aggfunc="sum", sort=False)
@@ -319,7 +224,7 @@ def plot_heatmap(features: pd.DataFrame, *, info: dict | None = None, max_docs: 
 # --------------------------------------------------------------------------- dispersion
 
 
-@_styled
+@styled
 def plot_dispersion(
     evidence: pd.DataFrame,
     documents: pd.DataFrame | None = None,
@@ -338,8 +243,8 @@ def plot_dispersion(
     category names on the rows are the key).
     """
     palette = palette or default_palette(info)
-    docs = _ordered(documents["doc_id"]) if documents is not None and len(documents) else []
-    for d in _ordered(evidence["doc_id"]) if len(evidence) else []:
+    docs = ordered(documents["doc_id"]) if documents is not None and len(documents) else []
+    for d in ordered(evidence["doc_id"]) if len(evidence) else []:
         if d not in docs:
             docs.append(d)
     note = ""
@@ -350,11 +255,11 @@ def plot_dispersion(
     if documents is not None and "n_chars" in documents:
         lengths = {str(k): float(v) for k, v in zip(documents["doc_id"], documents["n_chars"]) if pd.notna(v)}
     n_panels = max(len(docs), 1)
-    fig = _figure(8.0, 1.0 + n_panels * (0.55 + 0.2 * max(len(categories), 1)), info)
+    fig = new_figure(8.0, 1.0 + n_panels * (0.55 + 0.2 * max(len(categories), 1)), info)
     axes = fig.subplots(n_panels, 1, squeeze=False)[:, 0]
     fig.suptitle("Dispersion: where each category occurs along the text" + note, fontsize=10)
     if not docs or not categories:
-        _empty(axes[0], "no codebook hits")
+        draw_empty(axes[0], "no codebook hits")
         return fig
     colors = {c: palette.category_color(c) for c in categories}
     for ax, doc_id in zip(axes, docs):
@@ -380,7 +285,7 @@ def plot_dispersion(
 # --------------------------------------------------------------------------- sentiment
 
 
-@_styled
+@styled
 def plot_sentiment_arc(sentiment: pd.DataFrame, *, info: dict | None = None, max_docs: int = 8,
                        palette: Palette | None = None) -> Figure:
     """Polarity of each sentence through each text, points coloured by voice.
@@ -389,7 +294,7 @@ def plot_sentiment_arc(sentiment: pd.DataFrame, *, info: dict | None = None, max
     (the legend names the camp), unresolved speakers light grey.
     """
     palette = palette or default_palette(info)
-    docs = _ordered(sentiment["doc_id"]) if len(sentiment) else []
+    docs = ordered(sentiment["doc_id"]) if len(sentiment) else []
     note = ""
     if len(docs) > max_docs:
         note, docs = f" (first {max_docs} of {len(docs)} documents)", docs[:max_docs]
@@ -398,11 +303,11 @@ def plot_sentiment_arc(sentiment: pd.DataFrame, *, info: dict | None = None, max
     colors = {v: palette.voice_color(v) for v in voices}
     n_panels = max(len(docs), 1)
     ncols = min(max(len(voices), 1), 3)
-    fig = _figure(7.5, 1.4 + 1.7 * n_panels + 0.17 * -(-len(voices) // ncols), info)
+    fig = new_figure(7.5, 1.4 + 1.7 * n_panels + 0.17 * -(-len(voices) // ncols), info)
     axes = fig.subplots(n_panels, 1, squeeze=False)[:, 0]
     fig.suptitle("Sentiment arc: TextBlob polarity per sentence, by voice" + note, fontsize=10)
     if not docs:
-        _empty(axes[0], "no sentences")
+        draw_empty(axes[0], "no sentences")
         return fig
     for ax, doc_id in zip(axes, docs):
         part = sentiment[sentiment["doc_id"].astype(str) == doc_id].sort_values("sentence_id", kind="stable")
@@ -447,7 +352,7 @@ def _speaker_label(row) -> str:
     return "(unresolved)"
 
 
-@_styled
+@styled
 def plot_attributions(attributions: pd.DataFrame, *, info: dict | None = None,
                       palette: Palette | None = None) -> Figure:
     """Who speaks and how: attributions by speaker and kind, with proxy links.
@@ -468,11 +373,11 @@ def plot_attributions(attributions: pd.DataFrame, *, info: dict | None = None,
     kinds += sorted(set(frame["kind"]) - set(ATTRIBUTION_KINDS)) if len(frame) else []
     links = frame[(frame["principal"] != "") & frame["kind"].isin(["proxy", "authority"])] if len(frame) else frame
     people = sorted(set(frame["label"]) | set(links["principal"]) if len(frame) else set())
-    fig = _figure(2.6 + 0.95 * max(len(kinds), 3), 1.4 + 0.34 * max(len(people), 3), info)
+    fig = new_figure(2.6 + 0.95 * max(len(kinds), 3), 1.4 + 0.34 * max(len(people), 3), info)
     ax = fig.subplots()
     ax.set_title("Who speaks and how: attributions by speaker and kind")
     if not len(frame):
-        _empty(ax, "no attributions")
+        draw_empty(ax, "no attributions")
         return fig
     y_of = {p: i for i, p in enumerate(people)}
     x_of = {k: i for i, k in enumerate(kinds)}
@@ -525,7 +430,7 @@ def plot_attributions(attributions: pd.DataFrame, *, info: dict | None = None,
 # --------------------------------------------------------------------------- keyness
 
 
-@_styled
+@styled
 def plot_keyness(keyness: pd.DataFrame, *, info: dict | None = None, top: int = 12,
                  sides: tuple[str, str] | None = None, palette: Palette | None = None) -> Figure:
     """Key terms of a pair (target vs reference) as signed G² bars.
@@ -550,11 +455,11 @@ def plot_keyness(keyness: pd.DataFrame, *, info: dict | None = None, top: int = 
         rows = rows.sort_values(["g2", "term"], ascending=[False, True], kind="stable").head(top)
         parts.append(rows.assign(signed=sign * rows["g2"]) if len(rows) else rows)
     rows = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else keyness
-    fig = _figure(7.0, 1.5 + 0.22 * max(len(rows), 4), info)
+    fig = new_figure(7.0, 1.5 + 0.22 * max(len(rows), 4), info)
     ax = fig.subplots()
     ax.set_title(f"Key terms: {target} vs {reference} (log-likelihood G²)")
     if not len(rows):
-        _empty(ax, "no term reaches the minimum frequency")
+        draw_empty(ax, "no term reaches the minimum frequency")
         return fig
     rows = rows.sort_values(["signed", "term"], ascending=[True, True], kind="stable").reset_index(drop=True)
     y = np.arange(len(rows))
@@ -584,84 +489,6 @@ def _side_styles(palette: Palette, labels: tuple[str, str]) -> list[dict]:
     """Fill of the target and reference bars of a keyness figure (see :func:`plot_keyness`)."""
     colors = [palette.color_of(label) for label in labels]
     if None in colors or colors[0] == colors[1]:  # documents (or the same voice twice): no colour
-        return [{"facecolor": _DOCUMENT_FILL, "edgecolor": _DOCUMENT_EDGE, "hatch": hatch, "linewidth": 0.6,
-                 "hatchcolor": _DOCUMENT_EDGE} for hatch in ("", "////")]
+        return [{"facecolor": DOCUMENT_FILL, "edgecolor": DOCUMENT_EDGE, "hatch": hatch, "linewidth": 0.6,
+                 "hatchcolor": DOCUMENT_EDGE} for hatch in ("", "////")]
     return [{"facecolor": c, "edgecolor": c, "linewidth": 0.6} for c in colors]
-
-
-# --------------------------------------------------------------------------- saving
-
-
-def _freeze_layout(fig: Figure) -> None:
-    """Run the constrained layout once, round the axes positions, then switch it off.
-
-    The layout solver's floating-point results can differ in the last digits
-    between processes; SVG clip-path ids hash those numbers, so without
-    rounding two runs could give different bytes.
-    """
-    if fig.get_layout_engine() is None:
-        return
-    fig.set_dpi(STYLE["savefig.dpi"])  # lay out at the resolution the files are written at
-    fig.draw_without_rendering()
-    positions = [(ax, [round(float(v), 6) for v in ax.get_position().bounds]) for ax in fig.axes]
-    fig.set_layout_engine("none")
-    for ax, bounds in positions:
-        ax.set_position(bounds)
-
-
-def save_figure(fig: Figure, folder: str | os.PathLike, name: str) -> list[Path]:
-    """Write ``<folder>/<name>.png`` and ``.svg`` atomically, with fixed metadata.
-
-    Same figure, same bytes: no creation date, no software string, a fixed
-    SVG hash salt (see :data:`STYLE`), axes positions rounded and frozen
-    before saving (the figure's layout engine is switched off).
-    """
-    folder = Path(folder)
-    title = name.replace("_", " ")
-    out = []
-    with mpl.rc_context(STYLE):
-        _freeze_layout(fig)
-        for fmt, metadata in (
-            ("png", {"Software": None, "Title": title}),
-            ("svg", {"Date": None, "Creator": None, "Title": title}),
-        ):
-            path = folder / f"{name}.{fmt}"
-            atomic_write(path, lambda p, f=fmt, m=metadata: fig.savefig(p, format=f, metadata=m))
-            out.append(path)
-    return out
-
-
-#: Figures made by :func:`save_all_figures`: name -> (tables needed, builder(tables, info, palette)).
-FIGURES: dict[str, tuple[tuple[str, ...], Callable[[dict, dict, Palette], Figure]]] = {
-    "category_rates": (("features",), lambda t, i, p: plot_category_rates(t["features"], info=i, palette=p)),
-    "category_heatmap": (("features",), lambda t, i, p: plot_heatmap(t["features"], info=i, palette=p)),
-    "dispersion": (("evidence",),
-                   lambda t, i, p: plot_dispersion(t["evidence"], t.get("documents"), info=i, palette=p)),
-    "sentiment_arc": (("sentiment",), lambda t, i, p: plot_sentiment_arc(t["sentiment"], info=i, palette=p)),
-    "attributions": (("attributions",), lambda t, i, p: plot_attributions(t["attributions"], info=i, palette=p)),
-    "keyness": (("keyness",), lambda t, i, p: plot_keyness(t["keyness"], info=i, palette=p)),
-}
-
-
-def save_all_figures(tables: dict[str, pd.DataFrame], folder: str | os.PathLike, *, info: dict,
-                     palette: Palette | None = None) -> list[Path]:
-    """Draw and save every figure of :data:`FIGURES` whose tables are present.
-
-    Args:
-        tables: the run's tables (``analysis.run.build_tables``).
-        folder: where to write ``<name>.png`` and ``<name>.svg``.
-        info: the ``run.json`` dict (caption: corpus, codebook, version).
-        palette: the colours of every figure (default:
-            :func:`analysis.palette.run_palette` of ``tables``, one for all figures).
-
-    Returns:
-        The files written, in :data:`FIGURES` order (PNG before SVG).
-    """
-    palette = palette or run_palette(tables, info)
-    written: list[Path] = []
-    for name, (needs, build) in FIGURES.items():
-        if not all(k in tables and tables[k] is not None for k in needs):
-            continue
-        fig = build(tables, info, palette)
-        written += save_figure(fig, folder, name)
-    return written

@@ -2,7 +2,7 @@
 
 A reader who lays two figures side by side sees the same colour for the same
 voice, camp or codebook category. :class:`Palette` decides every colour that
-carries meaning in :mod:`analysis.plots`:
+carries meaning in :mod:`analysis.plots.figures`:
 
 * **Camps** have fixed hues from the Okabe–Ito colour-blind-safe palette:
   ``russia`` vermillion, ``west`` blue, ``other`` bluish green
@@ -43,6 +43,12 @@ import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
+
+from matplotlib.colors import to_rgb
+
+from ..extract.codebook import load_codebook
+from ..nlp.gazetteer import load_gazetteer
+from ..paths import PROJECT_DIR
 
 __all__ = [
     "CAMPS",
@@ -104,8 +110,6 @@ def _crc(text: str) -> int:
 
 def ink_for(color: str) -> str:
     """Black or white, whichever reads better on ``color`` (text in bubbles, hatching on bars)."""
-    from matplotlib.colors import to_rgb
-
     r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(color))
     luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
     return "white" if luminance < 0.3 else "0.15"
@@ -252,9 +256,6 @@ def _gazetteer_actors(gazetteer) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=8)
 def _default(codebook_path: str) -> Palette:
-    from ..nlp.gazetteer import load_gazetteer
-    from ..extract.codebook import load_codebook
-
     try:
         categories = load_codebook(codebook_path or None).category_ids
     except Exception:  # an unreadable codebook file: bundled order, unknown ids by CRC-32
@@ -264,8 +265,6 @@ def _default(codebook_path: str) -> Palette:
 
 def _codebook_path(info: Mapping | None) -> str:
     """The codebook file named in a ``run.json`` dict, when it can be found."""
-    from ..paths import PROJECT_DIR
-
     path = str(((info or {}).get("codebook") or {}).get("path") or "")
     if not path:
         return ""
@@ -281,14 +280,11 @@ def default_palette(info: Mapping | None = None, *, codebook=None, gazetteer=Non
     Args:
         info: a ``run.json`` dict; its ``codebook.path`` (when the file exists)
             gives the category order, else the bundled codebook does.
-        codebook: a :class:`analysis.codebook.Codebook` (or its path) instead.
-        gazetteer: an :class:`analysis.actors.Gazetteer` (default: the bundled one).
+        codebook: a :class:`analysis.extract.codebook.Codebook` (or its path) instead.
+        gazetteer: an :class:`analysis.nlp.gazetteer.Gazetteer` (default: the bundled one).
     """
     if codebook is None and gazetteer is None:
         return _default(_codebook_path(info))
-    from ..nlp.gazetteer import load_gazetteer
-    from ..extract.codebook import load_codebook
-
     if codebook is None:
         categories = _default(_codebook_path(info)).categories
     else:
@@ -314,6 +310,4 @@ def run_palette(tables: Mapping, info: Mapping | None = None) -> Palette:
         for name, camp in zip(actors["actor"], actors["camp"]):
             if isinstance(name, str) and isinstance(camp, str) and camp in CAMPS:
                 extra.setdefault(name, camp)
-    from ..nlp.gazetteer import load_gazetteer
-
     return Palette(categories, _gazetteer_actors(load_gazetteer()), extra)

@@ -22,9 +22,13 @@ from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
+from spacy.tokens import Doc
 
+from ..corpus.documents import Corpus
 from ..errors import KitError
 from ..io import decode_utf8, read_user_file
+from ..nlp.docarrays import doc_id_of
+from ..nlp.pipeline import make_nlp, parse
 
 __all__ = ["read_annotations", "agreement", "match_spans", "cohen_kappa", "ANNOTATION_COLUMNS", "AGREEMENT_COLUMNS"]
 
@@ -127,12 +131,6 @@ def _sentence_table(sentences) -> pd.DataFrame:
         if missing:
             raise KitError(f"the sentence table lacks column(s) {', '.join(missing)}")
         return sentences[["doc_id", "start_char", "end_char"]]
-    from spacy.tokens import Doc
-
-    from ..corpus.documents import Corpus
-    from ..nlp.docarrays import doc_id_of
-    from ..nlp.pipeline import make_nlp, parse
-
     if isinstance(sentences, Doc):
         sentences = [sentences]
     if isinstance(sentences, Corpus):

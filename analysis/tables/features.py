@@ -1,62 +1,31 @@
-"""Tidy tables built from evidence records: exposure, feature rates, co-occurrence, KWIC.
+"""Feature rates and co-occurrence, counted from evidence rows.
 
-Every number here is a count of evidence rows (:mod:`analysis.rhetoric`) divided
-by a token count, so each rate can be traced back to the words behind it.
+Every number here is a count of evidence rows (:mod:`analysis.extract.rhetoric`)
+divided by a token count (:func:`analysis.tables.frames.exposure_frame`), so
+each rate can be traced back to the words behind it.
 
-* :func:`exposure_frame` -- word tokens per document and voice (the denominators);
 * :func:`feature_table` -- count, rate per 1,000 tokens and a 95% exact Poisson
   interval for every document x voice x category, zeros included;
 * :func:`cooccurrence` -- categories coded in the same sentence;
-* :func:`kwic` -- a concordance for a category, a rule or a phrase.
+* :func:`poisson_interval` -- the exact (Garwood) interval of a rate.
 """
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
+from spacy.tokens import Doc
 
 from ..errors import KitError
+from ..extract.analyze import count_tokens
+from ..nlp.docarrays import doc_id_of
+from .frames import ALL_VOICES, EXPOSURE_COLUMNS, evidence_frame, exposure_frame
 
-__all__ = [
-    "exposure_frame",
-    "feature_table",
-    "cooccurrence",
-    "kwic",
-    "poisson_interval",
-    "EXPOSURE_COLUMNS",
-    "FEATURE_COLUMNS",
-    "COOCCURRENCE_COLUMNS",
-    "KWIC_COLUMNS",
-    "ALL_VOICES",
-]
+__all__ = ["feature_table", "cooccurrence", "poisson_interval", "FEATURE_COLUMNS", "COOCCURRENCE_COLUMNS"]
 
-#: The voice label of a whole document in exposure and feature tables.
-ALL_VOICES = "all"
-#: Columns of :func:`exposure_frame`.
-EXPOSURE_COLUMNS = ["doc_id", "voice", "n_tokens"]
 #: Columns of :func:`feature_table`.
 FEATURE_COLUMNS = ["doc_id", "voice", "category", "count", "n_tokens", "rate_per_1000", "ci_low", "ci_high"]
 #: Columns of :func:`cooccurrence`.
 COOCCURRENCE_COLUMNS = ["category_a", "category_b", "n_sentences"]
-#: Columns of :func:`kwic`.
-KWIC_COLUMNS = ["doc_id", "start_char", "end_char", "left", "match", "right", "category", "rule_id"]
-
-
-def exposure_frame(results) -> pd.DataFrame:
-    """Word tokens per document and voice from :class:`~analysis.analyze.DocResult` objects.
-
-    One row with voice ``"all"`` per document (``result.n_tokens``), then one
-    row per voice of ``result.voice_tokens`` in alphabetical order.
-    Columns: :data:`EXPOSURE_COLUMNS`.
-    """
-    rows = []
-    for r in results:
-        rows.append({"doc_id": r.doc_id, "voice": ALL_VOICES, "n_tokens": int(r.n_tokens)})
-        for voice in sorted(r.voice_tokens or {}):
-            rows.append({"doc_id": r.doc_id, "voice": voice, "n_tokens": int(r.voice_tokens[voice])})
-    frame = pd.DataFrame(rows, columns=EXPOSURE_COLUMNS)
-    frame["n_tokens"] = frame["n_tokens"].astype("int64")
-    return frame
 
 
 def poisson_interval(count, exposure, *, per: float = 1000.0, level: float = 0.95):
@@ -69,7 +38,7 @@ def poisson_interval(count, exposure, *, per: float = 1000.0, level: float = 0.9
     >>> [round(float(v), 4) for v in poisson_interval(0, 1000)]
     [0.0, 3.6889]
     """
-    from scipy.stats import chi2
+    from scipy.stats import chi2  # scipy.stats costs 0.7 s to import: only when a rate is computed
 
     k = np.asarray(count, dtype=float)
     n = np.asarray(exposure, dtype=float)
@@ -92,11 +61,6 @@ def _exposure_from(exposure) -> pd.DataFrame:
     items = list(exposure)
     if items and hasattr(items[0], "voice_tokens"):
         return exposure_frame(items)
-    from spacy.tokens import Doc
-
-    from ..extract.analyze import count_tokens
-    from ..nlp.docarrays import doc_id_of
-
     if all(isinstance(d, Doc) for d in items):
         return pd.DataFrame(
             [{"doc_id": doc_id_of(d), "voice": ALL_VOICES, "n_tokens": count_tokens(d)} for d in items],
@@ -115,7 +79,7 @@ def feature_table(evidence: pd.DataFrame, exposure, *, codebook=None) -> pd.Data
     """Counts and rates per document, voice and category, zeros included.
 
     Args:
-        evidence: the evidence table (:func:`analysis.rhetoric.evidence_frame`).
+        evidence: the evidence table (:func:`analysis.tables.frames.evidence_frame`).
         exposure: token counts -- an :func:`exposure_frame`, a list of
             ``DocResult`` or parsed Docs (then only voice ``"all"``).
         codebook: its categories are all listed, in codebook order, even with
@@ -130,8 +94,6 @@ def feature_table(evidence: pd.DataFrame, exposure, *, codebook=None) -> pd.Data
     """
     exp = _exposure_from(exposure)
     if not isinstance(evidence, pd.DataFrame):
-        from ..extract.rhetoric import evidence_frame
-
         evidence = evidence_frame(evidence)
     cats = _category_order(evidence, codebook)
     ev = evidence[["doc_id", "voice", "category"]]
@@ -167,8 +129,6 @@ def cooccurrence(evidence: pd.DataFrame, *, codebook=None) -> pd.DataFrame:
     otherwise only pairs that occur. Columns: :data:`COOCCURRENCE_COLUMNS`.
     """
     if not isinstance(evidence, pd.DataFrame):
-        from ..extract.rhetoric import evidence_frame
-
         evidence = evidence_frame(evidence)
     cats = _category_order(evidence, codebook)
     rank = {c: i for i, c in enumerate(cats)}
@@ -185,79 +145,4 @@ def cooccurrence(evidence: pd.DataFrame, *, codebook=None) -> pd.DataFrame:
         keys = sorted(pairs, key=lambda p: (rank[p[0]], rank[p[1]]))
     frame = pd.DataFrame([(a, b, pairs.get((a, b), 0)) for a, b in keys], columns=COOCCURRENCE_COLUMNS)
     frame["n_sentences"] = frame["n_sentences"].astype("int64")
-    return frame
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def kwic(docs, query: str, *, window: int = 8, codebook=None) -> pd.DataFrame:
-    """Key word in context: every occurrence of a category, a rule or a phrase.
-
-    Args:
-        docs: parsed Docs (or one Doc), or a :class:`~analysis.corpus.Corpus` (parsed with
-            :func:`~analysis.pipeline.make_nlp`).
-        query: a category id or rule id of ``codebook`` (its evidence is listed,
-            after constraints and merging), otherwise a phrase matched
-            case-insensitively on whole tokens (a final ``*`` matches any ending).
-        window: tokens of context on each side (a positive int).
-        codebook: default: the bundled codebook.
-
-    Returns:
-        :data:`KWIC_COLUMNS`; ``left``/``right`` are the ``window`` tokens around the
-        match with whitespace collapsed; ``category``/``rule_id`` are empty for a phrase.
-    """
-    from spacy.tokens import Doc
-
-    from ..extract.codebook import Codebook, Rule, load_codebook
-    from ..corpus.documents import Corpus
-    from ..nlp.docarrays import doc_id_of
-    from ..nlp.pipeline import make_nlp, parse
-    from ..extract.rhetoric import doc_evidence
-
-    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
-        raise KitError(f"The `window` parameter of kwic must be a positive int. Got {window!r} instead.")
-    if not isinstance(query, str) or not query.strip():
-        raise KitError(f"The `query` parameter of kwic must be a non-empty string. Got {query!r} instead.")
-    query = query.strip()
-    cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
-    mode = "category" if cb.has_category(query) else "rule" if cb.has_rule(query) else "phrase"
-    if isinstance(docs, Doc):
-        docs = [docs]
-    if isinstance(docs, Corpus):
-        docs = parse(docs, make_nlp())
-    phrase_cb = None
-    if mode == "phrase":
-        from ..extract.codebook import Category
-
-        rule = Rule(id="kwic", category="kwic", phrases=(query,), attr="LOWER")
-        phrase_cb = Codebook(id="kwic", version="", description="", path="<kwic>", sha256="", kind="phrase",
-                             categories=[Category("kwic", "kwic", "kwic query", rules=(rule,))])
-    rows = []
-    for doc in docs:
-        if mode == "phrase":
-            spans = [(s, e, "", "") for _, s, e in sorted(phrase_cb.compiled(doc.vocab).matches(doc), key=lambda m: (m[1], m[2]))]
-        else:
-            spans = []
-            for ev in doc_evidence(doc, cb):
-                if (mode == "category" and ev["category"] == query) or (mode == "rule" and ev["rule_id"] == query):
-                    span = doc.char_span(ev["start_char"], ev["end_char"], alignment_mode="expand")
-                    spans.append((span.start, span.end, ev["category"], ev["rule_id"]))
-        for s, e, cat, rid in spans:
-            rows.append(
-                {
-                    "doc_id": doc_id_of(doc),
-                    "start_char": doc[s].idx,
-                    "end_char": doc[e - 1].idx + len(doc[e - 1].text),
-                    "left": _one_line(doc[max(0, s - window):s].text),
-                    "match": doc[s:e].text,
-                    "right": _one_line(doc[e:e + window].text),
-                    "category": cat,
-                    "rule_id": rid,
-                }
-            )
-    frame = pd.DataFrame(rows, columns=KWIC_COLUMNS)
-    for col in ("start_char", "end_char"):
-        frame[col] = frame[col].astype("Int64")
     return frame

@@ -13,11 +13,8 @@ Garside 2000) and the Log Ratio effect size (Hardie 2014):
 
 where ``a``/``b`` are the term's frequencies and ``N_t``/``N_r`` the word
 tokens (not space, not punctuation: the same tokens as every rate's
-denominator) of target and reference. Terms are lower-cased lemmas (from the
-pipeline's lemmatizer; the lower-cased word when a pipeline has none; a
-capitalised word the case-sensitive lookup lemmatizer left unchanged, such as
-a sentence-initial "Talks", is looked up again in lower case) or, with
-``by="lower"``, lower-cased word forms.
+denominator) of target and reference. Terms are lower-cased lemmas or word
+forms, counted by :mod:`analysis.extract.terms`.
 
 :func:`compare_features` compares two documents, voices or groups category by
 category from the feature table: rate ratio with a 95 % confidence interval
@@ -34,15 +31,19 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER
+from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..corpus.documents import Corpus, Document
 from ..errors import KitError
+from ..extract.terms import check_by, doc_terms, voice_terms
+from ..extract.voices import VoiceMap
+from ..extract.voices import voice_map as make_voice_map
+from ..nlp.pipeline import make_nlp
 
 __all__ = [
     "KEYNESS_COLUMNS",
@@ -63,94 +64,24 @@ COMPARE_COLUMNS = [
     "category", "a", "b", "count_a", "n_tokens_a", "rate_a", "count_b", "n_tokens_b", "rate_b",
     "rate_ratio", "ci_low", "ci_high", "p_value", "corrected",
 ]
-_BY = ("lemma", "lower")
-
-
-def _check_by(by: str) -> None:
-    if by not in _BY:
-        raise KitError(f"The `by` parameter must be one of {', '.join(_BY)}. Got {by!r} instead.")
-
-
-def _term_ids(doc: Doc | Span, by: str) -> tuple[np.ndarray, np.ndarray]:
-    """Term hash of every token (lemma, or lower-case form) and the word-token mask."""
-    arr = doc.to_array([LEMMA, LOWER, IS_PUNCT, IS_SPACE]).astype("uint64", copy=False)
-    arr = arr.reshape(len(doc), 4)
-    lemma, lower = arr[:, 0], arr[:, 1]
-    words = (arr[:, 2] == 0) & (arr[:, 3] == 0)
-    ids = np.where(lemma != 0, lemma, lower) if by == "lemma" else lower
-    return ids, words
-
-
-_TERM_OF: dict[str, dict[int, str]] = {by: {} for by in _BY}  # term of a string hash (hashes are global in spaCy)
-_TERM_CACHE_SIZE = 500_000
-
-
-def _count_ids(ids: np.ndarray, strings, by: str) -> Counter:
-    """Counter of terms from an array of term hashes."""
-    uniq, counts = np.unique(ids, return_counts=True)
-    known = _TERM_OF[by]
-    if len(known) > _TERM_CACHE_SIZE:
-        known.clear()
-    out: Counter = Counter()
-    for h, n in zip(uniq.tolist(), counts.tolist()):
-        term = known.get(h)
-        if term is None:
-            term = known[h] = _term(strings[h], by)
-        out[term] += n
-    return out
-
-
-def _doc_terms(doc: Doc | Span, by: str, mask: np.ndarray | None = None) -> Counter:
-    """Counter of terms over the word tokens of a Doc/Span (optionally masked)."""
-    if len(doc) == 0:
-        return Counter()
-    ids, words = _term_ids(doc, by)
-    if mask is not None:
-        words &= mask
-    strings = doc.doc.vocab.strings if isinstance(doc, Span) else doc.vocab.strings
-    return _count_ids(ids[words], strings, by)
-
-
-@lru_cache(maxsize=1)
-def _lemma_table() -> Mapping[str, str]:
-    try:
-        from spacy.lookups import load_lookups
-
-        return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
-    except Exception:  # spacy-lookups-data missing: keep the pipeline's lemmas
-        return {}
-
-
-@lru_cache(maxsize=65536)
-def _term(lemma: str, by: str) -> str:
-    low = lemma.lower()
-    if by == "lemma" and low != lemma:
-        # The lookup lemmatizer is case-sensitive: "Talks" at a sentence start
-        # keeps its form. Look the lower-cased form up instead.
-        return _lemma_table().get(low, low)
-    return low
-
-
-def term_counts(obj: Any, *, by: str = "lemma", nlp=None) -> Counter:
+def term_counts(obj: Any, *, by: str = "lemma", nlp: Language | None = None) -> Counter:
     """Term frequencies of a Doc, Span, Document, text, mapping or a group of them.
 
     Args:
-        obj: a spaCy ``Doc`` or ``Span``; an :class:`analysis.corpus.Document`
-            (e.g. a voice sub-document from :func:`analysis.voices.voices`) or a
+        obj: a spaCy ``Doc`` or ``Span``; an :class:`analysis.corpus.documents.Document`
+            (e.g. a voice sub-document from :func:`analysis.app.shortcuts.voices`) or a
             ``str`` (both parsed with ``nlp``); a mapping ``term -> count``
             (used as is); or a list/tuple/Corpus of any of these (summed: a group).
         by: ``"lemma"`` (lower-cased lemma) or ``"lower"`` (lower-cased word).
         nlp: pipeline for texts (default: :func:`analysis.make_nlp`).
 
     Example:
-        >>> term_counts(make_nlp()("Talks, talks and more talks."))["talk"]  # doctest: +SKIP
+        >>> term_counts(make_nlp()("Talks, talks and more talks."))["talk"]
         3
     """
-    _check_by(by)
-    from ..corpus.documents import Corpus, Document
-
+    check_by(by)
     if isinstance(obj, (Doc, Span)):
-        return _doc_terms(obj, by)
+        return doc_terms(obj, by)
     if isinstance(obj, Mapping):
         return Counter({str(k): int(v) for k, v in obj.items()})
     if isinstance(obj, (str, Document)):
@@ -160,11 +91,9 @@ def term_counts(obj: Any, *, by: str = "lemma", nlp=None) -> Counter:
         texts = [x for x in items if isinstance(x, (str, Document))]
         total: Counter = Counter()
         if texts:
-            from ..nlp.pipeline import make_nlp
-
             nlp = nlp or make_nlp()
             for doc in nlp.pipe(x.text if isinstance(x, Document) else x for x in texts):
-                total.update(_doc_terms(doc, by))
+                total.update(doc_terms(doc, by))
         for x in items:
             if not isinstance(x, (str, Document)):
                 total.update(term_counts(x, by=by, nlp=nlp))
@@ -192,7 +121,7 @@ def keyness(
     min_freq: int = 5,
     by: str = "lemma",
     labels: tuple[str, str] = ("target", "reference"),
-    nlp=None,
+    nlp: Language | None = None,
 ) -> pd.DataFrame:
     """Key terms of ``target`` against ``reference``: G², p-value and Log Ratio.
 
@@ -217,7 +146,7 @@ def keyness(
     """
     if isinstance(min_freq, bool) or not isinstance(min_freq, (int, np.integer)) or min_freq < 1:
         raise KitError(f"The `min_freq` parameter of keyness must be a positive int. Got {min_freq!r} instead.")
-    _check_by(by)
+    check_by(by)
     t_counts = term_counts(target, by=by, nlp=nlp)
     r_counts = term_counts(reference, by=by, nlp=nlp)
     n_t, n_r = sum(t_counts.values()), sum(r_counts.values())
@@ -268,46 +197,46 @@ class VoiceTerms:
     Feed it each parsed Doc with its attribution records (:meth:`add`); memory
     grows with the vocabulary, not with the corpus. Quoted speech is every
     word token inside a ``direct`` or ``partial`` quotation (any speaker,
-    :func:`analysis.voices.voice_map`); narration is every other word token.
+    :func:`analysis.extract.voices.voice_map`); narration is every other word
+    token (:func:`analysis.extract.terms.voice_terms`).
 
     Example:
+        >>> from analysis.extract.attribution import doc_attributions
+        >>> doc = make_nlp()('"Talks are chatter," Lavrov said. Talks will resume.')
         >>> vt = VoiceTerms()
-        >>> vt.add(doc, attribution_records)  # doctest: +SKIP
-        >>> vt.keyness()  # quoted speech vs narration  # doctest: +SKIP
+        >>> vt.add(doc, doc_attributions(doc))
+        >>> vt.quoted["chatter"], vt.narration["talk"]
+        (1, 1)
+        >>> vt.keyness(min_freq=2)[["term", "freq_target", "freq_reference"]].values.tolist()
+        [['talk', 1, 1]]
     """
 
     #: labels of the two sides in the keyness table
     LABELS = ("quoted speech", "narration")
 
     def __init__(self, *, by: str = "lemma"):
-        _check_by(by)
+        check_by(by)
         self.by = by
         self.quoted: Counter = Counter()
         self.narration: Counter = Counter()
 
-    def add(self, doc: Doc, attribution_records: Iterable[dict], *, voice_map=None) -> None:
+    def add(self, doc: Doc, attribution_records: Iterable[dict], *, voice_map: VoiceMap | None = None) -> None:
         """Count the word tokens of ``doc`` by voice (quoted vs narrator).
 
-        ``voice_map`` (a :class:`analysis.voices.VoiceMap` of these records),
-        when the caller has one, saves building it again.
+        ``voice_map`` (the :class:`~analysis.extract.voices.VoiceMap` of these
+        records), when the caller has one, saves building it again.
         """
-        from ..nlp.docarrays import token_index
-        from ..extract.voices import voice_map as make_voice_map
-
         if len(doc) == 0:
             return
-        vmap = voice_map if voice_map is not None else make_voice_map(doc, attribution_records)
-        quoted = np.zeros(len(doc), dtype=bool)
-        if vmap.spans:
-            idx = token_index(doc)[0]
-            for start, end, _voice in vmap.spans:
-                lo = int(np.searchsorted(idx, start, side="left"))
-                hi = int(np.searchsorted(idx, end, side="left"))
-                quoted[lo:hi] = True
-        ids, words = _term_ids(doc, self.by)
-        strings = doc.vocab.strings
-        self.quoted.update(_count_ids(ids[words & quoted], strings, self.by))
-        self.narration.update(_count_ids(ids[words & ~quoted], strings, self.by))
+        voices = voice_map if voice_map is not None else make_voice_map(doc, attribution_records)
+        quoted, narration = voice_terms(doc, voices, by=self.by)
+        self.quoted.update(quoted)
+        self.narration.update(narration)
+
+    def add_counts(self, quoted: Mapping[str, int], narration: Mapping[str, int]) -> None:
+        """Pool term counts taken elsewhere (a ``DocResult.terms``, a worker's chunk)."""
+        self.quoted.update(quoted)
+        self.narration.update(narration)
 
     def keyness(self, *, min_freq: int = 5) -> pd.DataFrame:
         """:func:`keyness` of quoted speech (target) against narration (reference)."""

@@ -1,0 +1,60 @@
+"""The codebook's self-test: every example must be coded, every counter-example must not.
+
+``discourse-kit codebook check [FILE]`` and notebook 05 call
+:func:`validate_codebook`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from spacy.language import Language
+
+from ..extract.codebook import Codebook, load_codebook
+from ..extract.rhetoric import doc_evidence
+from ..nlp.pipeline import gazetteer_of, make_nlp
+
+__all__ = ["VALIDATION_COLUMNS", "validate_codebook"]
+
+#: Columns of :func:`validate_codebook`'s report.
+VALIDATION_COLUMNS = ["category", "kind", "sentence", "passed", "problem"]
+
+
+def validate_codebook(codebook: Codebook | str | Path | None = None, nlp: Language | None = None) -> pd.DataFrame:
+    """Run every example (must be coded) and counter-example (must not be) through the pipeline.
+
+    Args:
+        codebook: a :class:`~analysis.extract.codebook.Codebook` or a path
+            (default: the bundled codebook).
+        nlp: the pipeline (default: :func:`analysis.make_nlp`).
+
+    Returns:
+        DataFrame with :data:`VALIDATION_COLUMNS`: ``category``, ``kind``
+        (``example`` | ``counter_example``), ``sentence``, ``passed`` and
+        ``problem`` (empty when passed; otherwise which rule fired on what, or
+        that nothing was coded).
+
+    Example:
+        >>> report = validate_codebook()
+        >>> bool(report["passed"].all()), sorted(set(report["kind"]))
+        (True, ['counter_example', 'example'])
+    """
+    if not isinstance(codebook, Codebook):
+        codebook = load_codebook(codebook)
+    nlp = nlp or make_nlp()
+    gazetteer = gazetteer_of(nlp)
+    items = [(c.id, "example", s) for c in codebook.categories for s in c.examples]
+    items += [(c.id, "counter_example", s) for c in codebook.categories for s in c.counter_examples]
+    rows = []
+    for (category, kind, sentence), doc in zip(items, nlp.pipe(s for _, _, s in items)):
+        hits = [e for e in doc_evidence(doc, codebook, gazetteer=gazetteer) if e["category"] == category]
+        if kind == "example":
+            passed = bool(hits)
+            problem = "" if passed else "not coded by any rule of the category"
+        else:
+            passed = not hits
+            problem = "" if passed else "; ".join(f"coded by rule {h['rule_id']} on {h['text']!r}" for h in hits)
+        rows.append({"category": category, "kind": kind, "sentence": sentence, "passed": passed, "problem": problem})
+    frame = pd.DataFrame(rows, columns=VALIDATION_COLUMNS)
+    frame["passed"] = frame["passed"].astype(bool)
+    return frame

@@ -1,0 +1,151 @@
+"""Where the reporting cues of a Doc are: speech verbs and cue-phrase anchors.
+
+The lexicon (:mod:`.lexicon`) is compiled once per vocab into one
+``PhraseMatcher`` (:func:`cue_matcher`); :class:`Cues` runs it once over a
+Doc and indexes what it found, so a rule asks "which verbs lie in tokens
+``[a, b)``" without scanning the document.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from .context import DocContext
+from .lexicon import PHRASE_FAMILIES, Lexicon
+
+__all__ = ["CueMatcher", "Cues", "cue_matcher", "listeners_by_first", "CHARACTERISING"]
+
+#: The pseudo-lemma of a characterising verb ("called the talks ..."): a cue for partial quotations only.
+CHARACTERISING = "_characterising"
+
+
+@dataclass
+class CueMatcher:
+    """The lexicon compiled for one vocab."""
+
+    phrases: PhraseMatcher  # speech verbs ("v|<form>") and cue-phrase anchors ("<family>|<phrase>")
+    specs: dict  # anchor key -> (family, prefix words, suffix words, slot position: "start" | "end" | "mid" | "none")
+
+
+_MATCHERS: dict[tuple[int, str], CueMatcher] = {}
+
+
+def cue_matcher(doc: Doc, lexicon: Lexicon) -> CueMatcher:
+    """One PhraseMatcher per (vocab, lexicon), compiled once and reused for every Doc."""
+    key = (id(doc.vocab), lexicon.sha256)
+    found = _MATCHERS.get(key)
+    if found is not None:
+        return found
+    vocab = doc.vocab
+
+    def make(words) -> Doc:
+        return Doc(vocab, words=list(words))
+
+    phrases = PhraseMatcher(vocab, attr="LOWER")
+    for form in list(lexicon.verbs) + sorted(lexicon.characterising):
+        phrases.add(f"v|{form}", [make(_split_words(form))])
+    specs: dict[str, tuple] = {}
+    for family in PHRASE_FAMILIES:
+        for phrase in lexicon.phrases.get(family, ()):
+            words = _split_words(phrase)
+            if "x" in words:
+                i = words.index("x")
+                prefix, suffix = words[:i], words[i + 1 :]
+                slot = "end" if not suffix else ("start" if not prefix else "mid")
+            else:
+                prefix, suffix, slot = words, [], "none"
+            anchor = suffix if slot in ("mid", "start") else prefix
+            if family == "credit_verbs":
+                anchor, prefix, suffix, slot = words, [], words, "start"
+            k = f"{family}|{phrase}"
+            specs[k] = (family, tuple(prefix), tuple(suffix), slot)
+            phrases.add(k, [make(anchor)])
+    matcher = CueMatcher(phrases, specs)
+    _MATCHERS[key] = matcher
+    return matcher
+
+
+@lru_cache(maxsize=8)
+def listeners_by_first(lexicon: Lexicon) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The lexicon's listener phrases ("told reporters") by first word, longest first."""
+    out: dict[str, list] = {}
+    for words in sorted(lexicon.listeners, key=len, reverse=True):
+        out.setdefault(words[0], []).append(words)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _split_words(phrase: str) -> list[str]:
+    # tokenise like spaCy's English tokenizer for the simple words we use
+    out = []
+    for w in phrase.split():
+        if w.endswith("'s") and len(w) > 2:
+            out.extend([w[:-2], "'s"])
+        else:
+            out.append(w)
+    return out
+
+
+class Cues:
+    """The speech verbs and cue-phrase anchors of one Doc.
+
+    Attributes:
+        verbs: ``(start, end, lemma, mode)`` token spans of speech verbs in
+            text order (longest match first, none inside an entity, none
+            capitalised mid-sentence: "United States", "Read More");
+            ``lemma`` is :data:`CHARACTERISING` for characterising verbs.
+        verb_at: the verb starting at a token.
+        anchor_hits: ``(key, start, end)`` of every cue-phrase anchor.
+        specs: ``key -> (family, prefix words, suffix words, slot)`` (see :func:`cue_matcher`).
+    """
+
+    def __init__(self, context: DocContext):
+        doc, lexicon = context.doc, context.lexicon
+        matcher = cue_matcher(doc, lexicon)
+        self.specs = matcher.specs
+        self.verbs: list[tuple[int, int, str, str]] = []
+        self.verb_at: dict[int, tuple[int, int, str, str]] = {}
+        self.anchor_hits: list[tuple[str, int, int]] = []
+        if context.n:
+            strings = doc.vocab.strings
+            verb_hits = []
+            for match_id, s, e in matcher.phrases(doc):
+                k = strings[match_id]
+                if k.startswith("v|"):
+                    verb_hits.append((k[2:], s, e))
+                else:
+                    self.anchor_hits.append((k, s, e))
+            last_end = -1
+            for form, s, e in sorted(verb_hits, key=lambda x: (x[1], -(x[2] - x[1]))):
+                if s < last_end or context.ent_cover[s] >= 0:
+                    continue
+                if doc[s].text[:1].isupper() and s != context.sents[int(context.sent_of[s])][0]:
+                    continue  # "United States", "Read More"
+                lemma, mode = lexicon.verbs.get(form, (CHARACTERISING, "that"))
+                verb = (s, e, lemma, mode)
+                self.verbs.append(verb)
+                self.verb_at[s] = verb
+                last_end = e
+        self._verb_starts = [v[0] for v in self.verbs]
+        # anchor hits indexed by start token, so a window lookup does not scan the whole document
+        self._anchor_order = sorted(range(len(self.anchor_hits)), key=lambda i: self.anchor_hits[i][1])
+        self._anchor_starts = [self.anchor_hits[i][1] for i in self._anchor_order]
+
+    def anchors_in(self, lo: int, hi: int) -> list[tuple[str, int, int]]:
+        """Anchor hits starting in tokens ``[lo, hi)``, in their original order."""
+        a = bisect.bisect_left(self._anchor_starts, lo)
+        b = bisect.bisect_left(self._anchor_starts, hi)
+        return [self.anchor_hits[i] for i in sorted(self._anchor_order[a:b])]
+
+    def verbs_in(self, a: int, b: int) -> list[tuple[int, int, str, str]]:
+        """The verbs lying wholly within tokens ``[a, b)``, in text order."""
+        i = bisect.bisect_left(self._verb_starts, a)
+        out = []
+        while i < len(self.verbs) and self.verbs[i][0] < b:
+            if self.verbs[i][1] <= b:
+                out.append(self.verbs[i])
+            i += 1
+        return out

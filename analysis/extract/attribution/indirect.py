@@ -1,0 +1,211 @@
+"""Indirect speech: ``SPEAKER [also] VERB [listener] that …`` and its variants.
+
+Also ``…, saying that …``, ``X resigned and said that …``, the inverted
+``The sanctions, said Price, will …`` / ``…, said the spokesman.`` and the
+reversed ``Kyiv acts at Washington's behest, Zakharova claimed.`` A verb
+followed by no reported clause is not an attribution; "NATO's spokesperson
+said that …" is ``according_to`` NATO.
+"""
+from __future__ import annotations
+
+from ...nlp.gazetteer import ACTOR_LABEL
+from .cues import CHARACTERISING, listeners_by_first
+from .frames import first_actor, left_speaker, right_speaker, skip_left_plain, subject_mention
+from .model import Mention, Raw
+from .scan import Scan
+from .words import AUXILIARIES, DASHES, DETERMINERS, POSSESSIVE, PP_START, PREPOSITIONS, PRONOUNS, SPOKESPERSONS, WH_WORDS
+
+__all__ = ["find_indirect"]
+
+
+def find_indirect(scan: Scan) -> None:
+    """An ``indirect`` attribution for every speech verb not yet used that takes a reported clause."""
+    context = scan.context
+    for v in scan.cues.verbs:
+        s, e, lemma, mode = v
+        if s in scan.used_verbs or lemma == CHARACTERISING or scan.in_quote[s]:
+            continue
+        if s > 0 and (context.lower(s - 1) in POSSESSIVE or context.lower(s - 1) in DETERMINERS):
+            continue  # a noun: "Moscow's claims", "the report"
+        lo, hi = context.sent_bounds(s)
+        if _inverted_indirect(scan, v, lo, hi):
+            continue
+        comp = _complement(scan, e, hi, mode)
+        if comp is None or comp >= hi:
+            _reversed_indirect(scan, v, lo, hi)
+            continue
+        # speaker
+        m = None
+        if context.lower(s).endswith("ing") and s - 1 >= lo and context.lower(s - 1) == ",":
+            m = first_actor(scan, lo, s)
+        if m is None:
+            m = left_speaker(scan, s, lo)
+        if m is None and s - 1 >= lo and context.lower(skip_left_plain(scan, s - 1, lo)) in ("and", "but"):
+            # "He resigned and said that …": the subject of the sentence
+            m = subject_mention(scan, lo, s)
+        if m is None:
+            continue
+        if m.start - 1 >= lo and context.lower(m.start - 1) in ("as", "if", "than"):
+            continue
+        content = scan.content_after(comp, hi, lo)
+        # the complement is a quotation that runs to the end: already a direct quotation
+        q = scan.quote_at(content[0]) if content[0] >= 0 else -1
+        if q >= 0 and scan.quotes[q].end >= content[1]:
+            continue
+        scan.used_verbs.add(s)
+        if _spokesperson_of(scan, m) is not None:
+            # "NATO's spokesperson said that …": according to NATO
+            owner = _spokesperson_of(scan, m)
+            scan.add(Raw("according_to", int(context.sent_of[s]), owner, context.char_span(m.end, e), content))
+            continue
+        scan.add(Raw("indirect", int(context.sent_of[s]), m, context.char_span(s, e), content))
+
+
+def _spokesperson_of(scan: Scan, m: Mention) -> Mention | None:
+    """The institution behind "X's spokesperson" (a non-person owner), else None."""
+    if m.owner is None or m.owner.kind != "actor":
+        return None
+    head = scan.context.lower(m.end - 1)
+    if head not in SPOKESPERSONS:
+        return None
+    actor = scan.context.gazetteer.get(m.owner.canonical)
+    if actor is not None and actor.type == "person":
+        return None
+    return m.owner
+
+
+def _complement(scan: Scan, e: int, hi: int, mode: str) -> int | None:
+    """Token where the reported clause after a speech verb starts, or None.
+
+    ``[listener] that …`` / ``[listener] how|what|whether …``; a bare
+    clause after ``that_optional`` verbs and listeners, or after any
+    speech verb when a finite auxiliary follows shortly ("noted pollution
+    reduction is important"). A leading time/place phrase is skipped
+    ("said on Monday the talks …").
+    """
+    context = scan.context
+    k = e
+    while k < hi and context.doc[k].is_space:
+        k += 1
+    listener_end = _listener(scan, k, hi)
+    if listener_end is not None:
+        k = listener_end
+    if k >= hi:
+        return None
+    low = context.lower(k)
+    if low == "that":
+        return k + 1
+    if low in WH_WORDS:
+        return k
+    if low == ",":
+        # "explains, in a satirical fashion, that …"
+        for g in range(k + 1, min(hi, k + 8)):
+            if context.lower(g) == ",":
+                if g + 1 < hi and context.lower(g + 1) == "that":
+                    return g + 2
+                break
+        return None
+    if context.is_punct(k) or scan.quote_at(context.tstart(k)) >= 0:
+        return None
+    # "told reporters on Monday that …": a short gap before "that"
+    for g in range(k, min(hi, k + 7)):
+        lg = context.lower(g)
+        if lg == "that":
+            return g + 1
+        if (context.is_punct(g) and lg not in DASHES) or g in scan.cues.verb_at:
+            break
+    start = k
+    if low in PP_START:  # "said on Monday the talks …", "said in a statement the ministry …"
+        j = k + 1
+        if j < hi and context.lower(j) in DETERMINERS:
+            j += 1
+        while j < hi and j - k <= 5 and not context.is_punct(j) and context.lower(j) not in DETERMINERS \
+                and context.lower(j) not in PRONOUNS:
+            j += 1
+        if j >= hi or context.is_punct(j) or j - k > 5:
+            return None
+        start = j
+    if mode == "that":
+        return None
+    that_opt = mode == "bare"
+    if not (that_opt or listener_end is not None or start != k) and not _finite_soon(scan, start, hi):
+        return None
+    if start != k and not _finite_soon(scan, start, hi):
+        return None
+    if context.lower(start) in PREPOSITIONS:
+        return None
+    return start
+
+
+def _finite_soon(scan: Scan, k: int, hi: int) -> bool:
+    """A finite auxiliary within six tokens, before any punctuation: a clause starts at ``k``."""
+    context = scan.context
+    for g in range(k, min(hi, k + 6)):
+        if context.is_punct(g):
+            return False
+        if context.lower(g) in AUXILIARIES:
+            return g > k
+    return False
+
+
+def _inverted_indirect(scan: Scan, v: tuple, lo: int, hi: int) -> bool:
+    """``Institutional recipients, said Mauer, include …`` / ``…, said the spokesman.``"""
+    context = scan.context
+    s, e = v[0], v[1]
+    if s - 1 <= lo or context.lower(s - 1) not in (",", "—", "–") or scan.in_quote[s - 1]:
+        return False
+    if scan.quote_at(context.tstart(s - 1)) >= 0 or (s - 2 >= 0 and scan.in_quote[s - 2]):
+        return False
+    m = right_speaker(scan, e, hi)
+    if m is None or m.kind == "pronoun" and m.key not in ("he", "she", "they"):
+        return False
+    after = m.end
+    while after < hi and context.doc[after].is_space:
+        after += 1
+    if after < hi and not (context.lower(after) in (",", ".", "!", "?", ";", "—", "–") or context.is_punct(after)):
+        return False
+    left = scan.trim(context.tstart(lo), context.tstart(s - 1))
+    right = scan.trim(context.tstart(after), context.tend(hi - 1)) if after < hi else (0, 0)
+    content = left if left[1] - left[0] >= right[1] - right[0] else right
+    if content[1] <= content[0]:
+        return False
+    scan.used_verbs.add(s)
+    scan.add(Raw("indirect", int(context.sent_of[s]), m, context.char_span(s, e), content))
+    return True
+
+
+def _reversed_indirect(scan: Scan, v: tuple, lo: int, hi: int) -> None:
+    """``Kyiv acts at Washington's behest, Zakharova claimed.``: the content precedes the speaker."""
+    context = scan.context
+    s, e = v[0], v[1]
+    tail = [k for k in range(e, min(hi, e + 12)) if not context.is_punct(k)]
+    if len(tail) > 4 or any(context.lower(k) == "that" for k in tail):
+        return
+    m = left_speaker(scan, s, lo)
+    if m is None or m.start - 1 <= lo or context.lower(m.start - 1) not in (",", "—", "–"):
+        return
+    if scan.quote_at(context.tstart(m.start - 1)) >= 0 or scan.in_quote[m.start - 2]:
+        return
+    content = scan.trim(context.tstart(lo), context.tstart(m.start - 1))
+    if content[1] <= content[0]:
+        return
+    scan.used_verbs.add(s)
+    scan.add(Raw("indirect", int(context.sent_of[s]), m, context.char_span(s, e), content))
+
+
+def _listener(scan: Scan, k: int, hi: int) -> int | None:
+    context = scan.context
+    if k >= hi:
+        return None
+    for words in listeners_by_first(scan.lexicon).get(context.lower(k), ()):
+        n = len(words)
+        if k + n <= hi and all(context.lower(k + i) == words[i] for i in range(1, n)):
+            return k + n
+    ent = context.ent_start_at.get(k)
+    if ent is not None and ent.label_ == ACTOR_LABEL and ent.end < hi and context.lower(ent.end) == "that":
+        return ent.end
+    if context.lower(k) == "to" and k + 1 < hi:  # "tweeted to Mohamed the boy was …"
+        m = context.mention_starting_at(k + 1, hi)
+        if m is not None and m.kind in ("actor", "name", "title", "pronoun") and m.end < hi:
+            return m.end
+    return None

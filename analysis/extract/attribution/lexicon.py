@@ -1,0 +1,118 @@
+"""The reporting-cue lexicon: speech verbs and cue phrases, as data.
+
+``analysis/data/reporting_verbs.yaml`` (or a user file of the same schema,
+documented in its header) lists the speech verbs with their forms and how
+they take a clause, the characterising verbs ("called the talks ..."), the
+speaker and source nouns, and the cue phrases by family ("according to X",
+"through X's mouth"). :func:`load_lexicon` validates it; the YAML is read by
+:func:`analysis.io.read_yaml` (a duplicated key is an error naming the file,
+the line and the key).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ...errors import LexiconError
+from ...io import read_user_file, read_yaml
+from ...paths import PACKAGE_DIR
+
+__all__ = ["Lexicon", "load_lexicon", "DEFAULT_LEXICON", "PHRASE_FAMILIES"]
+
+#: The bundled reporting-cue lexicon.
+DEFAULT_LEXICON = PACKAGE_DIR / "data" / "reporting_verbs.yaml"
+
+
+#: The families of cue phrases (keys of ``phrases:`` in the lexicon).
+PHRASE_FAMILIES = (
+    "according_to", "in_words", "agentless", "credit_verbs",
+    "proxy_mouthpiece", "proxy_principal", "proxy_subject_is_mouthpiece",
+)
+_LEXICON_KEYS = {"id", "version", "verbs", "characterising", "speaker_nouns", "source_nouns", "skip_before_verb", "listeners",
+             "phrases"}
+
+
+@dataclass(frozen=True, eq=False)
+class Lexicon:
+    """The validated reporting-cue lexicon (see ``reporting_verbs.yaml`` for every field)."""
+
+    verbs: dict  # form (lower-case, may be several words) -> (lemma, mode: "bare" | "clause" | "that")
+    characterising: frozenset
+    speaker_nouns: frozenset
+    source_nouns: frozenset
+    skip_before_verb: frozenset
+    listeners: tuple  # tuples of lower-case words
+    phrases: dict  # family -> tuple of phrases
+    path: str = ""
+    sha256: str = ""
+
+
+def _word_list(value, what: str, path: Path) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise LexiconError(f"{what} must be a list of non-empty strings", path=path)
+    return tuple(" ".join(v.lower().split()) for v in value)
+
+
+def load_lexicon(path: str | Path | None = None) -> Lexicon:
+    """Load and validate a reporting-cue lexicon (default: the bundled one).
+
+    Raises:
+        LexiconError: one line naming the file and the problem.
+    """
+    path = Path(path) if path is not None else DEFAULT_LEXICON
+    return _load_lexicon(str(path))
+
+
+@lru_cache(maxsize=4)
+def _load_lexicon(path_str: str) -> Lexicon:
+    path = Path(path_str)
+    raw = read_user_file(path, what="lexicon file", error=LexiconError)
+    data = read_yaml(raw, path, what="lexicon file", error=LexiconError).data
+    if not isinstance(data, dict) or not isinstance(data.get("verbs"), dict):
+        raise LexiconError("expected a mapping with a 'verbs:' mapping", path=path)
+    unknown = set(data) - _LEXICON_KEYS
+    if unknown:
+        raise LexiconError(f"unknown top-level key(s): {', '.join(sorted(unknown))}", path=path)
+    verbs: dict[str, tuple[str, bool]] = {}
+    for lemma, spec in data["verbs"].items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("forms"), list):
+            raise LexiconError("each verb needs a 'forms:' list", path=path, where=f"verb {lemma!r}")
+        extra = set(spec) - {"forms", "that_optional", "needs_that"}
+        if extra:
+            raise LexiconError(f"unknown key(s): {', '.join(sorted(extra))}", path=path, where=f"verb {lemma!r}")
+        for key in ("that_optional", "needs_that"):
+            if not isinstance(spec.get(key, False), bool):
+                raise LexiconError(f"{key} must be true or false", path=path, where=f"verb {lemma!r}")
+        mode = "bare" if spec.get("that_optional") else ("that" if spec.get("needs_that") else "clause")
+        for form in _word_list(spec["forms"], f"verb {lemma!r} forms", path):
+            verbs[form] = (str(lemma), mode)
+    phrases_raw = data.get("phrases") or {}
+    if not isinstance(phrases_raw, dict):
+        raise LexiconError("'phrases' must be a mapping of family -> list", path=path)
+    unknown = set(phrases_raw) - set(PHRASE_FAMILIES)
+    if unknown:
+        raise LexiconError(
+            f"unknown phrase family {', '.join(sorted(unknown))}; known: {', '.join(PHRASE_FAMILIES)}", path=path
+        )
+    phrases = {}
+    for fam in PHRASE_FAMILIES:
+        items = _word_list(phrases_raw.get(fam), f"phrases.{fam}", path)
+        for p in items:
+            if p.split().count("x") > 1:
+                raise LexiconError(f"phrase {p!r} has more than one X slot", path=path, where=f"phrases.{fam}")
+        phrases[fam] = items
+    return Lexicon(
+        verbs=verbs,
+        characterising=frozenset(_word_list(data.get("characterising"), "characterising", path)),
+        speaker_nouns=frozenset(_word_list(data.get("speaker_nouns"), "speaker_nouns", path)),
+        source_nouns=frozenset(_word_list(data.get("source_nouns"), "source_nouns", path)),
+        skip_before_verb=frozenset(_word_list(data.get("skip_before_verb"), "skip_before_verb", path)),
+        listeners=tuple(tuple(x.split()) for x in _word_list(data.get("listeners"), "listeners", path)),
+        phrases=phrases,
+        path=str(path),
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )

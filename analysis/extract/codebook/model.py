@@ -1,0 +1,172 @@
+"""The codebook's data: categories, rules and their constraints (see the package docstring)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from ...errors import CodebookError
+
+__all__ = [
+    "Codebook",
+    "Category",
+    "Rule",
+    "Constraints",
+    "CONSTRAINTS",
+    "TARGET_STRATEGIES",
+    "NEGATORS",
+    "FIRST_PERSON",
+    "MAX_REGEX_TOKEN_CHARS",
+    "where_in",
+]
+
+#: Constraint keys a rule may carry (see the module docstring).
+CONSTRAINTS = (
+    "require_actor",
+    "require_negation",
+    "exclude_negation",
+    "require_first_person",
+    "require_context",
+    "exclude_preceding",
+    "exclude_following",
+)
+#: Strategies for picking a hit's target actor, tried in the order given.
+TARGET_STRATEGIES = ("agent", "inside", "near", "before", "after")
+#: Tokens (lower-cased) that count as negation for the negation constraints.
+NEGATORS = frozenset(
+    {"not", "n't", "n’t", "no", "never", "nobody", "none", "neither", "nor", "nothing", "cannot", "nowhere"}
+)
+#: First-person pronouns (lower-cased); "US" tagged as an actor is not one.
+FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our", "ours", "myself", "ourselves"})
+#: Regular expressions in patterns are never run on longer tokens.
+MAX_REGEX_TOKEN_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """The validated constraints of one rule (``None`` = not used); see :data:`CONSTRAINTS`."""
+
+    actor: tuple | None = None  # (camps or None, types or None, window)
+    negation: int | None = None
+    no_negation: int | None = None
+    first_person: int | str | None = None
+    context: tuple | None = None  # (frozenset of forms, window)
+    not_before: tuple | None = None  # (frozenset of forms, window)
+    not_after: tuple | None = None
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f) is not None for f in self.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of a category: token patterns or phrases, constraints and target strategy."""
+
+    id: str
+    category: str
+    patterns: tuple = ()
+    phrases: tuple[str, ...] = ()
+    attr: str = "LOWER"
+    constraints: Constraints = field(default_factory=Constraints)
+    target: tuple[str, ...] | None = None
+    note: str = ""
+    order: int = 0
+
+    @property
+    def key(self) -> str:
+        """The matcher key of this rule (``category::rule``)."""
+        return f"{self.category}::{self.id}"
+
+
+@dataclass(frozen=True)
+class Category:
+    """One codebook category: definition, examples, counter-examples and rules."""
+
+    id: str
+    label: str
+    definition: str
+    examples: tuple[str, ...] = ()
+    counter_examples: tuple[str, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    target: tuple[str, ...] = ()
+    order: int = 0
+
+
+class Codebook:
+    """A validated codebook (or dictionary): categories, their rules and where it came from.
+
+    Its matchers are built by :func:`analysis.extract.codebook.matcher.compile_codebook`.
+
+    Attributes:
+        id, version, description: from the file.
+        path: the file it was read from.
+        sha256: SHA-256 of the file bytes (recorded in ``run.json``).
+        kind: ``codebook``, ``quanteda`` or ``liwc``.
+        categories: the categories, in file order.
+    """
+
+    def __init__(self, *, id: str, version: str, description: str, path: str, sha256: str,
+                 kind: str, categories: list[Category]):
+        self.id = id
+        self.version = version
+        self.description = description
+        self.path = path
+        self.sha256 = sha256
+        self.kind = kind
+        self.categories = list(categories)
+        self._by_id = {c.id: c for c in self.categories}
+        self._rules = {r.id: r for c in self.categories for r in c.rules}
+
+    def __repr__(self) -> str:
+        return f"Codebook({self.id!r}, version={self.version!r}, {len(self.categories)} categories)"
+
+    def __iter__(self) -> Iterator[Category]:
+        return iter(self.categories)
+
+    def __len__(self) -> int:
+        return len(self.categories)
+
+    @property
+    def category_ids(self) -> list[str]:
+        """Category ids in codebook order."""
+        return [c.id for c in self.categories]
+
+    @property
+    def rules(self) -> list[Rule]:
+        """Every rule, in codebook order."""
+        return list(self._rules.values())
+
+    def category(self, category_id: str) -> Category:
+        """The category with this id; an unknown id is a :class:`CodebookError` listing the known ones."""
+        try:
+            return self._by_id[category_id]
+        except KeyError:
+            raise CodebookError(
+                f"unknown category {category_id!r}; known: {', '.join(self._by_id)}", path=self.path
+            ) from None
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with this id (rule ids are unique across a codebook)."""
+        try:
+            return self._rules[rule_id]
+        except KeyError:
+            raise CodebookError(f"unknown rule {rule_id!r}", path=self.path) from None
+
+    def has_category(self, category_id: str) -> bool:
+        """Whether a category with this id exists."""
+        return category_id in self._by_id
+
+    def has_rule(self, rule_id: str) -> bool:
+        """Whether a rule with this id exists."""
+        return rule_id in self._rules
+
+
+def where_in(cid: str | None = None, rid: str | None = None, line: int | None = None) -> str | None:
+    """The location part of an error message: ``category X, rule Y, line N``."""
+    parts = []
+    if cid:
+        parts.append(f"category {cid}")
+    if rid:
+        parts.append(f"rule {rid}")
+    if line:
+        parts.append(f"line {line}")
+    return ", ".join(parts) or None

@@ -1,0 +1,265 @@
+"""Rule patterns: word forms, safe regular expressions, and what a match must contain.
+
+* :func:`word_forms` -- a lemma's inflected forms from spaCy's English lookup
+  table (``LEMMA`` in a pattern is expanded to them, case-insensitively);
+* :func:`regex_problem` -- why a ``REGEX`` is refused (catastrophic
+  backtracking, back-references), so a run cannot hang;
+* :func:`transform_pattern` -- a pattern as the Matcher runs it;
+* :func:`slot_words`, :func:`required_words`, :func:`max_length` -- the words a
+  match must contain and how long it can be, which let the matcher
+  (:mod:`.matcher`) skip sentences and tokens that cannot match.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import spacy_lookups_data
+from spacy.tokens import Token
+
+from ...errors import CodebookError
+from .model import MAX_REGEX_TOKEN_CHARS
+
+try:  # Python >= 3.11
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+__all__ = [
+    "REGEX_ATTRS",
+    "word_forms",
+    "forms_of",
+    "check_pattern",
+    "regex_problem",
+    "regex_extension",
+    "transform_pattern",
+    "slot_words",
+    "required_words",
+    "max_length",
+]
+
+#: Token attributes a ``REGEX`` may test, and the Token attribute each reads.
+REGEX_ATTRS = {
+    "ORTH": "text", "TEXT": "text", "LOWER": "lower_", "NORM": "norm_", "LEMMA": "lemma_",
+    "SHAPE": "shape_", "PREFIX": "prefix_", "SUFFIX": "suffix_", "ENT_TYPE": "ent_type_", "ENT_ID": "ent_id_",
+}
+#: Contractions the lookup table does not list under their lemma.
+_EXTRA_FORMS = {
+    "be": ("'s", "’s", "'re", "’re", "'m", "’m"),
+    "have": ("'ve", "’ve", "'d", "’d", "'s", "’s"),
+    "will": ("'ll", "’ll", "wo"),
+    "would": ("'d", "’d"),
+    "not": ("n't", "n’t"),
+    "can": ("ca",),
+}
+
+
+
+@lru_cache(maxsize=1)
+def _inverse_lemmas() -> dict[str, frozenset[str]]:
+    path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lemma_lookup.json.gz"
+    table = json.loads(gzip.decompress(path.read_bytes()))
+    inverse: dict[str, set[str]] = {}
+    for form, lemma in table.items():
+        inverse.setdefault(lemma.lower(), set()).add(form.lower())
+    for lemma, extra in _EXTRA_FORMS.items():
+        inverse.setdefault(lemma, set()).update(extra)
+    return {k: frozenset(v) for k, v in inverse.items()}
+
+
+def word_forms(word: str) -> frozenset[str]:
+    """The word lower-cased plus every form the English lookup table maps to it.
+
+    >>> sorted(word_forms("deceive"))
+    ['deceive', 'deceived', 'deceives', 'deceiving']
+    """
+    w = word.lower()
+    return frozenset({w}) | _inverse_lemmas().get(w, frozenset())
+
+
+def forms_of(words: Iterable[str]) -> frozenset[str]:
+    """Every form (:func:`word_forms`) of every word."""
+    out: set[str] = set()
+    for w in words:
+        out |= word_forms(w)
+    return frozenset(out)
+
+
+def check_pattern(pattern, path: Path, where: str | None) -> list:
+    """A rule's token pattern, checked: a list of token mappings, no yes/no read as booleans, safe REGEXes."""
+    if not isinstance(pattern, list) or not pattern or not all(isinstance(t, dict) for t in pattern):
+        raise CodebookError("a pattern must be a non-empty list of token mappings, e.g. [{LOWER: regime}]",
+                            path=path, where=where)
+    for tok in pattern:
+        for attr, value in tok.items():
+            if attr in REGEX_ATTRS and (isinstance(value, bool) or (isinstance(value, dict) and any(
+                    isinstance(v, bool) or (isinstance(v, list) and any(isinstance(x, bool) for x in v))
+                    for v in value.values()))):
+                raise CodebookError(f"{attr}: YAML read a bare yes/no/on/off/true/false as a boolean; put the word in "
+                                    "quotes (\"no\")", path=path, where=where)
+            if isinstance(value, dict) and "REGEX" in value:
+                problem = regex_problem(value["REGEX"])
+                if problem:
+                    raise CodebookError(f"{attr} REGEX {value['REGEX']!r} refused: {problem}", path=path, where=where)
+                if attr not in REGEX_ATTRS:
+                    raise CodebookError(f"REGEX is not supported on {attr}", path=path, where=where)
+    return pattern
+
+
+def regex_problem(source) -> str | None:
+    """Why a pattern ``REGEX`` is refused (None if it is safe).
+
+    Refused: invalid expressions, back-references, and any quantified group
+    whose content itself holds a quantifier or an alternation -- the shapes of
+    catastrophic backtracking such as ``(a+)+``, ``(a|a)*`` or ``(\\w+\\s?)*``.
+    """
+    if not isinstance(source, str):
+        return "REGEX must be a string"
+    if len(source) > 1000:
+        return "longer than 1000 characters"
+    try:
+        parsed = _sre_parse.parse(source)
+    except re.error as e:
+        return f"invalid regular expression ({e})"
+    return _walk_regex(parsed, inside_repeat=False)
+
+
+_REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
+
+
+def _walk_regex(sub, inside_repeat: bool) -> str | None:
+    for op, av in sub:
+        name = str(op)
+        if name in _REPEATS:
+            lo, hi, item = av
+            unbounded = hi > 1
+            if inside_repeat and unbounded:
+                return "nested quantifier (catastrophic backtracking)"
+            problem = _walk_regex(item, inside_repeat or unbounded)
+            if problem:
+                return problem
+        elif name == "BRANCH":
+            if inside_repeat:
+                return "quantified alternation (catastrophic backtracking)"
+            for alt in av[1]:
+                problem = _walk_regex(alt, inside_repeat)
+                if problem:
+                    return problem
+        elif name in ("GROUPREF", "GROUPREF_EXISTS"):
+            return "back-references are not allowed"
+        elif name == "SUBPATTERN":
+            problem = _walk_regex(av[-1], inside_repeat)
+            if problem:
+                return problem
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            problem = _walk_regex(av[1], inside_repeat)
+            if problem:
+                return problem
+        elif name == "ATOMIC_GROUP":
+            problem = _walk_regex(av, inside_repeat)
+            if problem:
+                return problem
+    return None
+
+
+def regex_extension(attr: str, source: str) -> str:
+    """Register (once) a token extension that runs ``source`` on short tokens only; returns its name."""
+    name = "dk_rx_" + hashlib.sha1(f"{attr}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    if not Token.has_extension(name):
+        rx = re.compile(source)
+        getter_attr = REGEX_ATTRS[attr]
+
+        def get(token, _rx=rx, _attr=getter_attr) -> bool:
+            value = getattr(token, _attr)
+            return len(value) <= MAX_REGEX_TOKEN_CHARS and _rx.search(value) is not None
+
+        Token.set_extension(name, getter=get)
+    return name
+
+
+def transform_pattern(pattern: list) -> list:
+    """Expand LEMMA into case-insensitive word forms and guard REGEX predicates."""
+    out = []
+    for tok in pattern:
+        tok = dict(tok)
+        if "LEMMA" in tok and "LOWER" not in tok:
+            value = tok["LEMMA"]
+            if isinstance(value, str):
+                tok.pop("LEMMA")
+                tok["LOWER"] = {"IN": sorted(word_forms(value))}
+            elif isinstance(value, dict) and set(value) <= {"IN", "NOT_IN"}:
+                tok.pop("LEMMA")
+                tok["LOWER"] = {k: sorted(forms_of(str(w) for w in v)) for k, v in value.items()}
+        for attr in list(tok):
+            value = tok[attr]
+            if isinstance(value, dict) and "REGEX" in value:
+                rest = {k: v for k, v in value.items() if k != "REGEX"}
+                name = regex_extension(attr, value["REGEX"])
+                if rest:
+                    tok[attr] = rest
+                else:
+                    del tok[attr]
+                ext = dict(tok.get("_", {}))
+                ext[name] = True
+                tok["_"] = ext
+        out.append(tok)
+    return out
+
+
+#: Very frequent words and punctuation that never make a token slot a useful filter.
+_ANCHOR_STOP = frozenset(
+    "the of and to a in is that for it as was with be by on are at this an or from which were been "
+    "has have had its their will we i you he she they 's ’s".split()
+)
+_REQUIRED_OP = re.compile(r"^\{[1-9]\d*(,\d*)?\}$")
+
+
+def slot_words(pattern: list) -> list[frozenset[str]]:
+    """Word sets of the *required* tokens of a pattern that a sentence must contain.
+
+    A required token has no ``OP``, or ``+`` / ``{n,m}`` with n >= 1, and is
+    given by ``LOWER``/``ORTH``/``TEXT`` equality or ``IN``. Slots made only of
+    very frequent words or punctuation are left out (they filter nothing),
+    unless the pattern has no other slot. Empty list: the pattern cannot be
+    filtered and runs over the whole Doc.
+    """
+    slots = [words for words in map(required_words, pattern) if words]
+    useful = [w for w in slots if not any(x in _ANCHOR_STOP or not any(c.isalnum() for c in x) for x in w)]
+    return useful or slots[:1]
+
+
+_BOUNDED_OP = re.compile(r"^\{(\d*)(,(\d*))?\}$")
+
+
+def required_words(tok: dict) -> frozenset[str] | None:
+    """Lower-case words a required pattern token must be (``LOWER``/``ORTH``/``TEXT`` or ``IN``), else None."""
+    op = tok.get("OP")
+    if op not in (None, "+", "1") and not (isinstance(op, str) and _REQUIRED_OP.match(op)):
+        return None
+    for attr in ("LOWER", "ORTH", "TEXT"):
+        value = tok.get(attr)
+        if isinstance(value, str):
+            return frozenset({value.lower()})
+        if isinstance(value, dict) and set(value) == {"IN"} and value["IN"]:
+            return frozenset(str(v).lower() for v in value["IN"])
+    return None
+
+
+def max_length(pattern: list) -> int | None:
+    """Most tokens a match of ``pattern`` can span; ``None`` when unbounded (``*``, ``+``, ``{n,}``)."""
+    total = 0
+    for tok in pattern:
+        op = tok.get("OP")
+        if op in (None, "!", "?", "1"):
+            total += 1
+            continue
+        m = _BOUNDED_OP.match(op) if isinstance(op, str) else None
+        if m is None or (m.group(2) is not None and not m.group(3)):
+            return None  # "*", "+", "{n,}": no upper bound
+        total += int(m.group(3) if m.group(2) else m.group(1) or 0)
+    return total

@@ -1,0 +1,133 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 1. The corpus: texts, cleaning, metadata
+#
+# What the kit analyses: the seed article (Ru-Main, 27 December 2021, crediting Interfax, quoting
+# Russian Foreign Minister Sergei Lavrov), a **constructed control text** reporting the same facts
+# without rhetoric, and — when they have been downloaded — real public statements on the same
+# episode listed in `corpus/manifest.csv`. Every later number refers back to these texts by
+# `doc_id` and character offsets.
+
+# %% tags=["parameters"]
+# Parameters: change these to analyse your own texts (or leave them for the bundled corpus).
+CORPUS = None      # None = bundled corpus (+ corpus/fetched/ when it holds documents);
+                   # "path/to/folder_or_file" = analyse that instead;
+                   # [None, "path/to/folder"] = the bundled corpus extended by your texts.
+                   # Relative paths are relative to the project folder.
+CODEBOOK = None    # None = bundled codebook; or a codebook YAML, quanteda YAML dictionary or LIWC .dic file
+MODEL = "rules"    # "rules" (default, nothing to download) or an installed spaCy model, e.g. "en_core_web_sm"
+
+# %%
+import pandas as pd
+
+import analysis
+from analysis.io import write_csv
+from analysis.app.notebooks import fetched_status, load_notebook_corpus, notebook_paths
+
+pd.set_option("display.max_colwidth", 80)
+pd.set_option("display.width", 160)
+P = notebook_paths()                     # project, corpus, results/ and figures/ folders
+corpus = load_notebook_corpus(CORPUS, P)
+print(f"discourse-kit {analysis.__version__}: {len(corpus)} documents from {CORPUS or P.corpus}")
+print(fetched_status(P) if CORPUS is None else "CORPUS is set: the bundled and fetched texts are not added.")
+
+# %% [markdown]
+# ## Documents and their metadata
+#
+# One row per document. `constructed` is `True` for the control text, which the project wrote
+# (see `corpus/README.md`); it is not a real publication.
+
+# %%
+frame = corpus.to_frame()
+frame[[c for c in ["doc_id", "title", "date", "speaker", "outlet", "genre", "constructed", "n_chars"] if c in frame]]
+
+# %% [markdown]
+# ## Cleaning
+#
+# Raw files are never edited. The loader cuts a trailing block of web boilerplate ("Related Posts",
+# "Leave a Reply"...) and moves the dateline and the agency credit into metadata, so that the
+# analysed text is a prefix of the raw file and every offset is also an offset into the file.
+
+# %%
+removed = pd.DataFrame(
+    [{"doc_id": d.doc_id, "start": s, "end": e, "kind": kind, "line": text} for d in corpus for s, e, kind, text in d.removed],
+    columns=["doc_id", "start", "end", "kind", "line"],
+)
+removed
+
+# %%
+for d in corpus:
+    if d.metadata.get("source_credit"):
+        print(f"{d.doc_id}: credit {d.metadata['source_credit']!r} -> source_agency={d.metadata.get('source_agency')!r}")
+
+# %% [markdown]
+# ## The control text
+#
+# Written by the maintainers from the seed's facts only, in neutral indirect speech: nobody is
+# quoted and no evaluative wording is used. Its hand annotation has no rows.
+
+# %%
+control = next((d for d in corpus if d.metadata.get("constructed") is True), None)
+if control is None:
+    print("No constructed control text in this corpus.")
+else:
+    print(control.metadata.get("provenance", ""), "\n")
+    print(control.text)
+
+# %% [markdown]
+# ## Real documents: the manifest and `corpus/fetched/`
+#
+# `corpus/manifest.csv` lists official statements, briefings and press conferences (December 2021 –
+# February 2022) with their licence notes. `discourse-kit corpus fetch corpus/manifest.csv` downloads
+# them into `corpus/fetched/` (needs internet; never overwrites without `--force`).
+
+# %%
+from analysis.corpus.fetch import read_manifest
+
+manifest = pd.DataFrame(read_manifest(P.manifest))
+manifest["fetched"] = [(P.fetched / f"{i}.md").exists() for i in manifest["doc_id"]]
+print(fetched_status(P))
+manifest[["doc_id", "date", "speaker", "institution", "genre", "url_note", "fetched"]]
+
+# %% [markdown]
+# ## Sentences and tokens
+#
+# The default pipeline is rule-based (blank English + quote-aware sentence splitter + lookup
+# lemmatizer + actor gazetteer): nothing is downloaded. Word tokens (not spaces, not punctuation)
+# are the denominator of every rate.
+
+# %%
+from analysis import make_nlp, parse
+from analysis.extract.analyze import count_tokens
+from analysis.tables.frames import documents_frame
+
+nlp = make_nlp(MODEL)
+rows = []
+first = None
+for doc in parse(corpus, nlp):
+    sents = list(doc.sents)
+    rows.append({"doc_id": doc.user_data["doc_id"], "n_tokens": count_tokens(doc), "n_sentences": len(sents)})
+    first = first or [s.text for s in sents[:4]]
+sizes = pd.DataFrame(rows)
+documents = documents_frame(corpus, rows)  # the documents table of `discourse-kit run`
+for i, s in enumerate(first):
+    print(i, repr(s[:120]))
+sizes
+
+# %%
+write_csv(documents, P.results / "nb01_documents.csv")
+print("wrote", P.results / "nb01_documents.csv")

@@ -1,0 +1,123 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 5. Validation: does the kit find what a careful reader finds?
+#
+# Three checks: the codebook's own examples and counter-examples; agreement between the rules and
+# the hand annotations in `corpus/annotations/` (made from the category definitions before the
+# rules existed); and the attribution benchmark on GUM Wikinews gold data when `../shared` is present.
+
+# %% tags=["parameters"]
+# Parameters: change these to analyse your own texts (or leave them for the bundled corpus).
+CORPUS = None      # None = bundled corpus (+ corpus/fetched/ when it holds documents);
+                   # "path/to/folder_or_file" = analyse that instead;
+                   # [None, "path/to/folder"] = the bundled corpus extended by your texts.
+                   # Relative paths are relative to the project folder.
+CODEBOOK = None    # None = bundled codebook; or a codebook YAML, quanteda YAML dictionary or LIWC .dic file
+MODEL = "rules"    # "rules" (default, nothing to download) or an installed spaCy model, e.g. "en_core_web_sm"
+
+# %%
+import pandas as pd
+
+import analysis
+from analysis.io import write_csv
+from analysis.app.notebooks import fetched_status, load_notebook_corpus, notebook_paths
+
+pd.set_option("display.max_colwidth", 80)
+pd.set_option("display.width", 160)
+P = notebook_paths()                     # project, corpus, results/ and figures/ folders
+corpus = load_notebook_corpus(CORPUS, P)
+print(f"discourse-kit {analysis.__version__}: {len(corpus)} documents from {CORPUS or P.corpus}")
+print(fetched_status(P) if CORPUS is None else "CORPUS is set: the bundled and fetched texts are not added.")
+
+# %%
+from analysis.app.notebooks import analyse_notebook_corpus
+
+A = analyse_notebook_corpus(corpus, codebook=CODEBOOK, model=MODEL, label=CORPUS)  # the tables of `discourse-kit run`
+codebook, gazetteer, nlp, tables, docs, info = A.codebook, A.gazetteer, A.nlp, A.tables, A.docs, A.info
+SEED, CONTROL = A.seed, A.control  # the bundled seed and control text, when they are in the corpus
+print(A.summary)
+
+# %% [markdown]
+# ## Codebook self-test
+#
+# Every example must be coded with its category; every counter-example must not.
+
+# %%
+from analysis.app.checks import validate_codebook
+
+check = validate_codebook(codebook, nlp)
+print(f"{int(check['passed'].sum())}/{len(check)} checks passed")
+check.groupby(["category", "kind"], sort=False)["passed"].agg(["sum", "count"]).rename(
+    columns={"sum": "passed", "count": "checks"})
+
+# %%
+check[~check["passed"]]
+
+# %% [markdown]
+# ## Rules against the hand annotation
+#
+# Per category: precision, recall and F1 with span-overlap matching, and sentence-level Cohen's
+# kappa. Gold = every `corpus/annotations/<doc_id>.csv` whose document is in the corpus.
+
+# %%
+from analysis.tables.agreement import agreement, read_annotations
+
+gold_files = [f for f in sorted(P.annotations.glob("*.csv")) if f.stem in docs]
+print("hand-annotated documents:", [f.stem for f in gold_files] or "none")
+if gold_files:
+    gold = pd.concat([read_annotations(f) for f in gold_files], ignore_index=True)
+    predicted = tables["evidence"][tables["evidence"]["doc_id"].isin([f.stem for f in gold_files])]
+    annotated = [f.stem for f in gold_files]  # a header-only file means "nothing to code here"
+    scores = agreement(gold, predicted, sentences=[docs[d] for d in annotated], documents=annotated)
+    display(scores)
+else:
+    scores = pd.DataFrame()
+
+# %% [markdown]
+# ## What the rules found in the control text
+#
+# The control was written without rhetoric and its hand annotation is empty, so every hit here is
+# a false positive, already counted in the table above (`documents=` tells `agreement` which
+# texts were annotated, including those where the coder found nothing). Read them here.
+
+# %%
+if CONTROL:
+    ev = tables["evidence"]
+    fp = ev[ev["doc_id"] == CONTROL][["category", "rule_id", "text", "start_char", "end_char"]]
+    print(f"{len(fp)} hit(s) in the control text")
+    display(fp)
+
+# %% [markdown]
+# ## Attribution benchmark (GUM Wikinews, test documents)
+#
+# Scores the attribution rules (`analysis.app.gum`, also `benchmarks/attribution_gum.py`) on the held-out **test** split of the GUM Wikinews gold
+# data. Skipped with a message when the benchmark or `../shared` is absent.
+
+# %%
+from analysis.app.gum import gum_scores
+
+gum = gum_scores("test")  # None when ../shared/eval/gum-wikinews is absent
+if gum is None:
+    print("Skipped: the GUM Wikinews gold data is not there (../shared/eval/gum-wikinews).")
+else:
+    display(pd.Series(gum["test"], name="GUM test").to_frame())
+
+# %%
+write_csv(check, P.results / "nb05_codebook_check.csv")
+if len(scores):
+    write_csv(scores, P.results / "nb05_agreement.csv")
+print("wrote", sorted(p.name for p in P.results.glob("nb05_*")))
