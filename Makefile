@@ -25,6 +25,7 @@ notebooks: $(STAMP)
 reproduce: results notebooks
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 
 bench: $(STAMP)

@@ -12,8 +12,9 @@ from __future__ import annotations
 from ._version import __version__
 from .app.checks import validate_codebook
 from .app.shortcuts import actor_table, attributions, code_corpus, kwic, sentiment, voices
-from .corpus.documents import Corpus, Document, load_corpus
+from .corpus.documents import Corpus, Document
 from .corpus.fetch import fetch_manifest
+from .corpus.loading import load_corpus
 from .errors import KitError
 from .extract.attribution import doc_attributions
 from .extract.codebook import Codebook, load_codebook

@@ -21,8 +21,8 @@ sorted keys. Same input, same bytes.
 from __future__ import annotations
 
 import contextlib
-import csv
 import contextvars
+import csv
 import functools
 import json
 import os
@@ -113,9 +113,13 @@ def transaction() -> Iterator[None]:
     and no earlier output is replaced. Nested transactions join the outer one.
 
     Example:
-        >>> with transaction():  # doctest: +SKIP
-        ...     write_csv(evidence, out / "evidence.csv")
-        ...     write_csv(features, out / "features.csv")
+        >>> import pathlib, tempfile
+        >>> out = pathlib.Path(tempfile.mkdtemp())
+        >>> with transaction():
+        ...     path = write_csv(pd.DataFrame({"a": [1]}), out / "evidence.csv")
+        ...     waiting = path.exists()
+        >>> waiting, path.exists()
+        (False, True)
     """
     if _PENDING.get() is not None:
         yield
@@ -130,11 +134,13 @@ def transaction() -> Iterator[None]:
         raise
     finally:
         _PENDING.reset(token)
+    done = 0
     try:
-        for i, (tmp, final) in enumerate(pending):
+        for tmp, final in pending:
             os.replace(tmp, final)
+            done += 1
     except BaseException:
-        for tmp, _ in pending[i:]:
+        for tmp, _ in pending[done:]:
             tmp.unlink(missing_ok=True)
         raise
 
@@ -303,7 +309,7 @@ def read_yaml(
     kind: str = "YAML",
     first_line: int = 1,
 ) -> YamlText:
-    """Parse YAML text the way every kit file is read (see the module docstring).
+    r"""Parse YAML text the way every kit file is read (see the module docstring).
 
     Args:
         source: the file's bytes (decoded as UTF-8, a BOM dropped) or text.

@@ -119,8 +119,8 @@ def measure_one(megabytes: float, stages: tuple[str, ...]) -> dict:
     result["parse"], result["parse_wall"] = t.cpu, t.wall
     result["tokens"] = len(doc)
     if "analyze" in stages:
-        from analysis.extract.analyze import analyze_doc
         from analysis.app.run import build_tables
+        from analysis.extract.analyze import analyze_doc
 
         try:
             with _Timer() as t:
@@ -162,7 +162,8 @@ def summarize(rows: list[dict], stages: tuple[str, ...]) -> dict:
             summary[f"{stage}_slowdown"] = round(per_large / per_small, 3)
             summary[f"{stage}_exponent"] = round(_slope([r["mb"] for r in timed], [r[stage] for r in timed]), 3)
             # between the two largest sizes: a quadratic term shows here first
-            summary[f"{stage}_last_step_exponent"] = round(_slope([r["mb"] for r in timed[-2:]], [r[stage] for r in timed[-2:]]), 3)
+            last = timed[-2:]
+            summary[f"{stage}_last_step_exponent"] = round(_slope([r["mb"] for r in last], [r[stage] for r in last]), 3)
     if len(ok) >= 2:
         summary["rss_mb_per_input_mb"] = [round(r["peak_rss_mb"] / r["mb"], 1) for r in ok]
     summary["errors"] = [f"{r['mb']} MB: {r['error']}" for r in rows if "error" in r]

@@ -53,9 +53,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analysis import Corpus, Document, load_corpus, make_nlp, parse  # noqa: E402
-from analysis.nlp.gazetteer import load_gazetteer  # noqa: E402
-from analysis.extract.codebook import load_codebook  # noqa: E402
 from analysis.app.run import analyze_corpus, build_tables  # noqa: E402
+from analysis.extract.codebook import load_codebook  # noqa: E402
+from analysis.nlp.gazetteer import load_gazetteer  # noqa: E402
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 QUICK = ("10k", "100k")
@@ -396,7 +396,8 @@ def summary(rows: list[dict]) -> dict:
         "core_ratio": out["core_ratio"] >= TARGETS["core_ratio"],
         "full_ratio": out["full_ratio"] >= TARGETS["full_ratio"],
         "warm_speedup": out["warm_speedup"] >= TARGETS["warm_speedup"],
-        "parallel_speedup": min(out["parallel_speedup_core"], out["parallel_speedup_full"]) >= TARGETS["parallel_speedup"],
+        "parallel_speedup": (min(out["parallel_speedup_core"], out["parallel_speedup_full"])
+                             >= TARGETS["parallel_speedup"]),
     }
     if "time_scaling_core" in out:
         met["time_scaling"] = max(out["time_scaling_core"], out["time_scaling_full"]) <= TARGETS["time_scaling"]
@@ -416,7 +417,8 @@ def print_table(rows: list[dict]) -> None:
     widths = [max(len(h), *(len(f"{r[k]:,}" if isinstance(r[k], int) else str(r[k])) for r in rows)) for k, h in cols]
     print("  ".join(h.rjust(w) for (_, h), w in zip(cols, widths)))
     for r in rows:
-        print("  ".join((f"{r[k]:,}" if isinstance(r[k], int) else str(r[k])).rjust(w) for (k, _), w in zip(cols, widths)))
+        cells = (f"{r[k]:,}" if isinstance(r[k], int) else str(r[k]) for k, _ in cols)
+        print("  ".join(cell.rjust(w) for cell, w in zip(cells, widths)))
     for r in rows:
         print(f"{r['size']}: seconds tok {r['t_tokenizer']:.2f}, parse {r['t_parse']:.2f}, "
               f"core {r['t_core_1']:.2f}/{r['t_core_2']:.2f}, full {r['t_full_1']:.2f}/{r['t_full_2']:.2f} (n=1/n=2), "

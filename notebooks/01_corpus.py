@@ -35,8 +35,8 @@ MODEL = "rules"    # "rules" (default, nothing to download) or an installed spaC
 import pandas as pd
 
 import analysis
-from analysis.io import write_csv
 from analysis.app.notebooks import fetched_status, load_notebook_corpus, notebook_paths
+from analysis.io import write_csv
 
 pd.set_option("display.max_colwidth", 80)
 pd.set_option("display.width", 160)
@@ -64,7 +64,8 @@ frame[[c for c in ["doc_id", "title", "date", "speaker", "outlet", "genre", "con
 
 # %%
 removed = pd.DataFrame(
-    [{"doc_id": d.doc_id, "start": s, "end": e, "kind": kind, "line": text} for d in corpus for s, e, kind, text in d.removed],
+    [{"doc_id": d.doc_id, "start": s, "end": e, "kind": kind, "line": text}
+     for d in corpus for s, e, kind, text in d.removed],
     columns=["doc_id", "start", "end", "kind", "line"],
 )
 removed
@@ -72,7 +73,8 @@ removed
 # %%
 for d in corpus:
     if d.metadata.get("source_credit"):
-        print(f"{d.doc_id}: credit {d.metadata['source_credit']!r} -> source_agency={d.metadata.get('source_agency')!r}")
+        agency = d.metadata.get("source_agency")
+        print(f"{d.doc_id}: credit {d.metadata['source_credit']!r} -> source_agency={agency!r}")
 
 # %% [markdown]
 # ## The control text

@@ -33,8 +33,8 @@ MODEL = "rules"    # "rules" (default, nothing to download) or an installed spaC
 import pandas as pd
 
 import analysis
-from analysis.io import write_csv
 from analysis.app.notebooks import fetched_status, load_notebook_corpus, notebook_paths
+from analysis.io import write_csv
 
 pd.set_option("display.max_colwidth", 80)
 pd.set_option("display.width", 160)

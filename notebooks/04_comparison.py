@@ -30,10 +30,11 @@ MODEL = "rules"    # "rules" (default, nothing to download) or an installed spaC
 
 # %%
 import pandas as pd
+from IPython.display import display
 
 import analysis
-from analysis.io import write_csv
 from analysis.app.notebooks import fetched_status, load_notebook_corpus, notebook_paths
+from analysis.io import write_csv
 
 pd.set_option("display.max_colwidth", 80)
 pd.set_option("display.width", 160)
@@ -179,4 +180,5 @@ write_csv(key_voice, P.results / "nb04_keyness_voice.csv")
 if CONTROL:
     write_csv(key_docs, P.results / "nb04_keyness_seed_control.csv")
 write_csv(tables["sentiment_summary"], P.results / "nb04_sentiment_summary.csv")
-print("wrote", sorted(p.name for p in P.results.glob("nb04_*")), "and", sorted(p.name for p in P.figures.glob("nb04_*.png")))
+print("wrote", sorted(p.name for p in P.results.glob("nb04_*")),
+      "and", sorted(p.name for p in P.figures.glob("nb04_*.png")))

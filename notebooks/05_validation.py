@@ -31,10 +31,11 @@ MODEL = "rules"    # "rules" (default, nothing to download) or an installed spaC
 
 # %%
 import pandas as pd
+from IPython.display import display
 
 import analysis
-from analysis.io import write_csv
 from analysis.app.notebooks import fetched_status, load_notebook_corpus, notebook_paths
+from analysis.io import write_csv
 
 pd.set_option("display.max_colwidth", 80)
 pd.set_option("display.width", 160)
@@ -104,8 +105,8 @@ if CONTROL:
 # %% [markdown]
 # ## Attribution benchmark (GUM Wikinews, test documents)
 #
-# Scores the attribution rules (`analysis.app.gum`, also `benchmarks/attribution_gum.py`) on the held-out **test** split of the GUM Wikinews gold
-# data. Skipped with a message when the benchmark or `../shared` is absent.
+# Scores the attribution rules (`analysis.app.gum`, also `benchmarks/attribution_gum.py`) on the held-out
+# **test** split of the GUM Wikinews gold data; skipped with a message when `../shared` is absent.
 
 # %%
 from analysis.app.gum import gum_scores

@@ -21,8 +21,8 @@ import sys
 import pandas as pd
 
 from .._version import __version__
-from ..corpus.documents import load_corpus
 from ..corpus.fetch import fetch_manifest
+from ..corpus.loading import load_corpus
 from ..errors import KitError, one_line
 from ..extract.codebook import load_codebook
 from ..nlp.pipeline import make_nlp
@@ -47,7 +47,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
-    p = _Parser(prog="discourse-kit", description="Rule-based rhetorical-feature and attribution analysis of diplomatic texts.")
+    p = _Parser(prog="discourse-kit",
+                description="Rule-based rhetorical-feature and attribution analysis of diplomatic texts.")
     p.add_argument("--version", action="version", version=f"discourse-kit {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -61,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
         "with trafilatura and writes it with its metadata.",
     )
     c.add_argument("args", nargs="+", metavar="PATH | fetch MANIFEST")
-    c.add_argument("--encoding", help="encoding of files that are not UTF-8, e.g. latin-1 (a byte-order mark always wins)")
+    c.add_argument("--encoding",
+                   help="encoding of files that are not UTF-8, e.g. latin-1 (a byte-order mark always wins)")
     c.add_argument("--skip-bad", action="store_true", help="skip unreadable files and list them")
     c.add_argument("--csv", action="store_true", help="print the full metadata table as CSV (cells not shortened)")
     c.add_argument("--out", help="fetch: folder for fetched texts (default: fetched/ beside the manifest)")
@@ -69,32 +71,43 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--timeout", type=float, default=20.0, help="fetch: seconds per download (default 20)")
     c.add_argument("--max-bytes", type=int, default=5_000_000, help="fetch: largest page accepted (default 5 MB)")
 
-    r = sub.add_parser("run", help="analyse a corpus and write every table", description="Analyse every document of PATH and write the tables (evidence, features, attributions, actors, sentiment, documents) and run.json into --out.")
+    r = sub.add_parser("run", help="analyse a corpus and write every table",
+                       description="Analyse every document of PATH and write the tables (evidence, features, "
+                       "attributions, actors, sentiment, documents) and run.json into --out.")
     r.add_argument("path", metavar="PATH", help="corpus folder or file")
     r.add_argument("--out", required=True, help="folder for the result tables")
     r.add_argument("--figures", help="also write every figure into this folder")
     r.add_argument("--codebook", help="codebook YAML (default: the bundled diplomatic_rhetoric.yaml); "
                    "also accepts quanteda-style YAML dictionaries and LIWC .dic files")
     r.add_argument("--actors", help="actor gazetteer YAML (default: the bundled actors.yaml)")
-    r.add_argument("--model", default="rules", help="'rules' (default, no download) or an installed spaCy model, e.g. en_core_web_sm")
+    r.add_argument("--model", default="rules",
+                   help="'rules' (default, no download) or an installed spaCy model, e.g. en_core_web_sm")
     r.add_argument("--n-process", type=int, default=1, help="worker processes for parsing (default 1)")
-    r.add_argument("--encoding", help="encoding of files that are not UTF-8, e.g. latin-1 (a byte-order mark always wins)")
+    r.add_argument("--encoding",
+                   help="encoding of files that are not UTF-8, e.g. latin-1 (a byte-order mark always wins)")
     r.add_argument("--skip-bad", action="store_true", help="skip unreadable files, list them, analyse the rest")
     r.add_argument("--no-sentiment", action="store_true", help="skip the sentiment tables (faster)")
     r.add_argument("--no-cache", action="store_true", help="do not read or write the parse cache")
 
-    cb = sub.add_parser("codebook", help="check a codebook", description="`codebook check [FILE]` runs every category's examples (must be coded) and counter-examples (must not be coded) and lists each failure.")
-    cb.add_argument("action", choices=["check"])
-    cb.add_argument("file", nargs="?", help="codebook YAML (default: the bundled one)")
-    cb.add_argument("--model", default="rules", help="pipeline to check with (default: rules)")
+    check = sub.add_parser("codebook", help="check a codebook",
+                           description="`codebook check [FILE]` runs every category's examples (must be coded) "
+                           "and counter-examples (must not be coded) and lists each failure.")
+    check.add_argument("action", choices=["check"])
+    check.add_argument("file", nargs="?", help="codebook YAML (default: the bundled one)")
+    check.add_argument("--model", default="rules", help="pipeline to check with (default: rules)")
 
-    a = sub.add_parser("agreement", help="compare predicted evidence with a gold annotation", description="Per category: precision, recall and F1 with span-overlap matching, and sentence-level Cohen's kappa. GOLD and PRED are CSVs with doc_id, category, start_char, end_char.")
+    a = sub.add_parser("agreement", help="compare predicted evidence with a gold annotation",
+                       description="Per category: precision, recall and F1 with span-overlap matching, and "
+                       "sentence-level Cohen's kappa. GOLD and PRED are CSVs with doc_id, category, start_char, "
+                       "end_char.")
     a.add_argument("gold")
     a.add_argument("pred")
     a.add_argument("--corpus", help="corpus the spans refer to: gives the sentence boundaries for Cohen's kappa "
                    "(without it the kappa column is empty)")
 
-    nb = sub.add_parser("notebooks", help="execute notebooks headless", description="Execute every notebook in DIR (default notebooks/) top to bottom; executed copies go to build/notebooks/, the committed notebooks stay without outputs.")
+    nb = sub.add_parser("notebooks", help="execute notebooks headless",
+                        description="Execute every notebook in DIR (default notebooks/) top to bottom; executed "
+                        "copies go to build/notebooks/, the committed notebooks stay without outputs.")
     nb.add_argument("folder", nargs="?", default="notebooks")
     nb.add_argument("--timeout", type=int, default=600)
     return p

@@ -345,12 +345,12 @@ def _stream(job: Job, documents: list[Document], n_process: int, *, pieces: bool
     if n_process > 1 and n_docs > 1:
         import multiprocessing as mp
 
-        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        mp_context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         _WORKER_JOB = job
         gc.freeze()  # forked workers then never touch (and copy) the parent's objects when collecting
         try:
-            pool = ctx.Pool(min(n_process, n_docs), initializer=_init_worker,
-                            initargs=(None if ctx.get_start_method() == "fork" else job,))
+            pool = mp_context.Pool(min(n_process, n_docs), initializer=_init_worker,
+                            initargs=(None if mp_context.get_start_method() == "fork" else job,))
         finally:
             gc.unfreeze()
         computed = pool.imap(_run_in_worker, tasks)

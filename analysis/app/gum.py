@@ -57,7 +57,9 @@ from ..extract.attribution import find_attributions
 from ..nlp.pipeline import gazetteer_of, make_nlp
 from ..paths import SHARED_DIR
 
-__all__ = ["GUM", "SPLITS", "COGNITION", "COLUMNS", "GumDoc", "load_gum", "score_doc", "summarize", "gum_scores", "main"]
+__all__ = [
+    "GUM", "SPLITS", "COGNITION", "COLUMNS", "GumDoc", "load_gum", "score_doc", "summarize", "gum_scores", "main",
+]
 
 #: The GUM Wikinews gold data beside a developer checkout.
 GUM = SHARED_DIR / "eval" / "gum-wikinews"
@@ -208,7 +210,8 @@ def _read_rsd(path: Path):
             continue
         cols = line.split("\t")
         n = len(cols[1].split(" "))
-        edus.append({"id": int(cols[0]), "span": (pos, pos + n), "head": int(cols[6]), "rel": cols[7], "signals": cols[9]})
+        edus.append({"id": int(cols[0]), "span": (pos, pos + n), "head": int(cols[6]), "rel": cols[7],
+                     "signals": cols[9]})
         pos += n
     by_id = {e["id"]: e for e in edus}
     out = []
@@ -220,7 +223,7 @@ def _read_rsd(path: Path):
             parts = sig.split("-")
             if len(parts) < 4:
                 continue
-            typ, sub, toks = parts[0], parts[1], "-".join(parts[2:-1])
+            sub, toks = parts[1], "-".join(parts[2:-1])
             if sub == "attribution_source":
                 source = _tokens(toks)
             elif sub in ("indicative_word", "indicative_phrase"):
@@ -333,7 +336,7 @@ def score_doc(doc: GumDoc, records: list, counts: dict, details: list | None = N
         1 for p in pspans if not any(_overlap(p, g) for g in gspans) and any(_overlap(p, s) for s in sspans)
     )
     # speaker accuracy
-    for gi, g in enumerate(gspans):
+    for g in gspans:
         matching = [i for i, p in enumerate(pspans) if _overlap(p, g) > 0]
         if not matching:
             if details is not None:
@@ -406,7 +409,8 @@ def score_doc(doc: GumDoc, records: list, counts: dict, details: list | None = N
     if details is not None:
         for k, a in enumerate(others):
             if k not in matched_pred:
-                details.append(f"{doc.name}: EXTRA {a.kind} {text[a.speaker_start:a.speaker_end] if a.speaker_start >= 0 else '-'!r} "
+                speaker = text[a.speaker_start:a.speaker_end] if a.speaker_start >= 0 else '-'
+                details.append(f"{doc.name}: EXTRA {a.kind} {speaker!r} "
                                f"cue={text[a.cue_start:a.cue_end] if a.cue_start >= 0 else '-'!r}")
 
 

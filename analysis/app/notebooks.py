@@ -30,7 +30,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .._version import __version__
-from ..corpus.documents import Corpus, load_corpus
+from ..corpus.documents import Corpus
+from ..corpus.loading import load_corpus
 from ..errors import KitError
 from ..extract.codebook import Codebook, load_codebook
 from ..io import atomic_write
@@ -183,8 +184,8 @@ class NotebookAnalysis:
     @property
     def summary(self) -> str:
         """One line: the codebook, its categories, the hits and the documents."""
-        cb = self.codebook
-        return (f"codebook {cb.id} v{cb.version}: {len(cb.categories)} categories; "
+        codebook = self.codebook
+        return (f"codebook {codebook.id} v{codebook.version}: {len(codebook.categories)} categories; "
                 f"{len(self.tables['evidence'])} hits in {len(self.docs)} documents")
 
 
@@ -265,8 +266,10 @@ def execute_notebooks(
             is still written to ``output_dir`` for inspection).
 
     Example:
-        >>> for path, seconds in execute_notebooks("notebooks"):  # doctest: +SKIP
-        ...     print(path.name, round(seconds, 1))
+        >>> list(execute_notebooks("no/such/folder"))
+        Traceback (most recent call last):
+        ...
+        analysis.errors.KitError: no/such/folder: notebook folder not found
     """
     import nbformat
     from jupyter_client.manager import KernelManager
@@ -288,7 +291,8 @@ def execute_notebooks(
         except Exception as e:  # malformed JSON, wrong format version
             raise KitError(f"cannot read notebook: {type(e).__name__}: {e}", path=path) from None
         km = KernelManager(kernel_spec_manager=_this_python_specs(), kernel_name="python3")
-        client = NotebookClient(nb, km=km, timeout=timeout, resources={"metadata": {"path": str(path.parent.resolve())}})
+        client = NotebookClient(nb, km=km, timeout=timeout,
+                                resources={"metadata": {"path": str(path.parent.resolve())}})
         start = time.perf_counter()
         failure = None
         try:

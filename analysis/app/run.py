@@ -18,7 +18,8 @@ import pandas as pd
 import spacy
 
 from .._version import __version__
-from ..corpus.documents import Corpus, Document, load_corpus
+from ..corpus.documents import Corpus, Document
+from ..corpus.loading import load_corpus
 from ..errors import KitError
 from ..extract.analyze import DocResult
 from ..extract.codebook import Codebook, load_codebook
@@ -197,21 +198,23 @@ def run(
     _check_out(out, root)
     if figures is not None:
         _check_out(Path(figures), root)
-    cb = load_codebook(codebook)
+    loaded_codebook = load_codebook(codebook)
     gazetteer = load_gazetteer(actors)
     nlp = make_nlp(model, actors=gazetteer)
     terms = VoiceTerms()  # quoted speech vs narration, for keyness.csv and its figure
-    stream = analyze_corpus(corpus, nlp, codebook=cb, gazetteer=gazetteer, n_process=n_process, cache=cache,
+    stream = analyze_corpus(corpus, nlp, codebook=loaded_codebook, gazetteer=gazetteer, n_process=n_process,
+                            cache=cache,
                             with_sentiment=with_sentiment, progress=progress, terms=terms)
     builder = stream.into(TableBuilder())  # records become table pieces as documents stream past
-    tables = build_tables(builder, corpus, codebook=cb, with_sentiment=with_sentiment, terms=terms)
+    tables = build_tables(builder, corpus, codebook=loaded_codebook, with_sentiment=with_sentiment, terms=terms)
     info = {
         "package": "discourse-kit",
         "version": __version__,
         "spacy": spacy.__version__,
         "python": platform.python_version(),
         "pipeline": {"model": model, "components": list(nlp.pipe_names)},
-        "codebook": {"id": cb.id, "version": cb.version, "sha256": cb.sha256, "path": _display(cb.path)},
+        "codebook": {"id": loaded_codebook.id, "version": loaded_codebook.version, "sha256": loaded_codebook.sha256,
+                     "path": _display(loaded_codebook.path)},
         "gazetteer": {"id": gazetteer.id, "version": gazetteer.version, "sha256": gazetteer.sha256},
         "corpus": {"path": _display(root), "n_documents": len(corpus), "sha256": corpus.hash(),
                    "skipped": corpus.skipped},

@@ -221,7 +221,7 @@ def fetch_manifest(
     timeout: float = 20,
     max_bytes: int = 5_000_000,
 ) -> pd.DataFrame:
-    """Download every document of a manifest into ``<out>/<doc_id>.md``.
+    r"""Download every document of a manifest into ``<out>/<doc_id>.md``.
 
     Args:
         manifest: CSV with ``doc_id``, ``url`` and metadata columns (title,
@@ -244,13 +244,17 @@ def fetch_manifest(
             names) never raise: they are reported and the next row is fetched.
 
     Example:
-        >>> report = fetch_manifest("corpus/manifest.csv")  # doctest: +SKIP
-        >>> report[["doc_id", "status"]]  # doctest: +SKIP
+        >>> import pathlib, tempfile
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "manifest.csv").write_text("doc_id,url\nnote,file:///etc/passwd\n", encoding="utf-8")
+        >>> fetch_manifest(folder / "manifest.csv")[["doc_id", "status", "detail"]].values.tolist()
+        [['note', 'failed', "refused URL 'file:///etc/passwd': only http:// and https:// URLs are fetched"]]
     """
     if not isinstance(timeout, (int, float)) or timeout <= 0:
         raise KitError(f"The `timeout` parameter of fetch_manifest must be a positive number. Got {timeout!r} instead.")
     if not isinstance(max_bytes, int) or max_bytes <= 0:
-        raise KitError(f"The `max_bytes` parameter of fetch_manifest must be a positive int. Got {max_bytes!r} instead.")
+        raise KitError("The `max_bytes` parameter of fetch_manifest must be a positive int. "
+                       f"Got {max_bytes!r} instead.")
     manifest = Path(manifest)
     rows = read_manifest(manifest)
     folder = Path(out) if out is not None else manifest.parent / "fetched"
@@ -274,7 +278,7 @@ def fetch_manifest(
                 if target.exists() and not force:  # appeared while downloading
                     status, detail, path = "skipped-exists", "file exists; use --force to replace it", str(target)
                 else:
-                    atomic_write(target, lambda p: p.write_text(text, encoding="utf-8"))
+                    atomic_write(target, lambda p, text=text: p.write_text(text, encoding="utf-8"))
                     status, detail, path = "ok", f"{len(body):,} characters of text", str(target)
         except FetchError as e:
             detail = str(e)

@@ -74,7 +74,9 @@ def doc_mentions(
     speaker: str = "",
     resolver: Resolver | None = None,
 ) -> list[dict]:
-    """Actor mention records of one Doc (keys :data:`~analysis.extract.records.MENTION_COLUMNS`), in text order per role.
+    """Actor mention records of one Doc, in text order per role.
+
+    Keys: :data:`~analysis.extract.records.MENTION_COLUMNS`.
 
     Args:
         doc: the parsed Doc.

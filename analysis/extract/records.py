@@ -39,7 +39,8 @@ ATTRIBUTION_KINDS = ("direct", "partial", "indirect", "according_to", "agentless
                      "source_credit")
 #: Keys of an evidence record (:func:`analysis.extract.rhetoric.doc_evidence`), in table order.
 EVIDENCE_COLUMNS = [
-    "doc_id", "category", "rule_id", "sentence_id", "start_char", "end_char", "text", "voice", "target", "target_source",
+    "doc_id", "category", "rule_id", "sentence_id", "start_char", "end_char", "text", "voice", "target",
+    "target_source",
 ]
 #: Where a hit's target was found, in the order tried (the ``target_source`` key).
 TARGET_SOURCES = ("actor", "title", "demonym")

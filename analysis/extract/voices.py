@@ -171,9 +171,9 @@ def voice_map(doc: Doc, attribution_records: Iterable[dict]) -> VoiceMap:
             e += 1
         speaker = rec.get("speaker") or UNKNOWN_SPEAKER
         spans.append((s, e, speaker))
-    vmap = VoiceMap(doc, spans)
-    vmap._index = index
-    return vmap
+    voices = VoiceMap(doc, spans)
+    voices._index = index
+    return voices
 
 
 _QUOTE_CHARS = frozenset('"“”«»„‚‘’\'‹›')
@@ -184,10 +184,10 @@ def voice_label(voice: str) -> str:
     return voice if voice == NARRATOR else f"{voice} (quoted)"
 
 
-def _segments(vmap: VoiceMap, length: int) -> list[tuple[int, int, str]]:
+def _segments(voices: VoiceMap, length: int) -> list[tuple[int, int, str]]:
     out = []
     pos = 0
-    for s, e, voice in vmap.spans:
+    for s, e, voice in voices.spans:
         if s > pos:
             out.append((pos, s, NARRATOR))
         out.append((s, e, voice))

@@ -11,8 +11,8 @@ Imports the base modules and :mod:`analysis.corpus` only.
 """
 from __future__ import annotations
 
-from .gazetteer import Actor, Gazetteer, load_gazetteer
 from .docarrays import doc_id_of
+from .gazetteer import Actor, Gazetteer, load_gazetteer
 from .pipeline import gazetteer_of, make_nlp, parse
 
 __all__ = ["make_nlp", "parse", "doc_id_of", "gazetteer_of", "Actor", "Gazetteer", "load_gazetteer"]

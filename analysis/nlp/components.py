@@ -17,34 +17,25 @@ components costing far more than the tokenizer itself:
   process and writes all lemmas with one ``Doc.from_array`` call. Same table
   (``spacy-lookups-data``), same lemmas.
 
-A third helper, :class:`SelectiveMatcher`, is a drop-in ``Matcher`` for large
-rule sets: spaCy's Matcher tries every pattern at every token and evaluates
-each ``IN`` set once per token and pattern, so a codebook of ~100 patterns
-cost ~15x the tokenizer. Most patterns require a word that a given document
-does not contain; :class:`SelectiveMatcher` runs, per document, only the
-patterns whose required words all occur in it (the same matches, in the same
-order).
-
-``tests/test_cache.py`` checks all three against the stock components.
+``tests/nlp/test_components.py`` checks both against the stock components. (The
+codebook's own matcher, which skips sentences that lack a rule's required
+words, is :mod:`analysis.extract.codebook.matcher`.)
 """
 from __future__ import annotations
 
-import re
-from collections import OrderedDict
 from typing import Any, Callable, Optional, Union
 
 import numpy as np
 from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE, IS_SPACE, LEMMA, LOWER, ORTH, SENT_START, SPACY
 from spacy.lang.en.lemmatizer import EnglishLemmatizer
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.pipeline.entityruler import DEFAULT_ENT_ID_SEP, EntityRuler
-from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from .sentences import inner_whitespace
 
-__all__ = ["ActorRuler", "LookupLemmatizer", "SelectiveMatcher", "lower_words", "required_words"]
+__all__ = ["ActorRuler", "LookupLemmatizer", "lower_words"]
 
 
 def lower_words(pattern: Any) -> list[str] | None:
@@ -348,122 +339,3 @@ class LookupLemmatizer(EnglishLemmatizer):
 def make_lemmatizer(nlp: Language, model, name: str, mode: str, overwrite: bool, scorer) -> LookupLemmatizer:
     """spaCy factory for :class:`LookupLemmatizer`."""
     return LookupLemmatizer(nlp.vocab, model, name, mode=mode, overwrite=overwrite, scorer=scorer)
-
-
-# --------------------------------------------------------------------------- SelectiveMatcher
-
-_REQUIRED_ATTRS = {"LOWER": LOWER, "ORTH": ORTH, "TEXT": ORTH}
-_MIN_REPEAT = re.compile(r"^\{\s*(\d*)\s*(?:,\s*\d*\s*)?\}$")
-
-
-def _required(op: Any) -> bool:
-    """Whether a token with this ``OP`` must occur at least once in a match."""
-    if op is None or op in ("+", "1"):
-        return True
-    if isinstance(op, str):
-        m = _MIN_REPEAT.match(op)
-        if m:
-            return bool(m.group(1)) and int(m.group(1)) >= 1
-    return False  # "?", "*", "!" and anything unknown
-
-
-def required_words(pattern: list[dict]) -> tuple[tuple[int, frozenset[int]], ...]:
-    """Necessary conditions of a token pattern: ``(attr, hashes)`` pairs.
-
-    A match needs, for every pair, a token whose ``attr`` (``LOWER`` or
-    ``ORTH``) value is one of ``hashes``. Derived from the pattern tokens that
-    must occur (no ``?``/``*``/``!``) and constrain ``LOWER``/``ORTH``/``TEXT``
-    to a string or an ``IN`` list; other constraints add no condition.
-    """
-    needs = []
-    for token in pattern:
-        if not isinstance(token, dict) or not _required(token.get("OP")):
-            continue
-        for key, value in token.items():
-            attr = _REQUIRED_ATTRS.get(key.upper()) if isinstance(key, str) else None
-            if attr is None:
-                continue
-            if isinstance(value, (str, int)) and not isinstance(value, bool):
-                values = [value]
-            elif isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], (list, tuple)):
-                values = value["IN"]
-            else:
-                continue
-            if all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
-                needs.append((attr, frozenset(get_string_id(v) for v in values)))
-    return tuple(needs)
-
-
-class SelectiveMatcher:
-    """A :class:`spacy.matcher.Matcher` that runs, per Doc, only the patterns that can match it.
-
-    Same ``add``/``__call__``/``__len__``/``__contains__`` API and the same
-    results (matches, order, errors) as one Matcher holding every pattern.
-    A pattern is skipped for a document when one of its
-    :func:`required_words` conditions has no token in it. Matchers for the
-    subsets of patterns met in practice are built on demand and kept (LRU).
-    Patterns with ``on_match`` callbacks disable the selection.
-    """
-
-    def __init__(self, vocab, validate: bool = False, *, max_cached: int = 256, **kwargs: Any) -> None:
-        self.vocab = vocab
-        self._validate = validate
-        self._kwargs = kwargs
-        self._full = Matcher(vocab, validate=validate, **kwargs)
-        self._entries: list[tuple[str, list, Optional[str], tuple]] = []  # key, pattern, greedy, needs
-        self._subsets: OrderedDict[tuple[int, ...], Matcher] = OrderedDict()
-        self._max_cached = max_cached
-        self._selective = True
-
-    def add(self, key: str, patterns: list[list[dict]], *, on_match: Optional[Callable] = None,
-            greedy: Optional[str] = None) -> None:
-        """Add patterns under ``key`` (validated exactly as :meth:`Matcher.add` does)."""
-        self._full.add(key, patterns, on_match=on_match, greedy=greedy)
-        if on_match is not None:
-            self._selective = False
-        for pattern in patterns:
-            self._entries.append((key, pattern, greedy, required_words(pattern)))
-        self._subsets.clear()
-
-    def __len__(self) -> int:
-        return len(self._full)
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._full
-
-    def _present(self, doc: Doc) -> dict[int, set[int]]:
-        arr = doc.to_array([LOWER, ORTH]).reshape(len(doc), 2)
-        return {LOWER: set(arr[:, 0].tolist()), ORTH: set(arr[:, 1].tolist())}
-
-    def _subset(self, active: tuple[int, ...]) -> Matcher:
-        matcher = self._subsets.get(active)
-        if matcher is None:
-            matcher = Matcher(self.vocab, validate=False, **self._kwargs)
-            for i in active:
-                key, pattern, greedy, _ = self._entries[i]
-                matcher.add(key, [pattern], greedy=greedy)
-            self._subsets[active] = matcher
-            if len(self._subsets) > self._max_cached:
-                self._subsets.popitem(last=False)
-        else:
-            self._subsets.move_to_end(active)
-        return matcher
-
-    def __call__(self, doclike, **kwargs: Any):
-        """Matches in a Doc or Span, as :meth:`Matcher.__call__` returns them."""
-        if not self._selective or not self._entries or not len(doclike):
-            return self._full(doclike, **kwargs)
-        doc = doclike if isinstance(doclike, Doc) else doclike.as_doc()
-        present = self._present(doc)
-        active = tuple(
-            i for i, (_, _, _, needs) in enumerate(self._entries)
-            if all(not present[attr].isdisjoint(values) for attr, values in needs)
-        )
-        if len(active) == len(self._entries):
-            return self._full(doclike, **kwargs)
-        if not kwargs.get("allow_missing"):
-            full_doc = doclike if isinstance(doclike, Doc) else doclike.doc
-            self._full(full_doc[0:0])  # the same annotation checks (and errors) as the full matcher
-        if not active:
-            return []
-        return self._subset(active)(doclike, **kwargs)

@@ -22,7 +22,19 @@ import weakref
 
 import numpy as np
 from spacy.attrs import (
-    ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE, IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER, MORPH, POS, SENT_START, TAG,
+    ENT_ID,
+    ENT_IOB,
+    ENT_KB_ID,
+    ENT_TYPE,
+    IDX,
+    IS_PUNCT,
+    IS_SPACE,
+    LEMMA,
+    LOWER,
+    MORPH,
+    POS,
+    SENT_START,
+    TAG,
 )
 from spacy.tokens import Doc
 

@@ -202,9 +202,10 @@ def _load_cached(path_str: str, _stamp: tuple[int, int] | None = None) -> Gazett
         if name in seen:
             raise GazetteerError("duplicate actor name", path=path, where=where)
         seen[name] = name
-        typ = entry.get("type")
-        if typ not in ACTOR_TYPES:
-            raise GazetteerError(f"type must be one of {', '.join(ACTOR_TYPES)}; got {typ!r}", path=path, where=where)
+        actor_type = entry.get("type")
+        if actor_type not in ACTOR_TYPES:
+            raise GazetteerError(f"type must be one of {', '.join(ACTOR_TYPES)}; got {actor_type!r}", path=path,
+                                 where=where)
         camp = entry.get("camp")
         if camp not in CAMPS:
             raise GazetteerError(f"camp must be one of {', '.join(CAMPS)}; got {camp!r}", path=path, where=where)
@@ -222,7 +223,7 @@ def _load_cached(path_str: str, _stamp: tuple[int, int] | None = None) -> Gazett
             if not _title_key(title):  # would be an empty (zero-token) spaCy pattern
                 raise GazetteerError(f"title {title!r} has no words besides an article", path=path, where=where)
         demonyms = _demonyms(entry.get("demonyms"), name, demonym_owner, path, where)
-        actors.append(Actor(name.strip(), typ, camp, gender, aliases or (name.strip(),), titles, demonyms))
+        actors.append(Actor(name.strip(), actor_type, camp, gender, aliases or (name.strip(),), titles, demonyms))
     _check_demonyms_are_not_aliases(actors, alias_owner, path)
     return Gazetteer(
         actors,

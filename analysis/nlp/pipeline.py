@@ -27,8 +27,10 @@ from spacy.tokens import Doc
 from .._version import __version__
 from ..corpus.documents import Corpus, Document
 from ..errors import KitError, ModelError
-from . import components  # noqa: F401  (registers discourse_lemmatizer, discourse_actor_ruler)
-from . import sentences  # noqa: F401  (registers the discourse_sentences component)
+from . import (
+    components,  # noqa: F401  (registers discourse_lemmatizer, discourse_actor_ruler)
+    sentences,  # noqa: F401  (registers the discourse_sentences component)
+)
 from .docarrays import remember_text
 from .doccache import cache_dir, read_doc, write_doc
 from .gazetteer import Gazetteer, load_gazetteer, ruler_patterns

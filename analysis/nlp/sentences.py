@@ -364,7 +364,10 @@ def _line_break(t: _Tokens, i: int, line_start: int, wrapped: bool = False,
 
 
 def _after_stop(t: _Tokens, i: int, f: int) -> tuple[int, int]:
-    """Rules 2 and 4 at final punctuation or an abbreviation ``i`` (flags ``f``): (sentence start or -1, resume index)."""
+    """Rules 2 and 4 at final punctuation or an abbreviation ``i`` (flags ``f``).
+
+    Returns (sentence start or -1, resume index).
+    """
     j = t.closers_end(i)
     k = t.next_word(j)
     if k >= t.n:

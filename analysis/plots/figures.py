@@ -19,6 +19,8 @@ draws every figure of a run with one palette
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -133,12 +135,14 @@ def plot_category_rates(
         palette: colours (default: :func:`analysis.palette.default_palette`).
     """
     if by not in ("document", "voice", "both"):
-        raise KitError(f"The `by` parameter of plot_category_rates must be document, voice or both. Got {by!r} instead.")
+        raise KitError("The `by` parameter of plot_category_rates must be document, voice or both. "
+                       f"Got {by!r} instead.")
     palette = palette or default_palette(info)
     categories = palette.category_order(features["category"]) if len(features) else []
     panels = ["document", "voice"] if by == "both" else [by]
     n_legend = features[["doc_id", "voice"]].drop_duplicates().shape[0] if len(features) else 1
-    fig = new_figure(5.2 * len(panels) + 0.8, 1.9 + 0.32 * max(len(categories), 3) + 0.16 * min(n_legend, max_groups), info)
+    height = 1.9 + 0.32 * max(len(categories), 3) + 0.16 * min(n_legend, max_groups)
+    fig = new_figure(5.2 * len(panels) + 0.8, height, info)
     axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)[0]
     hatches = palette.document_hatches(features["doc_id"].astype(str)) if len(features) else {}
 

@@ -218,7 +218,10 @@ def agreement(
         totals["tp"] += tp
     tp = totals["tp"]
     precision, recall = _safe_div(tp, totals["n_pred"]), _safe_div(tp, totals["n_gold"])
-    f1 = _safe_div(2 * precision * recall, precision + recall) if tp else (0.0 if totals["n_gold"] and totals["n_pred"] else math.nan)
+    if tp:
+        f1 = _safe_div(2 * precision * recall, precision + recall)
+    else:
+        f1 = 0.0 if totals["n_gold"] and totals["n_pred"] else math.nan
     rows.append({"category": "ALL", **totals, "precision": precision, "recall": recall, "f1": f1,
                  "kappa": cohen_kappa(pooled_a, pooled_b) if sent is not None else math.nan})
     frame = pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)

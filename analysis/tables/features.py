@@ -134,7 +134,8 @@ def cooccurrence(evidence: pd.DataFrame, *, codebook=None) -> pd.DataFrame:
     rank = {c: i for i, c in enumerate(cats)}
     pairs: dict[tuple[str, str], int] = {}
     if len(evidence):
-        sets = evidence.groupby(["doc_id", "sentence_id"], sort=False)["category"].agg(lambda s: sorted(set(s), key=rank.get))
+        by_sentence = evidence.groupby(["doc_id", "sentence_id"], sort=False)["category"]
+        sets = by_sentence.agg(lambda s: sorted(set(s), key=rank.get))
         for cats_in in sets:
             for a in cats_in:
                 for b in cats_in:

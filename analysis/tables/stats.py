@@ -142,7 +142,11 @@ def keyness(
         word tokens.
 
     Example:
-        >>> keyness({"deceive": 6, "the": 40}, {"deceive": 0, "the": 45}, min_freq=1)  # doctest: +SKIP
+        >>> table = keyness({"deceive": 6, "the": 40}, {"deceive": 0, "the": 45}, min_freq=1)
+        >>> table[["term", "freq_target", "freq_reference", "direction"]].values.tolist()
+        [['deceive', 6, 0, 'target'], ['the', 40, 45, 'reference']]
+        >>> round(float(table.loc[0, "g2"]), 2), round(float(table.loc[0, "log_ratio"]), 2)
+        (8.19, 3.55)
     """
     if isinstance(min_freq, bool) or not isinstance(min_freq, (int, np.integer)) or min_freq < 1:
         raise KitError(f"The `min_freq` parameter of keyness must be a positive int. Got {min_freq!r} instead.")
@@ -305,7 +309,11 @@ def compare_features(
         in the module docstring.
 
     Example:
-        >>> compare_features(features, "000_b57aecae04ae68f3", "001_control_agency_report")  # doctest: +SKIP
+        >>> features = pd.DataFrame({"doc_id": ["seed", "control"], "voice": ["all", "all"],
+        ...                          "category": ["loaded_label"] * 2, "count": [4, 0], "n_tokens": [400, 200]})
+        >>> row = compare_features(features, "seed", "control").iloc[0]
+        >>> float(row["rate_a"]), float(row["rate_b"]), round(float(row["rate_ratio"]), 2), bool(row["corrected"])
+        (10.0, 0.0, 4.5, True)
     """
     needed = {"doc_id", "voice", "category", "count", "n_tokens"}
     missing = needed - set(features.columns)

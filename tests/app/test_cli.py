@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import ROOT, SEED_ID
 
 from analysis.app.cli import build_parser, main
-
-from conftest import ROOT, SEED_ID
 
 SUBCOMMANDS = ["corpus", "run", "codebook", "agreement", "notebooks"]
 
@@ -244,8 +243,8 @@ def test_run_caps_the_number_of_warning_lines(capfd, tmp_path, monkeypatch):
     code, out, err = in_process(capfd, "run", str(tmp_path), "--out", str(tmp_path / "out"))
     assert code == 0 and "analysed 1 document(s)" in out
     lines = err.splitlines()
-    assert [l for l in lines if l.startswith("skipped: ")] == [f"skipped: {s}" for s in skipped]
-    shown = [l for l in lines if l.startswith("warning: ")]
+    assert [line for line in lines if line.startswith("skipped: ")] == [f"skipped: {s}" for s in skipped]
+    shown = [line for line in lines if line.startswith("warning: ")]
     assert len(shown) == MAX_WARNINGS + 1
     assert shown[0] == "warning: doc 0: unbalanced quotation mark at character 0"
     assert shown[-1] == f"warning: {120 - MAX_WARNINGS} more warning(s) not shown"

@@ -10,13 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import ROOT, SEED_ID
 
 from analysis import load_corpus
 from analysis.io import write_csv
-
-from conftest import ROOT, SEED_ID
-
-
 
 
 def digest(folder: Path) -> dict[str, str]:

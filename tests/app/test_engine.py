@@ -9,27 +9,21 @@
 from __future__ import annotations
 
 import dataclasses
-import random
-import re
 
 import numpy as np
 import pandas as pd
 import pytest
-import spacy
-from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE, LEMMA, SENT_START
-from spacy.tokens import DocBin
+from conftest import sample_texts
 
 import analysis.app.engine as engine
-from analysis import Corpus, Document, load_corpus, make_nlp
-from analysis.nlp.gazetteer import load_gazetteer, ruler_patterns
-from analysis.extract.analyze import DocResult
+from analysis import Corpus, Document, make_nlp
 from analysis.app.records import RecordCache, decode_result, encode_result
-from analysis.nlp.doccache import doc_from_bytes, doc_to_bytes
-from analysis.extract.codebook import load_codebook
-from analysis.paths import DEFAULT_ACTORS, DEFAULT_CODEBOOK
 from analysis.app.run import analyze_corpus
+from analysis.extract.analyze import DocResult
+from analysis.extract.codebook import load_codebook
+from analysis.nlp.gazetteer import load_gazetteer
+from analysis.paths import DEFAULT_ACTORS, DEFAULT_CODEBOOK
 
-from conftest import sample_texts
 
 @pytest.fixture()
 def corpus() -> Corpus:
@@ -307,8 +301,8 @@ def test_a_started_stream_still_builds_every_table_row(corpus, nlp):
 def test_keyness_terms_equal_adding_every_doc_in_order(corpus, nlp, monkeypatch, n_process):
     """Pooled per document or per worker chunk: the same counts in the same order as VoiceTerms.add."""
     from analysis import parse
-    from analysis.extract.attribution import doc_attributions
     from analysis.app.run import build_tables
+    from analysis.extract.attribution import doc_attributions
     from analysis.tables.stats import VoiceTerms
 
     monkeypatch.setattr(engine, "CHUNK_DOCS", 1)

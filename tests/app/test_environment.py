@@ -5,11 +5,10 @@ import os
 import re
 import shutil
 import subprocess
-import tomllib
 
 import pytest
+import tomllib
 import yaml
-
 from conftest import ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -98,7 +97,9 @@ def _targets() -> set[str]:
 
 def test_makefile_has_the_two_entry_points():
     assert {"reproduce", "test", "setup"} <= _targets()
-    assert re.search(r"^test:.*\n\t.*pytest", MAKEFILE, flags=re.M), "make test must run pytest"
+    recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", MAKEFILE, flags=re.M)
+    assert recipe and "pytest" in recipe.group(1), "make test must run pytest"
+    assert "ruff check" in recipe.group(1), "make test must lint (ruff check) before the tests"
 
 
 def test_readme_commands_exist():

@@ -7,8 +7,8 @@ import os
 import jupytext
 import nbformat
 import pytest
+from conftest import ROOT, SEED_ID
 
-from analysis.errors import KitError
 from analysis.app.notebooks import (
     FIGURES_ENV,
     RESULTS_ENV,
@@ -17,8 +17,7 @@ from analysis.app.notebooks import (
     load_notebook_corpus,
     notebook_paths,
 )
-
-from conftest import ROOT, SEED_ID
+from analysis.errors import KitError
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 EXPECTED = ["01_corpus", "02_rhetorical_features", "03_attribution_and_voice", "04_comparison", "05_validation"]

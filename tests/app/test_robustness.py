@@ -16,12 +16,11 @@ import pandas as pd
 import pytest
 
 from analysis import load_corpus
-from analysis.nlp.gazetteer import load_gazetteer
 from analysis.app.cli import main
-from analysis.extract.codebook import load_codebook
 from analysis.errors import CodebookError, CorpusError, GazetteerError, KitError
+from analysis.extract.codebook import load_codebook
 from analysis.io import atomic_write, transaction, write_csv, write_json
-
+from analysis.nlp.gazetteer import load_gazetteer
 
 GOOD_TEXT = "Talks Resume\n\n“We will not accept any ultimatum,” the envoy said. The West will again deceive us, she added.\n"
 
@@ -619,10 +618,10 @@ def test_disk_full_while_writing_is_one_line_and_keeps_earlier_results(capfd, tm
 )
 def test_user_files_share_one_line_read_errors(tmp_path, reader, make, fragment):
     """Codebook, annotation and manifest files report read problems the same way, naming the file."""
-    from analysis.tables.agreement import read_annotations
-    from analysis.extract.codebook import load_codebook
-    from analysis.errors import KitError
     from analysis.corpus.fetch import fetch_manifest
+    from analysis.errors import KitError
+    from analysis.extract.codebook import load_codebook
+    from analysis.tables.agreement import read_annotations
 
     path = tmp_path / "input.csv"
     make(path)

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT, SEED_ID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.corpus.cleaning import BOILERPLATE_PATTERNS, clean_text
-
-from conftest import ROOT, SEED_ID
 
 SEED_RAW = (ROOT / "corpus" / f"{SEED_ID}.txt").read_text(encoding="utf-8")
 FURNITURE = ("Related Posts", "Leave a Reply", "Your email address", "Required fields are marked")

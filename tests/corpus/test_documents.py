@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import ROOT, SEED_ID, SHARED
 
 from analysis import Corpus, Document, KitError, load_corpus
-from analysis.corpus import read_text_file
+from analysis.corpus.textfiles import read_text_file
 from analysis.errors import CorpusError
-
-from conftest import ROOT, SEED_ID, SHARED
 
 FORMATS = ROOT / "tests" / "data" / "corpora" / "formats"
 SEED_FILE = ROOT / "corpus" / f"{SEED_ID}.txt"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.errors import KitError
 from analysis.corpus.fetch import REPORT_COLUMNS, fetch_manifest, read_manifest
+from analysis.errors import KitError
 
 ARTICLE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Press availability</title></head>

@@ -1,7 +1,6 @@
 """Attribution: the seed's facts, every kind in other wordings, robustness, offsets."""
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from analysis.app.shortcuts import attributions

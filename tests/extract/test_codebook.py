@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from analysis.app.checks import validate_codebook
-from analysis.extract.codebook import CONSTRAINTS, Codebook, load_codebook, regex_problem, word_forms
 from analysis.errors import CodebookError, KitError
-from analysis.paths import DEFAULT_CODEBOOK
+from analysis.extract.codebook import CONSTRAINTS, Codebook, load_codebook, regex_problem, word_forms
 from analysis.extract.rhetoric import doc_evidence
+from analysis.paths import DEFAULT_CODEBOOK
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "dictionaries"
 CATEGORY_IDS = [

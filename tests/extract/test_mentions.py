@@ -1,16 +1,15 @@
 """Actor mentions and the actor table: mentioned, speaker, target roles."""
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from analysis.nlp.gazetteer import load_gazetteer
-from analysis.extract.attribution import doc_attributions
 from analysis.app.shortcuts import actor_table
+from analysis.extract.attribution import doc_attributions
 from analysis.extract.mentions import doc_mentions
 from analysis.extract.records import MENTION_COLUMNS
-from analysis.tables.frames import ACTOR_COLUMNS, actor_frame
 from analysis.extract.voices import voice_map
+from analysis.nlp.gazetteer import load_gazetteer
+from analysis.tables.frames import ACTOR_COLUMNS, actor_frame
 
 
 def _mentions(doc, evidence=None):

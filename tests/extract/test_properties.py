@@ -23,7 +23,6 @@ from analysis.corpus.cleaning import clean_text
 from analysis.errors import CorpusError
 from analysis.io import write_csv
 
-
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 WORDS = [
@@ -278,8 +277,8 @@ def test_sentiment_never_raises(text, nlp):
 
 
 def _all_tables(doc, document_text: str, nlp):
-    from analysis.extract.analyze import analyze_doc
     from analysis.app.run import build_tables
+    from analysis.extract.analyze import analyze_doc
 
     result = analyze_doc(doc)
     tables = build_tables([result], Corpus([Document(doc.user_data["doc_id"], document_text)]))

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.extract.codebook import Rule, load_codebook
 from analysis.app.shortcuts import code_corpus
+from analysis.extract.codebook import Rule, load_codebook
 from analysis.extract.records import EVIDENCE_COLUMNS
 from analysis.extract.rhetoric import doc_evidence, merge_hits
 from analysis.tables.frames import evidence_frame

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.nlp.gazetteer import load_gazetteer
 from analysis.extract.codebook import load_codebook
 from analysis.extract.mentions import doc_mentions
 from analysis.extract.records import EVIDENCE_COLUMNS, TARGET_SOURCES
 from analysis.extract.rhetoric import doc_evidence
+from analysis.nlp.gazetteer import load_gazetteer
 from analysis.tables.frames import evidence_frame
 
 # One category per strategy list used by the bundled codebook, with words that

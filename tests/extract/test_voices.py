@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.extract.attribution import doc_attributions
-from analysis.corpus import Corpus, Document
 from analysis.app.shortcuts import voices
+from analysis.corpus import Corpus, Document
+from analysis.extract.attribution import doc_attributions
 from analysis.extract.voices import NARRATOR, UNKNOWN_SPEAKER, VoiceMap, voice_map
 
 LAVROV = "Sergei Lavrov"

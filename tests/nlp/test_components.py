@@ -6,14 +6,12 @@ import re
 
 import pytest
 import spacy
+from conftest import sample_texts
 from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE, LEMMA, SENT_START
 from spacy.tokens import DocBin
 
-from analysis import Corpus, Document
 from analysis.nlp.doccache import doc_from_bytes, doc_to_bytes
 from analysis.nlp.gazetteer import load_gazetteer, ruler_patterns
-
-from conftest import sample_texts
 
 
 def _stock_nlp():

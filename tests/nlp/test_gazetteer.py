@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.nlp.gazetteer import load_gazetteer, ruler_patterns
 from analysis.errors import GazetteerError, KitError
+from analysis.nlp.gazetteer import load_gazetteer, ruler_patterns
 
 REQUIRED = {
     "Sergei Lavrov": "Lavrov", "Vladimir Putin": "Putin", "Dmitry Peskov": "Peskov", "Maria Zakharova": "Zakharova",

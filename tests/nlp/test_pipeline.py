@@ -7,13 +7,12 @@ import sys
 
 import pytest
 import spacy
+from conftest import ROOT, SEED_ID
 
 from analysis import Corpus, Document, KitError, make_nlp, parse
 from analysis.errors import ModelError
 from analysis.nlp.docarrays import doc_id_of
 from analysis.nlp.pipeline import pipeline_fingerprint
-
-from conftest import ROOT, SEED_ID
 
 
 def _corpus(*texts: str) -> Corpus:

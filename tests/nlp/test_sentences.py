@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import load_corpus
 from analysis.nlp.sentences import SHORT_LINE_TOKENS, split_sentences
-
-from conftest import ROOT
 
 QUOTES = ROOT / "tests" / "data" / "corpora" / "quotes"
 

@@ -9,11 +9,11 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ROOT, SEED_ID
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.text import Annotation
 
-from analysis.plots import figures as plots
 from analysis.plots import save as saving
 from analysis.plots.figures import (
     plot_attributions,
@@ -25,8 +25,6 @@ from analysis.plots.figures import (
 )
 from analysis.plots.save import save_all_figures
 from analysis.plots.style import caption_text
-
-from conftest import ROOT, SEED_ID
 
 INFO = {
     "version": "9.9.9",
@@ -40,11 +38,10 @@ def _build_tables(corpus, nlp) -> dict[str, pd.DataFrame]:
     from analysis import parse
     from analysis.extract.analyze import count_tokens
     from analysis.extract.attribution import doc_attributions
-    from analysis.tables.frames import attributions_frame
     from analysis.extract.sentiment import doc_sentiment
-    from analysis.tables.frames import sentiment_frame
-    from analysis.tables.stats import VoiceTerms
     from analysis.extract.voices import voice_map
+    from analysis.tables.frames import attributions_frame, sentiment_frame
+    from analysis.tables.stats import VoiceTerms
 
     gold = pd.read_csv(ROOT / "corpus" / "annotations" / f"{SEED_ID}.csv")
     att_records, sent_records, n_tokens, voice_tokens = [], [], {}, {}
@@ -405,8 +402,15 @@ def test_colours_do_not_shift_when_a_document_is_added(tables):
 
 def test_palette_names_voices_camps_and_categories():
     from analysis.nlp.gazetteer import load_gazetteer
-    from analysis.plots.palette import (CAMP_COLORS, CAMP_SHADES, NARRATOR_COLOR, NO_CAMP_SHADES, QUOTED_COLOR,
-                                  UNRESOLVED_COLOR, default_palette)
+    from analysis.plots.palette import (
+        CAMP_COLORS,
+        CAMP_SHADES,
+        NARRATOR_COLOR,
+        NO_CAMP_SHADES,
+        QUOTED_COLOR,
+        UNRESOLVED_COLOR,
+        default_palette,
+    )
 
     p = default_palette()
     lavrov = p.voice_color("Sergei Lavrov")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.tables.agreement import AGREEMENT_COLUMNS, agreement, cohen_kappa, match_spans, read_annotations
 from analysis.errors import KitError
+from analysis.tables.agreement import AGREEMENT_COLUMNS, agreement, cohen_kappa, match_spans, read_annotations
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_GOLD = ROOT / "corpus" / "annotations" / "000_b57aecae04ae68f3.csv"

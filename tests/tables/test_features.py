@@ -6,16 +6,21 @@ import math
 import pandas as pd
 import pytest
 
+from analysis.app.shortcuts import kwic
+from analysis.errors import KitError
 from analysis.extract.analyze import DocResult
 from analysis.extract.codebook import load_codebook
-from analysis.errors import KitError
-from analysis.extract.rhetoric import doc_evidence
-from analysis.tables.frames import evidence_frame
-from analysis.app.shortcuts import kwic
 from analysis.extract.concordance import KWIC_COLUMNS
-from analysis.tables.features import COOCCURRENCE_COLUMNS, FEATURE_COLUMNS, cooccurrence, feature_table, poisson_interval
-from analysis.tables.frames import exposure_frame
+from analysis.extract.rhetoric import doc_evidence
 from analysis.plots.display import show_evidence
+from analysis.tables.features import (
+    COOCCURRENCE_COLUMNS,
+    FEATURE_COLUMNS,
+    cooccurrence,
+    feature_table,
+    poisson_interval,
+)
+from analysis.tables.frames import evidence_frame, exposure_frame
 
 
 @pytest.fixture(scope="module")

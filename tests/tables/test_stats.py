@@ -87,8 +87,8 @@ def test_keyness_groups_texts_and_voice_documents(nlp, seed_doc, control_doc):
 
 def test_keyness_of_the_seed_voices(nlp, seed_doc):
     """Lavrov's quoted words against the reporter's narration of the same article."""
-    from analysis.extract.attribution import doc_attributions
     from analysis.app.shortcuts import voices
+    from analysis.extract.attribution import doc_attributions
 
     subdocs = {d.metadata["voice"]: d for d in voices(seed_doc)}
     assert {"narrator", "Sergei Lavrov"} <= set(subdocs)

@@ -18,7 +18,15 @@ from ...nlp.gazetteer import ACTOR_LABEL, TITLE_LABEL, Gazetteer
 from .lexicon import Lexicon
 from .model import Mention
 from .words import (
-    DETERMINERS, HONORIFICS, MAX_WINDOW, NAME_PARTICLES, NOT_NAMES, NP_STOP, POSSESSIVE, PREPOSITIONS, PRONOUNS,
+    DETERMINERS,
+    HONORIFICS,
+    MAX_WINDOW,
+    NAME_PARTICLES,
+    NOT_NAMES,
+    NP_STOP,
+    POSSESSIVE,
+    PREPOSITIONS,
+    PRONOUNS,
 )
 
 __all__ = ["DocContext"]

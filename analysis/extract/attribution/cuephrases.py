@@ -25,7 +25,7 @@ def find_cue_phrases(scan: Scan) -> None:
     proxies: dict[int, dict] = {}
     taken_until = -1  # longest cue wins: "according to media reports" (agentless) over "according to X"
     for key, s, e in sorted(scan.cues.anchor_hits, key=lambda h: (h[1], -(h[2] - h[1]))):
-        fam, prefix, suffix, slot = scan.cues.specs[key]
+        family, prefix, suffix, slot = scan.cues.specs[key]
         if slot in ("none", "end") and s < taken_until:
             continue
         if slot in ("none", "end"):
@@ -46,7 +46,7 @@ def find_cue_phrases(scan: Scan) -> None:
         elif slot == "start":
             j = s - 1
             m = context.mention_ending_at(j, lo) if j >= lo else None
-            if fam == "credit_verbs":
+            if family == "credit_verbs":
                 if m is None or m.kind != "actor" or not is_media(scan, m.canonical):
                     continue
             if m is None:
@@ -54,7 +54,8 @@ def find_cue_phrases(scan: Scan) -> None:
             cue = (m.start, e)
         else:  # mid
             a = s - 1
-            while a >= lo and s - a <= 7 and tuple(context.lower(k) for k in range(a - len(prefix) + 1, a + 1)) != prefix:
+            while a >= lo and s - a <= 7 and tuple(
+                    context.lower(k) for k in range(a - len(prefix) + 1, a + 1)) != prefix:
                 a -= 1
             if a < lo or s - a > 7:
                 continue
@@ -69,14 +70,14 @@ def find_cue_phrases(scan: Scan) -> None:
         in_q = scan.quote_at(cue_chars[0])
         for v in scan.cues.verbs_in(cue[0], cue[1]):
             scan.used_verbs.add(v[0])
-        if fam == "agentless":
+        if family == "agentless":
             # "it was reported that": content is the rest of the sentence
             content = scan.content_after(cue[1], hi, lo)
             scan.add(Raw("agentless", sent, None, cue_chars, content))
             for v in scan.cues.verbs_in(lo, hi):
                 if v[0] >= cue[0] and v[0] < cue[1] + 1:
                     scan.used_verbs.add(v[0])
-        elif fam in ("according_to", "in_words"):
+        elif family in ("according_to", "in_words"):
             if m is None or not is_source(scan, m):
                 continue  # "according to the principle of …", "according to plan"
             if m.kind == "name" and slot == "end":
@@ -90,20 +91,20 @@ def find_cue_phrases(scan: Scan) -> None:
             whole = (min(cue[0], m.start), max(cue[1], m.end))
             content = scan.content_around(whole, lo, hi)
             outer = in_q >= 0
-            in_speech = outer or (fam == "in_words" and (inside_indirect(scan, cue_chars[0])
+            in_speech = outer or (family == "in_words" and (inside_indirect(scan, cue_chars[0])
                                                          or bool(scan.narrator_speaker)))
             kind = "authority" if in_speech else "according_to"
             raw = Raw(kind, sent, m, cue_chars, content)
             if kind == "authority":
                 raw.principal, raw.mention, raw.needs = m, None, "outer"
             scan.add(raw)
-        elif fam == "credit_verbs":
+        elif family == "credit_verbs":
             content = scan.content_around(cue, lo, hi)
             scan.add(Raw("source_credit", sent, m, cue_chars, content))
         else:
             rec = proxies.setdefault(sent, {"mouth": [], "principal": [], "subject": []})
             key2 = {"proxy_mouthpiece": "mouth", "proxy_principal": "principal",
-                    "proxy_subject_is_mouthpiece": "subject"}[fam]
+                    "proxy_subject_is_mouthpiece": "subject"}[family]
             rec[key2].append((m, cue_chars, cue))
     for sent, rec in sorted(proxies.items()):
         _proxy(scan, sent, rec)

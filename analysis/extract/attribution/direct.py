@@ -39,7 +39,9 @@ def find_quotations(scan: Scan) -> None:
         # text after the closing mark up to the sentence end (or the next quote)
         after_words = [k for k in range(q.close_tok + 1, next_start) if not context.is_punct(k)]
         before_words = [k for k in range(before_lo, q.open_tok) if not context.is_punct(k)]
-        n_words = int(q.close_tok - q.open_tok - 1 - context.punct_arr[q.open_tok + 1 : q.close_tok].sum()) if q.close_tok > q.open_tok + 1 else 0
+        n_words = 0
+        if q.close_tok > q.open_tok + 1:
+            n_words = int(q.close_tok - q.open_tok - 1 - context.punct_arr[q.open_tok + 1 : q.close_tok].sum())
         after_frame = frame_after(scan, q.close_tok + 1, next_start)
         if after_frame is None and not after_words and s_close + 1 < len(context.sents) and next_start == sent_hi:
             # '"…" - Matthew Ingram' split off as its own sentence
@@ -129,7 +131,7 @@ def find_labels(scan: Scan) -> None:
     text = scan.text
     colon = scan.doc.vocab.strings[":"]
     seen: set[int] = set()
-    turns: list[tuple[int, _Raw]] = []  # (char where the label line starts, its record)
+    turns: list[tuple[int, Raw]] = []  # (char where the label line starts, its record)
     breaks: list[int] = []  # chars where any label-like line starts: a turn ends there
     for k in np.flatnonzero(context.lower_arr == colon).tolist():
         si = int(context.sent_of[k])

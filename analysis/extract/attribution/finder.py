@@ -82,7 +82,7 @@ def doc_attributions(
         >>> from analysis import make_nlp
         >>> doc = make_nlp()('"We are ready," Lavrov said.')
         >>> [(r["kind"], r["speaker"], r["content"]) for r in doc_attributions(doc)]
-        [('direct', 'Sergei Lavrov', 'We are ready')]
+        [('direct', 'Sergei Lavrov', 'We are ready,')]
     """
     found = find_attributions(doc, gazetteer=gazetteer, metadata=metadata, warnings=warnings, lexicon=lexicon,
                               resolver=resolver)

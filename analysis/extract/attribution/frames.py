@@ -170,8 +170,8 @@ def frame_before(scan: Scan, lo: int, b: int) -> tuple[Mention | None, tuple[int
                 return m, context.char_span(v[0], v[1]), "intro"
     # "According to Lavrov," / "a quote attributed to Einstein —"
     for key, s, e in scan.cues.anchors_in(lo, b):
-        fam, prefix, suffix, slot = scan.cues.specs[key]
-        if fam not in ("according_to", "in_words") or slot != "end" or not lo <= s < b:
+        family, prefix, suffix, slot = scan.cues.specs[key]
+        if family not in ("according_to", "in_words") or slot != "end" or not lo <= s < b:
             continue
         m = context.mention_starting_at(e, b)
         if m is not None and all(context.is_punct(k) for k in range(m.end, b)) and b - m.end <= 2:
@@ -252,4 +252,5 @@ def sentence_has_speech(scan: Scan, lo: int, hi: int) -> bool:
             continue  # "so-called"
         if left_speaker(scan, v[0], lo) is not None:
             return True
-    return any(scan.cues.specs[k][0] in ("according_to", "in_words") and lo <= s < hi for k, s, _ in scan.cues.anchors_in(lo, hi))
+    return any(scan.cues.specs[k][0] in ("according_to", "in_words") and lo <= s < hi
+               for k, s, _ in scan.cues.anchors_in(lo, hi))

@@ -13,7 +13,17 @@ from .cues import CHARACTERISING, listeners_by_first
 from .frames import first_actor, left_speaker, right_speaker, skip_left_plain, subject_mention
 from .model import Mention, Raw
 from .scan import Scan
-from .words import AUXILIARIES, DASHES, DETERMINERS, POSSESSIVE, PP_START, PREPOSITIONS, PRONOUNS, SPOKESPERSONS, WH_WORDS
+from .words import (
+    AUXILIARIES,
+    DASHES,
+    DETERMINERS,
+    POSSESSIVE,
+    PP_START,
+    PREPOSITIONS,
+    PRONOUNS,
+    SPOKESPERSONS,
+    WH_WORDS,
+)
 
 __all__ = ["find_indirect"]
 

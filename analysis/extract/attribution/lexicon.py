@@ -30,8 +30,8 @@ PHRASE_FAMILIES = (
     "according_to", "in_words", "agentless", "credit_verbs",
     "proxy_mouthpiece", "proxy_principal", "proxy_subject_is_mouthpiece",
 )
-_LEXICON_KEYS = {"id", "version", "verbs", "characterising", "speaker_nouns", "source_nouns", "skip_before_verb", "listeners",
-             "phrases"}
+_LEXICON_KEYS = {"id", "version", "verbs", "characterising", "speaker_nouns", "source_nouns", "skip_before_verb",
+                 "listeners", "phrases"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,12 +99,12 @@ def _load_lexicon(path_str: str) -> Lexicon:
             f"unknown phrase family {', '.join(sorted(unknown))}; known: {', '.join(PHRASE_FAMILIES)}", path=path
         )
     phrases = {}
-    for fam in PHRASE_FAMILIES:
-        items = _word_list(phrases_raw.get(fam), f"phrases.{fam}", path)
+    for family in PHRASE_FAMILIES:
+        items = _word_list(phrases_raw.get(family), f"phrases.{family}", path)
         for p in items:
             if p.split().count("x") > 1:
-                raise LexiconError(f"phrase {p!r} has more than one X slot", path=path, where=f"phrases.{fam}")
-        phrases[fam] = items
+                raise LexiconError(f"phrase {p!r} has more than one X slot", path=path, where=f"phrases.{family}")
+        phrases[family] = items
     return Lexicon(
         verbs=verbs,
         characterising=frozenset(_word_list(data.get("characterising"), "characterising", path)),

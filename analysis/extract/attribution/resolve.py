@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import bisect
 
+from .cues import CHARACTERISING
 from .frames import left_speaker, right_speaker
 from .model import KINDS, Attribution, Mention, Raw, first_offset
 from .scan import Scan
 from .speakers import Speakers
-from .cues import CHARACTERISING
 from .words import DETERMINERS
 
 __all__ = ["resolve_speakers"]

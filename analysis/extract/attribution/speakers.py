@@ -219,7 +219,8 @@ class Speakers:
         while k >= lo:
             if not self.in_quote[k] and context.ent_cover[k] < 0:
                 name_found = context.name_ending_at(k, lo)
-                if name_found is not None and (name_found.end - name_found.start >= 2 or context.lower(name_found.start) in HONORIFICS):
+                if name_found is not None and (name_found.end - name_found.start >= 2
+                                               or context.lower(name_found.start) in HONORIFICS):
                     g = HONORIFICS.get(context.lower(name_found.start), "")
                     if compatible(g, True):
                         m.antecedent = (name_found.start, name_found.end)
@@ -265,7 +266,8 @@ class Speakers:
 
     def first_name(self, word: str) -> str:
         """The one person of this document (named, or resolved as a speaker) whose first name is ``word``."""
-        known = set(self.resolver.by_name) | {s[1] for s in self.speakers if s[1]} | {n for n, _ in self.labels.values() if n}
+        known = (set(self.resolver.by_name) | {s[1] for s in self.speakers if s[1]}
+                 | {n for n, _ in self.labels.values() if n})
         owners = set()
         for name in known:
             actor = self.resolver.gazetteer.get(name)

@@ -30,14 +30,18 @@ DETERMINERS = frozenset(
     "both each two three four five other such any no".split()
 )
 #: Titles before a name, with the gender they imply ("" = either).
-HONORIFICS = {"mr.": "male", "mr": "male", "mrs.": "female", "mrs": "female", "ms.": "female", "ms": "female",
-               "miss": "female", "dr.": "", "dr": "", "prof.": "", "professor": "", "sir": "male", "madam": "female",
-               "president": "", "minister": "", "senator": "", "sen.": "", "rep.": "", "gen.": "", "general": "",
-               "ambassador": "", "secretary": "", "chancellor": "", "premier": "", "prime": "", "governor": "",
-               "gov.": "", "mayor": "", "judge": "", "justice": "", "lt.": "", "col.": "", "capt.": "", "adm.": "",
-               "lord": "male", "lady": "female", "king": "male", "queen": "female", "prince": "male", "st.": ""}
+HONORIFICS = {
+    "mr.": "male", "mr": "male", "mrs.": "female", "mrs": "female", "ms.": "female", "ms": "female",
+    "miss": "female", "dr.": "", "dr": "", "prof.": "", "professor": "", "sir": "male", "madam": "female",
+    "president": "", "minister": "", "senator": "", "sen.": "", "rep.": "", "gen.": "", "general": "",
+    "ambassador": "", "secretary": "", "chancellor": "", "premier": "", "prime": "", "governor": "", "gov.": "",
+    "mayor": "", "judge": "", "justice": "", "lt.": "", "col.": "", "capt.": "", "adm.": "", "lord": "male",
+    "lady": "female", "king": "male", "queen": "female", "prince": "male", "st.": "",
+}
 #: Lower-case words inside names ("Ursula von der Leyen").
-NAME_PARTICLES = frozenset({"de", "von", "van", "der", "den", "al", "al-", "bin", "ibn", "da", "di", "la", "le", "du", "-"})
+NAME_PARTICLES = frozenset(
+    {"de", "von", "van", "der", "den", "al", "al-", "bin", "ibn", "da", "di", "la", "le", "du", "-"}
+)
 #: Capitalised words that do not start or make a name.
 NOT_NAMES = frozenset(
     "the a an this that these those it he she they we i you his her their our my on in at for to of and but or so "
@@ -51,10 +55,12 @@ NOT_NAMES = frozenset(
 #: Words that end a speaker noun phrase.
 NP_STOP = frozenset(
     "on in at during after before when while who whom whose which that and but as to with by from about since "
-    "today yesterday tonight this last earlier later told said says added was is were are has had have will would".split()
+    "today yesterday tonight this last earlier later told said says added was is were are has had have will "
+    "would".split()
 )
 #: Heads of "X's spokesperson": the words are X's (an according_to).
-SPOKESPERSONS = frozenset({"spokesperson", "spokesman", "spokeswoman", "spokespeople", "representative", "representatives",
+SPOKESPERSONS = frozenset({"spokesperson", "spokesman", "spokeswoman", "spokespeople", "representative",
+                           "representatives",
                      "service", "office", "secretary", "spokespersons", "officials", "official"})
 #: Words that open a reported question or clause ("asked whether").
 WH_WORDS = frozenset({"how", "what", "why", "whether", "where", "when", "who", "which", "if"})
@@ -64,7 +70,8 @@ PP_START = frozenset({"on", "in", "at", "during", "after", "last", "earlier", "l
 PREPOSITIONS = frozenset({"to", "by", "about", "of", "for", "in", "on", "at", "with", "as", "from", "into", "over",
                            "against", "during", "after", "before", "under", "between", "through", "up", "out"})
 #: Finite auxiliaries: one soon after a speech verb means a bare clause follows.
-AUXILIARIES = frozenset({"is", "are", "was", "were", "will", "would", "has", "have", "had", "can", "could", "should", "may",
+AUXILIARIES = frozenset({"is", "are", "was", "were", "will", "would", "has", "have", "had", "can", "could", "should",
+                         "may",
                   "might", "must", "did", "does", "do", "'s", "'re", "’s", "’re", "wo", "ca", "shall", "'ll", "’ll"})
 #: Genres written by a reporter: their narration is not the metadata speaker's voice.
 THIRD_PERSON_GENRES = ("news", "article", "report", "wire", "dispatch", "feature", "editorial", "blog")

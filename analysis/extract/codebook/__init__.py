@@ -37,7 +37,8 @@ with ``LOWER`` where that matters.
 indices, never on the whole document). ``window`` counts tokens and never
 crosses the sentence; ``sentence`` means the whole sentence of the match.
 
-* ``require_actor: {camp: west|russia|other|any or a list, type: a gazetteer type (person, state, organisation, bloc, ...) or a list, window: sentence|match|N}``
+* ``require_actor: {camp: west|russia|other|any or a list, type: a gazetteer type
+  (person, state, organisation, bloc, ...) or a list, window: sentence|match|N}``
   -- an ``ACTOR`` mention of that camp/type inside the match (``match``),
   within N tokens of it, or in its sentence (default ``sentence``, camp ``any``).
 * ``require_negation: {window: N}`` -- a negator (:data:`NEGATORS`) among the N

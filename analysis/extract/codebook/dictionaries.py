@@ -14,14 +14,16 @@ from .model import Category, Codebook, Rule
 __all__ = ["dict_category", "load_quanteda", "load_liwc"]
 
 
-def dict_category(cid: str, words: list[str], path: Path, order: int, rule_order: int, source: str) -> Category:
+def dict_category(category_id: str, words: list[str], path: Path, order: int, rule_order: int, source: str) -> Category:
     """A phrase category (one rule, ``*`` wildcards allowed) for a dictionary key."""
     words = [" ".join(w.split()) for w in words if isinstance(w, str) and w.strip()]
     if not words:
-        raise CodebookError("dictionary key has no words", path=path, where=f"key {cid}")
-    rule = Rule(id=cid, category=cid, phrases=tuple(dict.fromkeys(words)), attr="LOWER", order=rule_order,
+        raise CodebookError("dictionary key has no words", path=path, where=f"key {category_id}")
+    rule = Rule(id=category_id, category=category_id, phrases=tuple(dict.fromkeys(words)), attr="LOWER",
+                order=rule_order,
                 note=f"{source} dictionary entry")
-    return Category(cid, cid, f"Words listed under '{cid}' in the {source} dictionary {path.name}.",
+    definition = f"Words listed under '{category_id}' in the {source} dictionary {path.name}."
+    return Category(category_id, category_id, definition,
                     rules=(rule,), order=order)
 
 
@@ -65,7 +67,8 @@ def load_liwc(text: str, path: Path, sha256: str) -> Codebook:
         if line:
             parts = line.split(None, 1)
             if len(parts) != 2 or not parts[0].isdigit():
-                raise CodebookError("expected 'number<TAB>category name' in the header (is the header closed by a second '%' line?)", path=path,
+                raise CodebookError("expected 'number<TAB>category name' in the header "
+                                    "(is the header closed by a second '%' line?)", path=path,
                                     where=f"line {i + 1}")
             if parts[0] in names:
                 raise CodebookError(f"category number {parts[0]} defined twice", path=path, where=f"line {i + 1}")

@@ -44,8 +44,8 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         CodebookError: one line naming the file (and category, rule, line) and the problem.
 
     Example:
-        >>> cb = load_codebook()
-        >>> cb.category("deception_accusation").label
+        >>> codebook = load_codebook()
+        >>> codebook.category("deception_accusation").label
         'Deception accusation'
     """
     path = Path(path) if path is not None else DEFAULT_CODEBOOK
@@ -82,7 +82,8 @@ def _text_list(value, what: str, path: Path, where: str | None, *, required: boo
             raise CodebookError(f"missing '{what}' (a list of sentences)", path=path, where=where)
         return ()
     if isinstance(value, list) and any(isinstance(v, bool) for v in value):
-        raise CodebookError(f"'{what}': YAML read a bare yes/no/on/off/true/false as a boolean; put it in quotes (\"no\")",
+        raise CodebookError(f"'{what}': YAML read a bare yes/no/on/off/true/false as a boolean; "
+                            "put it in quotes (\"no\")",
                             path=path, where=where)
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise CodebookError(f"'{what}' must be a list of non-empty strings", path=path, where=where)
@@ -97,8 +98,8 @@ def _build_codebook(data: dict, lines: dict[int, int], path: Path, sha256: str) 
         raise CodebookError(
             f"unknown top-level key(s): {', '.join(sorted(map(str, unknown)))} "
             f"(allowed: {', '.join(sorted(_TOP_KEYS))})", path=path)
-    cb_id = data.get("id")
-    if not isinstance(cb_id, str) or not cb_id.strip():
+    codebook_id = data.get("id")
+    if not isinstance(codebook_id, str) or not codebook_id.strip():
         raise CodebookError("missing 'id' (a name for this codebook)", path=path)
     version = data.get("version")
     if version is None or isinstance(version, (dict, list)):
@@ -117,19 +118,20 @@ def _build_codebook(data: dict, lines: dict[int, int], path: Path, sha256: str) 
         if not isinstance(entry, dict):
             raise CodebookError("each category must be a mapping", path=path, where=f"category #{n}")
         line = lines.get(id(entry))
-        cid = entry.get("id")
-        if not isinstance(cid, str) or not _ID_RE.match(cid):
+        category_id = entry.get("id")
+        if not isinstance(category_id, str) or not _ID_RE.match(category_id):
             raise CodebookError("missing or invalid category 'id' (letters, digits, _ . -)", path=path,
                                 where=where_in(f"#{n}", None, line))
-        where = where_in(cid, None, line)
+        where = where_in(category_id, None, line)
         unknown = set(entry) - _CATEGORY_KEYS
         if unknown:
             raise CodebookError(f"unknown key(s): {', '.join(sorted(map(str, unknown)))} "
                                 f"(allowed: {', '.join(sorted(_CATEGORY_KEYS))})", path=path, where=where)
-        if cid in seen_cat:
-            raise CodebookError(f"duplicate category id (also category #{seen_cat[cid]})", path=path, where=where)
-        seen_cat[cid] = n
-        label = entry.get("label", cid)
+        if category_id in seen_cat:
+            raise CodebookError(f"duplicate category id (also category #{seen_cat[category_id]})", path=path,
+                                where=where)
+        seen_cat[category_id] = n
+        label = entry.get("label", category_id)
         if not isinstance(label, str) or not label.strip():
             raise CodebookError("'label' must be a non-empty string", path=path, where=where)
         definition = entry.get("definition")
@@ -146,16 +148,18 @@ def _build_codebook(data: dict, lines: dict[int, int], path: Path, sha256: str) 
             raise CodebookError("'rules' must be a list", path=path, where=where)
         rules = []
         for k, r in enumerate(raw_rules, 1):
-            rule = _parse_rule(r, cid, k, rule_order, lines, path)
+            rule = _parse_rule(r, category_id, k, rule_order, lines, path)
             if rule.id in seen_rule:
                 raise CodebookError(f"duplicate rule id (also in category {seen_rule[rule.id]})", path=path,
-                                    where=where_in(cid, rule.id, lines.get(id(r))))
-            seen_rule[rule.id] = cid
+                                    where=where_in(category_id, rule.id, lines.get(id(r))))
+            seen_rule[rule.id] = category_id
             rules.append(rule)
             rule_order += 1
-        categories.append(Category(cid, " ".join(label.split()), " ".join(definition.split()), examples, counter,
+        categories.append(Category(category_id, " ".join(label.split()), " ".join(definition.split()), examples,
+                                   counter,
                                    tuple(rules), target, order=n - 1))
-    return Codebook(id=cb_id.strip(), version=str(version), description=" ".join(str(data.get("description", "")).split()),
+    description = " ".join(str(data.get("description", "")).split())
+    return Codebook(id=codebook_id.strip(), version=str(version), description=description,
                     path=str(path), sha256=sha256, kind="codebook", categories=categories)
 
 
@@ -174,15 +178,15 @@ def _parse_target(value, path: Path, where: str | None) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _parse_rule(r, cid: str, k: int, order: int, lines: dict[int, int], path: Path) -> Rule:
+def _parse_rule(r, category_id: str, k: int, order: int, lines: dict[int, int], path: Path) -> Rule:
     if not isinstance(r, dict):
-        raise CodebookError("each rule must be a mapping with an 'id'", path=path, where=where_in(cid, f"#{k}"))
+        raise CodebookError("each rule must be a mapping with an 'id'", path=path, where=where_in(category_id, f"#{k}"))
     line = lines.get(id(r))
-    rid = r.get("id")
-    if not isinstance(rid, str) or not _ID_RE.match(rid):
+    rule_id = r.get("id")
+    if not isinstance(rule_id, str) or not _ID_RE.match(rule_id):
         raise CodebookError("missing or invalid rule 'id' (letters, digits, _ . -)", path=path,
-                            where=where_in(cid, f"#{k}", line))
-    where = where_in(cid, rid, line)
+                            where=where_in(category_id, f"#{k}", line))
+    where = where_in(category_id, rule_id, line)
     unknown = set(r) - _RULE_KEYS
     if unknown:
         name = sorted(map(str, unknown))[0]
@@ -208,7 +212,7 @@ def _parse_rule(r, cid: str, k: int, order: int, lines: dict[int, int], path: Pa
     if not isinstance(note, str):
         raise CodebookError("'note' must be a string", path=path, where=where)
     target = _parse_target(r["target"], path, where) if "target" in r else None
-    return Rule(rid, cid, patterns, phrases, attr, _parse_constraints(r, path, where), target,
+    return Rule(rule_id, category_id, patterns, phrases, attr, _parse_constraints(r, path, where), target,
                 " ".join(note.split()), order)
 
 
@@ -238,7 +242,8 @@ def _spec(value, name: str, path: Path, where: str | None, keys: set[str]) -> di
 
 def _words(value, name: str, path: Path, where: str | None) -> frozenset[str]:
     if isinstance(value, list) and any(isinstance(w, bool) for w in value):
-        raise CodebookError(f"{name}: YAML read a bare yes/no/on/off/true/false as a boolean; put it in quotes (\"no\")",
+        raise CodebookError(f"{name}: YAML read a bare yes/no/on/off/true/false as a boolean; "
+                            "put it in quotes (\"no\")",
                             path=path, where=where)
     if not isinstance(value, list) or not value or not all(isinstance(w, str) and w.strip() for w in value):
         raise CodebookError(f"{name}: 'words' must be a non-empty list of words", path=path, where=where)

@@ -153,7 +153,8 @@ class CompiledCodebook:
                     words = phrase.split()
                     if not any(w.endswith("*") for w in words):
                         toks = tokenizer(phrase)
-                        exact.append(Doc(vocab, words=[t.text for t in toks], spaces=[bool(t.whitespace_) for t in toks]))
+                        exact.append(Doc(vocab, words=[t.text for t in toks],
+                                         spaces=[bool(t.whitespace_) for t in toks]))
                         continue
                     if rule.attr != "LOWER":
                         raise CodebookError(f"wildcard phrase {phrase!r} needs attr LOWER", path=path, where=where)

@@ -160,13 +160,13 @@ class Codebook:
         return rule_id in self._rules
 
 
-def where_in(cid: str | None = None, rid: str | None = None, line: int | None = None) -> str | None:
+def where_in(category_id: str | None = None, rule_id: str | None = None, line: int | None = None) -> str | None:
     """The location part of an error message: ``category X, rule Y, line N``."""
     parts = []
-    if cid:
-        parts.append(f"category {cid}")
-    if rid:
-        parts.append(f"rule {rid}")
+    if category_id:
+        parts.append(f"category {category_id}")
+    if rule_id:
+        parts.append(f"rule {rule_id}")
     if line:
         parts.append(f"line {line}")
     return ", ".join(parts) or None
