@@ -11,7 +11,7 @@ schema, see that file's header). :func:`load_gazetteer` validates it and
   recent named actor that holds them (:meth:`Gazetteer.holders`).
 
 Demonyms ("Russian", "Western") make no pattern and no mention: they are only
-read by :mod:`analysis.rhetoric` to name a hit's target when no actor or title
+read by :mod:`analysis.extract.rhetoric` to name a hit's target when no actor or title
 is found ("Russian propaganda" -> Russia); see :meth:`Gazetteer.demonym_owner`.
 """
 from __future__ import annotations

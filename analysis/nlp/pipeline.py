@@ -1,8 +1,8 @@
 """Build the spaCy pipeline and parse a corpus into cached Docs.
 
 Default (``model="rules"``): ``spacy.blank("en")`` + the quote-aware sentence
-splitter (:mod:`analysis.sentences`) + the lookup lemmatizer from
-``spacy-lookups-data`` + an EntityRuler of actors (:mod:`analysis.actors`).
+splitter (:mod:`analysis.nlp.sentences`) + the lookup lemmatizer from
+``spacy-lookups-data`` + an EntityRuler of actors (:mod:`analysis.nlp.gazetteer`).
 Nothing is downloaded. Any installed spaCy package (e.g. ``en_core_web_sm``)
 can be used instead; the actor ruler is added before its NER.
 
@@ -10,7 +10,7 @@ can be used instead; the actor ruler is added before its NER.
 DocBin keyed by the text's SHA-256 and a fingerprint of the pipeline (config,
 gazetteer, package version, source of the rule modules), so a second run does
 not parse again and a changed rule parses anew (file format and fast I/O:
-:mod:`analysis.cache`).
+:mod:`analysis.nlp.doccache`).
 """
 from __future__ import annotations
 

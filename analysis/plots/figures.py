@@ -132,7 +132,7 @@ def plot_category_rates(
             panel (a headline label or a two-word quote gives no usable rate;
             the title says how many were left out).
         info: the ``run.json`` dict, for the caption.
-        palette: colours (default: :func:`analysis.palette.default_palette`).
+        palette: colours (default: :func:`analysis.plots.palette.default_palette`).
     """
     if by not in ("document", "voice", "both"):
         raise KitError("The `by` parameter of plot_category_rates must be document, voice or both. "

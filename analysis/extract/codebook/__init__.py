@@ -62,11 +62,11 @@ before / after the match. ``[]`` or ``none``: no target.
 
 The strategies run over three kinds of candidate in turn, and the first kind
 that yields a target wins; the evidence column ``target_source`` records it
-(:mod:`analysis.rhetoric`):
+(:mod:`analysis.extract.rhetoric`):
 
 1. ``actor`` -- ``ACTOR`` mentions (gazetteer aliases, e.g. "Washington's
    hypocrisy", "the Kyiv regime").
-2. ``title`` -- ``TITLE`` entities that :func:`analysis.attribution.resolve_titles`
+2. ``title`` -- ``TITLE`` entities that :class:`analysis.extract.attribution.Resolver`
    resolves to an actor ("the Minister's lies" after Lavrov was named). A
    title followed by ":" is a transcript speaker label, never a target.
 3. ``demonym`` -- gazetteer demonyms ("Russian propaganda" -> Russia, "the
