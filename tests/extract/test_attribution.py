@@ -636,42 +636,6 @@ def test_custom_lexicon_changes_behaviour(make_doc, tmp_path):
     assert records[0]["kind"] == "indirect" and records[0]["speaker"] == LAVROV
 
 
-# ---------------------------------------------------------------------------
-# The GUM benchmark script
-# ---------------------------------------------------------------------------
-def _load_benchmark():
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "attribution_gum.py"
-    spec = importlib.util.spec_from_file_location("attribution_gum_test", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # not registered in sys.modules, as in the notebook
-    return module
-
-
-def test_benchmark_skips_without_data(tmp_path, capsys):
-    bench = _load_benchmark()
-    assert bench.main(["--data", str(tmp_path / "absent")]) == 0
-    assert "skipped" in capsys.readouterr().out
-
-
-def test_benchmark_runs_on_dev(capsys):
-    import json
-
-    from conftest import SHARED
-
-    if not (SHARED / "eval" / "gum-wikinews").is_dir():
-        pytest.skip("../shared/eval/gum-wikinews is absent")
-    bench = _load_benchmark()
-    assert bench.main(["--split", "dev"]) == 0
-    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    dev = result["dev"]
-    assert dev["docs"] == 4 and dev["gold_quotes"] == 17
-    for key in ("quote_p", "quote_r", "quote_f1", "speaker_acc", "attr_recall", "speech_recall"):
-        assert 0.0 <= dev[key] <= 1.0
-
-
 @pytest.mark.parametrize(
     "text, speaker",
     [
