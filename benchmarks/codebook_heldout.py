@@ -169,10 +169,14 @@ def _print_details(gold, evidence, texts, doc_ids):
             mg, mp = {i for i, _ in pairs}, {j for _, j in pairs}
             for i, (s, e) in enumerate(gs):
                 if i not in mg:
-                    print(f"MISS  {doc_id} {cat}: {text[max(0, s - 60):s]}[[{text[s:e]}]]{text[e:e + 40]}".replace("\n", " "))
+                    print(f"MISS  {doc_id} {cat}: {_in_context(text, s, e)}")
             for j, (s, e, rule) in enumerate(ps):
                 if j not in mp:
-                    print(f"FALSE {doc_id} {cat} ({rule}): {text[max(0, s - 60):s]}[[{text[s:e]}]]{text[e:e + 40]}".replace("\n", " "))
+                    print(f"FALSE {doc_id} {cat} ({rule}): {_in_context(text, s, e)}")
+
+
+def _in_context(text: str, start: int, end: int) -> str:
+    return f"{text[max(0, start - 60):start]}[[{text[start:end]}]]{text[end:end + 40]}".replace("\n", " ")
 
 
 def main(argv=None) -> int:

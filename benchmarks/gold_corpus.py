@@ -103,7 +103,7 @@ def _unsc():
         name = re.match(r"UNSC_\d{4}_SPV\.\d+_spch\d+_(.+?)(?:_neg|_pos)?(?:_|%20)\d\d(?:_GD)?\.txt$", first).group(1)
         country = re.sub(r"(?<=[a-z])A\d*$|\d+$", "", name)
         chunks = []
-        for file_id, chunk in group.groupby("file_id", sort=True):
+        for _file_id, chunk in group.groupby("file_id", sort=True):
             starts = chunk["sentence_char_offsets"].str.split("-").str[0].astype(int)
             chunks.append(" ".join(chunk.assign(_s=starts).sort_values("_s")["sentence_text"]))
         text = detokenize(" ".join(chunks))
@@ -154,7 +154,8 @@ def draw() -> list[dict]:
                 "doc_id": f"unsc_{meeting.replace('SPV.', '')}_{speech}_{iso}", "split": split, "source": "unsc",
                 "key": s["filename"], "country": iso, "camp": CAMP.get(iso, "west"), "speaker": "",
                 "date": year, "year": year, "genre": "speech",
-                "title": f"UN Security Council {meeting.replace('SPV.', 'S/PV.')} ({year}): {s['country'].replace('_', ' ')}",
+                "title": f"UN Security Council {meeting.replace('SPV.', 'S/PV.')} ({year}): "
+                         f"{s['country'].replace('_', ' ')}",
             })
     # US statements
     biden = _biden()
