@@ -37,6 +37,7 @@ from ..errors import CorpusError
 from ..io import read_yaml
 from ..paths import BUNDLED_CORPUS, PROJECT_DIR
 from .cleaning import clean_text
+from .dates import add_iso_dates
 from .documents import Corpus, Document, count_surrogates, has_surrogates
 from .textfiles import check_encoding, read_text_file, sniff_binary
 
@@ -382,4 +383,7 @@ def load_corpus(
                 corpus.warnings.append(str(CorpusError(
                     f"{len(orphans)} doc_id(s) have no document: {', '.join(orphans[:5])}"
                     + (", ..." if len(orphans) > 5 else ""), path=_display(metadata_file))))
+    date_warning = add_iso_dates(corpus)  # dates read once, here: `date` -> ISO `date_iso`
+    if date_warning:
+        corpus.warnings.append(date_warning)
     return corpus
