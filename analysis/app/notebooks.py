@@ -19,6 +19,7 @@ overwrites a user's results).
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -52,6 +53,10 @@ __all__ = [
     "analyse_notebook_corpus",
     "SEED_ID",
     "CONTROL_ID",
+    "UNGDC_SESSIONS",
+    "UNGDC_HELD_OUT",
+    "ungdc_folder",
+    "load_ungdc",
     "execute_notebooks",
 ]
 
@@ -156,6 +161,64 @@ def load_notebook_corpus(
             for doc in part:
                 corpus.add(doc)
             corpus.skipped.extend(part.skipped)
+    return corpus
+
+
+#: UN General Debate sessions the notebooks use (69-75, 2014-2020) and those reserved for evaluation (never read).
+UNGDC_SESSIONS = tuple(range(69, 76))
+UNGDC_HELD_OUT = (76, 77)
+_UNGDC_FILE = re.compile(r"(?P<iso3>[A-Z]{3})_(?P<session>\d{2,3})_(?P<year>\d{4})\.txt")
+
+
+def ungdc_folder(paths: NotebookPaths) -> Path:
+    """Where the UN General Debate speeches are expected: ``../shared/corpora/ungdc`` beside the project."""
+    return paths.project.parent / "shared" / "corpora" / "ungdc"
+
+
+def load_ungdc(folder: str | os.PathLike, *, sessions: Sequence[int] = UNGDC_SESSIONS) -> Corpus:
+    """UN General Debate speeches of the given sessions, with country, year, session and speaker metadata.
+
+    The folder is the UNGDC copy in ``../shared/corpora/ungdc`` (``texts/ISO_NN_YYYY.txt`` and a
+    ``metadata.csv`` with ``file, iso3, session, year, country, speaker, post``). Files are chosen by
+    their **name** before any is opened, so the held-out sessions :data:`UNGDC_HELD_OUT` are never
+    read; asking for them is an error.
+
+    Raises:
+        KitError: the folder or its ``texts/`` is missing, a held-out session is asked for, or no
+            file of the sessions exists.
+    """
+    folder = Path(folder)
+    texts = folder / "texts"
+    if not texts.is_dir():
+        raise KitError("not a UNGDC folder (no texts/ inside)", path=folder)
+    wanted = {int(s) for s in sessions}
+    held = sorted(wanted & set(UNGDC_HELD_OUT))
+    if held:
+        raise KitError(f"sessions {', '.join(map(str, held))} are reserved for evaluation and are never read")
+    chosen = []
+    for path in sorted(texts.iterdir(), key=lambda p: p.name):  # names only: nothing is opened here
+        m = _UNGDC_FILE.fullmatch(path.name)
+        if m and int(m["session"]) in wanted:
+            chosen.append((path, m))
+    if not chosen:
+        raise KitError(f"no speech of sessions {', '.join(map(str, sorted(wanted)))} in texts/", path=folder)
+    meta: dict[str, dict] = {}
+    table = folder / "metadata.csv"
+    if table.is_file():
+        for row in pd.read_csv(table, dtype=str, keep_default_na=False).to_dict("records"):
+            stem = Path(row.get("file", "")).stem
+            if stem:
+                meta[stem] = row
+    corpus = Corpus()
+    for path, m in chosen:
+        doc = load_corpus(path)[path.stem]
+        row = meta.get(path.stem, {})
+        doc.metadata.update({
+            "country": row.get("country", ""), "iso3": m["iso3"], "session": int(m["session"]),
+            "year": int(m["year"]), "speaker": row.get("speaker", ""), "post": row.get("post", ""),
+            "genre": "speech",
+        })
+        corpus.add(doc)
     return corpus
 
 
