@@ -24,7 +24,7 @@ from ..errors import KitError
 from ..nlp.docarrays import token_index
 from .voices import VoiceMap
 
-__all__ = ["TERMS_BY", "check_by", "term_ids", "count_ids", "doc_terms", "voice_terms"]
+__all__ = ["TERMS_BY", "check_by", "term_ids", "count_ids", "doc_terms", "token_terms", "voice_terms"]
 
 #: How terms are counted: lower-cased lemma or lower-cased word form.
 TERMS_BY = ("lemma", "lower")
@@ -74,6 +74,16 @@ def doc_terms(doc: Doc | Span, by: str, mask: np.ndarray | None = None) -> Count
         words &= mask
     strings = doc.doc.vocab.strings if isinstance(doc, Span) else doc.vocab.strings
     return count_ids(ids[words], strings, by)
+
+
+def token_terms(doc: Doc | Span, by: str) -> list[str]:
+    """The term of every token, in order: its lower-cased lemma or word (as :func:`doc_terms` counts it),
+    ``""`` for whitespace and punctuation."""
+    if len(doc) == 0:
+        return []
+    ids, words = term_ids(doc, by)
+    strings = doc.doc.vocab.strings if isinstance(doc, Span) else doc.vocab.strings
+    return [_term(strings[h], by) if w else "" for h, w in zip(ids.tolist(), words.tolist())]
 
 
 @lru_cache(maxsize=1)

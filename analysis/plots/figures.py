@@ -30,6 +30,7 @@ from matplotlib.transforms import ScaledTranslation
 
 from ..errors import KitError
 from ..extract.records import ATTRIBUTION_KINDS
+from ..tables.words import is_stop_word
 from .palette import Palette, default_palette, ink_for
 from .style import DOCUMENT_EDGE, DOCUMENT_ERROR, DOCUMENT_FILL, draw_empty, new_figure, ordered, styled
 
@@ -436,12 +437,16 @@ def plot_attributions(attributions: pd.DataFrame, *, info: dict | None = None,
 
 @styled
 def plot_keyness(keyness: pd.DataFrame, *, info: dict | None = None, top: int = 12,
-                 sides: tuple[str, str] | None = None, palette: Palette | None = None) -> Figure:
+                 sides: tuple[str, str] | None = None, palette: Palette | None = None,
+                 function_words: bool = False) -> Figure:
     """Key terms of a pair (target vs reference) as signed G² bars.
 
     Bars to the right: terms relatively more frequent in the target; to the
-    left: in the reference. ``*`` marks p < 0.05 (G² > 3.84); the numbers are
-    the raw frequencies ``target/reference``.
+    left: in the reference. ``*`` marks p < 0.05 (G² > 3.84; the corrected
+    ``p_adjusted`` when the table has it); the numbers are the raw frequencies
+    ``target/reference``; a note under the axes says so. Function words
+    (spaCy's English stop list, :data:`analysis.tables.words.STOP_WORDS`) are
+    not drawn unless ``function_words=True`` (the table keeps them).
 
     A side named by a voice, a camp or pooled quoted speech takes its colour
     (``narration`` black, ``quoted speech`` reddish purple, ``russia``
@@ -451,6 +456,10 @@ def plot_keyness(keyness: pd.DataFrame, *, info: dict | None = None, top: int = 
     statements" vs "Western statements").
     """
     palette = palette or default_palette(info)
+    hidden = 0
+    if not function_words and len(keyness):
+        stop = keyness["term"].map(is_stop_word)
+        hidden, keyness = int(stop.sum()), keyness[~stop]
     target = str(keyness["target"].iloc[0]) if len(keyness) and "target" in keyness else "target"
     reference = str(keyness["reference"].iloc[0]) if len(keyness) and "reference" in keyness else "reference"
     parts = []
@@ -472,8 +481,9 @@ def plot_keyness(keyness: pd.DataFrame, *, info: dict | None = None, top: int = 
     for bar, direction in zip(bars, rows["direction"]):
         bar.set(**styles[0 if direction == "target" else 1])
     span = float(rows["signed"].abs().max()) or 1.0
+    p_column = "p_adjusted" if "p_adjusted" in rows else "p_value"
     for yi, r in zip(y, rows.to_dict("records")):
-        star = "*" if r["p_value"] < 0.05 else ""
+        star = "*" if r[p_column] < 0.05 else ""
         label = f" {r['term']}{star} ({r['freq_target']}/{r['freq_reference']}) "
         if r["signed"] >= 0:
             ax.text(r["signed"], yi, label, va="center", ha="left", fontsize=7)
@@ -486,6 +496,12 @@ def plot_keyness(keyness: pd.DataFrame, *, info: dict | None = None, top: int = 
     ax.set_ylabel("term (lemma)")
     ax.legend(handles=[Patch(label=target, **styles[0]), Patch(label=reference, **styles[1])],
               loc="lower right", frameon=False)
+    corrected = f" after {rows['correction'].iloc[0]} correction" if p_column == "p_adjusted" else \
+        " (not corrected for the number of terms)"
+    note = f"* p < 0.05{corrected}\n(a/b) = frequency in {target} / in {reference}"
+    if hidden:
+        note += f"; {hidden} function words (spaCy stop list) not shown"
+    ax.set_xlabel(f"{ax.get_xlabel()}\n{note}")
     return fig
 
 

@@ -44,9 +44,12 @@ from ..extract.terms import check_by, doc_terms, voice_terms
 from ..extract.voices import VoiceMap
 from ..extract.voices import voice_map as make_voice_map
 from ..nlp.pipeline import make_nlp
+from .groups import adjust_p_values
+from .words import is_stop_word
 
 __all__ = [
     "KEYNESS_COLUMNS",
+    "KEYNESS_CORRECTED_COLUMNS",
     "COMPARE_COLUMNS",
     "term_counts",
     "keyness",
@@ -59,6 +62,8 @@ KEYNESS_COLUMNS = [
     "target", "reference", "term", "freq_target", "freq_reference",
     "n_target", "n_reference", "g2", "p_value", "log_ratio", "direction",
 ]
+#: Columns of :func:`keyness` with a multiple-testing correction.
+KEYNESS_CORRECTED_COLUMNS = [*KEYNESS_COLUMNS, "p_adjusted", "correction"]
 #: Columns of :func:`compare_features`, in order.
 COMPARE_COLUMNS = [
     "category", "a", "b", "count_a", "n_tokens_a", "rate_a", "count_b", "n_tokens_b", "rate_b",
@@ -122,6 +127,9 @@ def keyness(
     by: str = "lemma",
     labels: tuple[str, str] = ("target", "reference"),
     nlp: Language | None = None,
+    stop_words: bool = False,
+    min_log_ratio: float | None = None,
+    correction: str = "none",
 ) -> pd.DataFrame:
     """Key terms of ``target`` against ``reference``: G², p-value and Log Ratio.
 
@@ -133,13 +141,23 @@ def keyness(
         by: ``"lemma"`` or ``"lower"`` (see :func:`term_counts`).
         labels: names written in the ``target`` and ``reference`` columns.
         nlp: pipeline for texts.
+        stop_words: True to leave out function words (spaCy's English stop
+            list, :data:`analysis.tables.words.STOP_WORDS`). The word-token totals
+            ``n_target``/``n_reference`` still count them.
+        min_log_ratio: keep terms whose effect size ``|log_ratio|`` is at least
+            this (1 = twice as frequent, relatively; Hardie suggests reading
+            effect sizes beside significance).
+        correction: ``"none"`` (default), ``"holm"`` or ``"bh"``: corrects the
+            p-values for testing many terms (over the terms left after the
+            filters) and adds the columns ``p_adjusted`` and ``correction``.
 
     Returns:
         One row per term (columns :data:`KEYNESS_COLUMNS`), sorted by ``g2``
         descending, then term; ``direction`` is ``target`` when the term is
         relatively more frequent in the target, ``reference`` when less,
         ``equal`` otherwise. Empty (with the columns) when either side has no
-        word tokens.
+        word tokens. With a correction, two more columns: ``p_adjusted``
+        and ``correction`` (:data:`KEYNESS_CORRECTED_COLUMNS`).
 
     Example:
         >>> table = keyness({"deceive": 6, "the": 40}, {"deceive": 0, "the": 45}, min_freq=1)
@@ -154,9 +172,15 @@ def keyness(
     t_counts = term_counts(target, by=by, nlp=nlp)
     r_counts = term_counts(reference, by=by, nlp=nlp)
     n_t, n_r = sum(t_counts.values()), sum(r_counts.values())
-    terms = sorted(t for t in set(t_counts) | set(r_counts) if t_counts[t] + r_counts[t] >= min_freq)
+    if min_log_ratio is not None and (isinstance(min_log_ratio, bool) or not isinstance(min_log_ratio, (int, float))
+                                      or min_log_ratio < 0):
+        raise KitError(f"The `min_log_ratio` parameter of keyness must be a number >= 0. Got {min_log_ratio!r}.")
+    adjust_p_values([], correction)  # validates the name
+    columns = KEYNESS_COLUMNS if correction == "none" else KEYNESS_CORRECTED_COLUMNS
+    terms = sorted(t for t in set(t_counts) | set(r_counts)
+                   if t_counts[t] + r_counts[t] >= min_freq and not (stop_words and is_stop_word(t)))
     if n_t == 0 or n_r == 0 or not terms:
-        return pd.DataFrame({c: pd.Series(dtype=_KEYNESS_DTYPES[c]) for c in KEYNESS_COLUMNS})
+        return pd.DataFrame({c: pd.Series(dtype=_KEYNESS_DTYPES[c]) for c in columns})
     a = np.array([t_counts[t] for t in terms], dtype=float)
     b = np.array([r_counts[t] for t in terms], dtype=float)
     g2 = _g2(a, b, n_t, n_r)
@@ -183,15 +207,21 @@ def keyness(
         },
         columns=KEYNESS_COLUMNS,
     )
+    if min_log_ratio is not None:
+        frame = frame[frame["log_ratio"].abs() >= min_log_ratio]
+    if correction != "none":
+        frame = frame.assign(p_adjusted=adjust_p_values(frame["p_value"].to_numpy(), correction),
+                             correction=correction)
     # g2 rounded for ordering so that float noise cannot reorder ties
-    order = np.lexsort((frame["term"].to_numpy(), -np.round(g2, 9)))
+    order = np.lexsort((frame["term"].to_numpy(), -np.round(frame["g2"].to_numpy(), 9)))
     return frame.iloc[order].reset_index(drop=True)
 
 
 _KEYNESS_DTYPES = {
     "target": "object", "reference": "object", "term": "object", "freq_target": "int64",
     "freq_reference": "int64", "n_target": "int64", "n_reference": "int64", "g2": "float64",
-    "p_value": "float64", "log_ratio": "float64", "direction": "object",
+    "p_value": "float64", "log_ratio": "float64", "direction": "object", "p_adjusted": "float64",
+    "correction": "object",
 }
 
 
