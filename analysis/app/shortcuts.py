@@ -23,7 +23,9 @@ from ..corpus.documents import Corpus, Document
 from ..errors import KitError
 from ..extract.analyze import DocResult, analyze_doc
 from ..extract.codebook import Codebook, load_codebook
+from ..extract.collocation import term_spans
 from ..extract.concordance import doc_concordance, phrase_codebook, phrase_spans
+from ..extract.terms import token_terms
 from ..extract.voices import doc_voices, voice_map
 from ..nlp.docarrays import doc_id_of
 from ..nlp.gazetteer import Gazetteer, load_gazetteer
@@ -183,8 +185,9 @@ def voices(
     return out
 
 
-def kwic(docs: Any, query: str, *, window: int = 8, codebook: Codebook | str | None = None) -> pd.DataFrame:
-    """Key word in context: every occurrence of a category, a rule or a phrase.
+def kwic(docs: Any, query: str, *, window: int = 8, codebook: Codebook | str | None = None, by_lemma: bool = False,
+         sort: str | None = None, metadata: bool = True, nlp: Language | None = None) -> pd.DataFrame:
+    """Key word in context: every occurrence of a category, a rule, a phrase or a lemma.
 
     Args:
         docs: parsed Docs (or one Doc), or a Corpus (parsed with :func:`~analysis.nlp.pipeline.make_nlp`).
@@ -193,37 +196,69 @@ def kwic(docs: Any, query: str, *, window: int = 8, codebook: Codebook | str | N
             case-insensitively on whole tokens (a final ``*`` matches any ending).
         window: tokens of context on each side (a positive int).
         codebook: default: the bundled codebook.
+        by_lemma: match the phrase by lemma ("double standard" also finds
+            "double standards"; "deceive" finds "deceived", "deceives").
+        sort: None (text order), ``"left"`` (by the words left of the match,
+            nearest first, as concordancers sort L1, L2 ...) or ``"right"`` (by
+            the words right of it: R1, R2 ...), case-insensitive.
+        metadata: add each document's metadata columns (``title``, ``date``,
+            ``speaker`` ...) after the KWIC columns.
+        nlp: the pipeline (default: :func:`~analysis.nlp.pipeline.make_nlp`).
 
     Returns:
-        :data:`~analysis.extract.concordance.KWIC_COLUMNS`; ``left``/``right`` are
-        the ``window`` tokens around the match with whitespace collapsed;
-        ``category``/``rule_id`` are empty for a phrase.
+        :data:`~analysis.extract.concordance.KWIC_COLUMNS` (then metadata);
+        ``left``/``right`` are the ``window`` tokens around the match with
+        whitespace collapsed; ``category``/``rule_id`` are empty for a phrase.
 
     Example:
         >>> from analysis import load_corpus
         >>> kwic(load_corpus(), "ultimatum*", window=3)[["left", "match", "right"]].values.tolist()
         [['put forward any', 'ultimatums', ', but endless']]
+        >>> kwic(load_corpus(), "ultimatum", window=3, by_lemma=True)[["match", "speaker"]].values.tolist()
+        [['ultimatums', 'Sergei Lavrov']]
     """
     if isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise KitError(f"The `window` parameter of kwic must be a positive int. Got {window!r} instead.")
     if not isinstance(query, str) or not query.strip():
         raise KitError(f"The `query` parameter of kwic must be a non-empty string. Got {query!r} instead.")
+    if sort not in (None, "left", "right"):
+        raise KitError(f"The `sort` parameter of kwic must be None, 'left' or 'right'. Got {sort!r} instead.")
     query = query.strip()
     codebook = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
     mode = "category" if codebook.has_category(query) else "rule" if codebook.has_rule(query) else "phrase"
     rows: list[dict] = []
+    metas: dict[str, dict] = {}
     if mode == "phrase":
+        if by_lemma:
+            nlp = nlp or make_nlp()
+            wanted = [t for t in token_terms(nlp(query.replace("*", "")), "lemma") if t]
         phrase = phrase_codebook(query)
-        _, pairs = documents(docs)
-        for doc, _ in pairs:
-            rows += doc_concordance(doc, [(s, e, "", "") for s, e in phrase_spans(doc, phrase)], window=window)
-        return kwic_frame(rows)
-    key = "category" if mode == "category" else "rule_id"
-    for doc, _, result in analysed(docs, only=("evidence",), codebook=codebook):
-        spans = []
-        for ev in result.evidence:
-            if ev[key] == query:
-                span = doc.char_span(ev["start_char"], ev["end_char"], alignment_mode="expand")
-                spans.append((span.start, span.end, ev["category"], ev["rule_id"]))
-        rows += doc_concordance(doc, spans, window=window)
-    return kwic_frame(rows)
+        _, pairs = documents(docs, nlp=nlp)
+        for doc, meta in pairs:
+            metas[doc_id_of(doc)] = meta or {}
+            spans = term_spans(doc, wanted) if by_lemma else phrase_spans(doc, phrase)
+            rows += doc_concordance(doc, [(s, e, "", "") for s, e in spans], window=window)
+    else:
+        key = "category" if mode == "category" else "rule_id"
+        for doc, meta, result in analysed(docs, only=("evidence",), codebook=codebook, nlp=nlp):
+            metas[doc_id_of(doc)] = meta or {}
+            spans = []
+            for ev in result.evidence:
+                if ev[key] == query:
+                    span = doc.char_span(ev["start_char"], ev["end_char"], alignment_mode="expand")
+                    spans.append((span.start, span.end, ev["category"], ev["rule_id"]))
+            rows += doc_concordance(doc, spans, window=window)
+    frame = kwic_frame(rows)
+    if sort is not None:
+        def key_of(text: str) -> str:
+            words = str(text).lower().split()
+            return " ".join(reversed(words)) if sort == "left" else " ".join(words)
+
+        keys = frame[sort].map(key_of)
+        frame = frame.assign(_key=keys).sort_values(["_key", "doc_id", "start_char"], kind="stable")
+        frame = frame.drop(columns="_key").reset_index(drop=True)
+    if metadata and metas:
+        extra = list(dict.fromkeys(k for m in metas.values() for k in m if k not in frame.columns))
+        for column in extra:
+            frame[column] = [metas.get(d, {}).get(column, "") for d in frame["doc_id"]]
+    return frame
