@@ -8,6 +8,9 @@ Subcommands (each has ``--help``)::
     codebook check [FILE]       run a codebook's examples and counter-examples
     agreement GOLD PRED         rule-vs-human agreement per category
     notebooks [DIR]             execute the notebooks headless (for make reproduce)
+    compare RESULTS_DIR --by C  rates per group, contrasts with corrected p-values, time series
+    kwic CORPUS QUERY           keyword in context (word, phrase, lemma, category, rule)
+    export RESULTS_DIR          a run's tables to Excel, Parquet, R/quanteda and scikit-learn
 
 Exit codes: 0 ok, 1 a check found failures or a fetch failed for some document, 2 usage or input error. User
 errors are one line on stderr (``error: FILE: problem``), never a traceback.
@@ -28,6 +31,8 @@ from ..extract.codebook import load_codebook
 from ..nlp.pipeline import make_nlp
 from ..tables.agreement import agreement, read_annotations
 from .checks import validate_codebook
+from .commands import HANDLERS as GROUP_HANDLERS
+from .commands import add_compare, add_export, add_kwic
 from .notebooks import execute_notebooks
 from .run import run
 
@@ -110,6 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "copies go to build/notebooks/, the committed notebooks stay without outputs.")
     nb.add_argument("folder", nargs="?", default="notebooks")
     nb.add_argument("--timeout", type=int, default=600)
+
+    # groups, time, words and exports (analysis/app/commands.py)
+    add_compare(sub)
+    add_kwic(sub)
+    add_export(sub)
     return p
 
 
@@ -206,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         "codebook": _cmd_codebook,
         "agreement": _cmd_agreement,
         "notebooks": _cmd_notebooks,
+        **GROUP_HANDLERS,
     }
     try:
         return handlers[ns.command](ns)

@@ -407,6 +407,7 @@ def group_contrasts(
         a, b: two groups to compare (``a`` against ``b``); ``a`` alone: that
             group against the rest of the corpus; neither: every group against
             the rest (:data:`MISSING_GROUP` included, as a group and in "the rest").
+            With a single group there is nothing to compare: no rows.
         correction: ``"holm"`` (default), ``"bh"`` (Benjamini–Hochberg) or
             ``"none"``; it is applied within each comparison (one pair of sides
             and one voice) across its categories, counting only the categories
@@ -461,6 +462,8 @@ def group_contrasts(
         totals = part.groupby(["group", "category"], sort=False)[["count", "n_tokens"]].sum()
         for ga, gb in pairs:
             rest = [g for g in groups if g != ga] if gb is None else [gb]
+            if not rest:  # a single group: nothing to compare it with
+                continue
             label_b = gb if gb is not None else f"rest (not {ga})"
             comparison = []
             for category in categories:
