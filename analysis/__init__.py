@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from ._version import __version__
 from .app.checks import validate_codebook
+from .app.export import (
+    category_matrix,
+    export_parquet,
+    export_xlsx,
+    read_matrix,
+    read_results,
+    term_matrix,
+    write_matrix,
+)
 from .app.shortcuts import actor_table, attributions, code_corpus, kwic, sentiment, voices
+from .app.words import collocates, group_keyness, ngrams
 from .corpus.documents import Corpus, Document
 from .corpus.fetch import fetch_manifest
 from .corpus.loading import load_corpus
@@ -24,9 +34,11 @@ from .extract.voices import voice_map
 from .nlp.gazetteer import load_gazetteer
 from .nlp.pipeline import make_nlp, parse
 from .plots.display import show_evidence
+from .plots.trends import plot_trend
 from .tables.agreement import agreement, read_annotations
 from .tables.features import cooccurrence, feature_table
 from .tables.frames import actor_frame, attributions_frame, evidence_frame, exposure_frame
+from .tables.groups import document_groups, features_by, features_over_time, group_contrasts
 from .tables.stats import compare_features, keyness
 from .tables.summaries import summarize_sentiment
 
@@ -65,4 +77,20 @@ __all__ = [
     "sentiment",
     "summarize_sentiment",
     "fetch_manifest",
+    # groups, time, words and exports
+    "document_groups",
+    "features_by",
+    "group_contrasts",
+    "features_over_time",
+    "plot_trend",
+    "collocates",
+    "ngrams",
+    "group_keyness",
+    "read_results",
+    "export_xlsx",
+    "export_parquet",
+    "category_matrix",
+    "term_matrix",
+    "write_matrix",
+    "read_matrix",
 ]

@@ -3,6 +3,7 @@
 * :mod:`~analysis.plots.palette` -- the fixed colours of voices, camps and categories;
 * :mod:`~analysis.plots.style` -- matplotlib style and the caption line every figure carries;
 * :mod:`~analysis.plots.figures` -- the ``plot_*`` functions (a table in, a Figure out);
+* :mod:`~analysis.plots.trends` -- rates over time, one line with interval band per group;
 * :mod:`~analysis.plots.save` -- every figure of a run as PNG and SVG, byte-identical;
 * :mod:`~analysis.plots.display` -- evidence highlighted in a notebook (displaCy).
 """
@@ -19,6 +20,7 @@ from .figures import (
 )
 from .palette import Palette, default_palette, run_palette
 from .save import save_all_figures, save_figure
+from .trends import plot_trend
 
 __all__ = [
     "plot_category_rates",
@@ -27,6 +29,7 @@ __all__ = [
     "plot_sentiment_arc",
     "plot_attributions",
     "plot_keyness",
+    "plot_trend",
     "save_figure",
     "save_all_figures",
     "Palette",

@@ -93,7 +93,7 @@ def plot_trend(
         unknown = [c for c in categories if c not in present]
         if unknown:
             raise KitError(f"plot_trend: no category {unknown[0]!r} in the table (categories: {', '.join(present)})")
-    periods = ordered(rows["period"].astype(str))
+    periods = sorted(set(rows["period"].astype(str)))  # ISO labels sort chronologically
     groups = ordered(rows["group"].astype(str))
     camp_rank = {c: i for i, c in enumerate(CAMPS)}
     if groups and all(g in camp_rank or g == MISSING_GROUP for g in groups):  # camps in their usual order
