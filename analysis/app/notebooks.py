@@ -18,6 +18,7 @@ overwrites a user's results).
 """
 from __future__ import annotations
 
+import math
 import os
 import re
 import sys
@@ -57,6 +58,8 @@ __all__ = [
     "UNGDC_HELD_OUT",
     "ungdc_folder",
     "load_ungdc",
+    "groups_notebook_corpus",
+    "contrast_sentences",
     "execute_notebooks",
 ]
 
@@ -220,6 +223,53 @@ def load_ungdc(folder: str | os.PathLike, *, sessions: Sequence[int] = UNGDC_SES
         })
         corpus.add(doc)
     return corpus
+
+
+def groups_notebook_corpus(spec, paths: NotebookPaths) -> tuple[Corpus, str, str]:
+    """The corpus of notebook 06: ``(corpus, label, note)``.
+
+    ``spec`` is the notebook's ``CORPUS`` parameter. None: the UN General Debate
+    speeches of sessions 69–75 (:func:`load_ungdc`) when ``../shared/corpora/ungdc``
+    exists, else the bundled corpus, with a note saying so and what it means for
+    the comparisons. Anything else: :func:`load_notebook_corpus`.
+    """
+    if spec is not None:
+        corpus = load_notebook_corpus(spec, paths)
+        return corpus, str(spec), f"CORPUS is set: {len(corpus)} documents from {spec}."
+    folder = ungdc_folder(paths)
+    if (folder / "texts").is_dir():
+        corpus = load_ungdc(folder)
+        return corpus, "UNGDC sessions 69-75", (
+            f"UN General Debate speeches of sessions 69-75 (2014-2020) from {folder}: {len(corpus)} speeches of "
+            f"{len({d.metadata['iso3'] for d in corpus})} countries (sessions 76-77 are reserved for evaluation "
+            "and are never read).")
+    corpus = load_notebook_corpus(None, paths)
+    return corpus, "corpus", (
+        f"The UN General Debate speeches ({folder}) are not on this machine, so the bundled corpus is used "
+        f"instead: {len(corpus)} documents, all from one year and one speaker, so the groups and years below "
+        "have (almost) nothing to compare. Set CORPUS to a folder of your texts with metadata (speaker, "
+        "country, date ...) to compare groups.")
+
+
+def contrast_sentences(contrasts: pd.DataFrame, *, top: int = 6) -> str:
+    """Markdown bullets for the contrasts that stay significant after correction (largest effects first).
+
+    Each bullet names the groups, the category, the rates, the rate ratio
+    with its adjusted interval and the adjusted p-value, all read from the table.
+    """
+    significant = contrasts[contrasts["significant"]] if len(contrasts) else contrasts
+    if not len(significant):
+        n = int(contrasts.drop_duplicates(["a", "b", "voice"])["n_tests"].sum()) if len(contrasts) else 0
+        return (f"No rate ratio is significant after correction ({n} tests). Read the intervals: with few "
+                "words per group they are wide.")
+    order = significant.assign(size=significant["rate_ratio"].map(lambda r: abs(math.log(r))))
+    lines = []
+    for r in order.sort_values(["size", "category"], ascending=[False, True]).head(top).itertuples():
+        lines.append(
+            f"- **{r.category}**: {r.a} {r.rate_a:.2f} vs {r.b} {r.rate_b:.2f} per 1,000 words; rate ratio "
+            f"{r.rate_ratio:.2f} ({r.ci_level_adjusted:.1%} {r.correction}-adjusted interval "
+            f"{r.ci_low_adjusted:.2f}–{r.ci_high_adjusted:.2f}), adjusted p = {r.p_adjusted:.2g}")
+    return "\n".join(lines)
 
 
 @dataclass

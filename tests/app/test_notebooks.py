@@ -20,14 +20,15 @@ from analysis.app.notebooks import (
 from analysis.errors import KitError
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-EXPECTED = ["01_corpus", "02_rhetorical_features", "03_attribution_and_voice", "04_comparison", "05_validation"]
+EXPECTED = ["01_corpus", "02_rhetorical_features", "03_attribution_and_voice", "04_comparison", "05_validation",
+            "06_groups_time_words"]
 
 
 def _cells(nb) -> list[tuple]:
     return [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in nb.cells]
 
 
-def test_the_five_notebooks_exist_with_their_sources():
+def test_the_notebooks_exist_with_their_sources():
     assert [p.stem for p in NOTEBOOKS] == EXPECTED
     assert sorted(p.stem for p in (ROOT / "notebooks").glob("*.py")) == EXPECTED
 
@@ -192,7 +193,8 @@ def test_notebooks_write_their_tables_and_figures(executed):
     for name in ("nb01_documents.csv", "nb02_evidence.csv", "nb02_features.csv", "nb03_attributions.csv",
                  "nb04_rate_ratios.csv", "nb04_keyness_voice.csv", "nb05_codebook_check.csv", "nb05_agreement.csv"):
         assert name in results
-    for name in ("nb03_attributions", "nb04_category_rates", "nb04_dispersion", "nb04_sentiment_arc"):
+    assert {"nb06_group_rates.csv", "nb06_group_contrasts.csv", "nb06_trend.csv", "nb06_kwic.csv"} <= results
+    for name in ("nb03_attributions", "nb04_category_rates", "nb04_dispersion", "nb04_sentiment_arc", "nb06_trend"):
         assert {f"{name}.png", f"{name}.svg"} <= figures
 
 
@@ -207,3 +209,25 @@ def test_notebook_outputs_say_what_they_show(executed):
     validation = _outputs(build / "05_validation.ipynb")
     assert "checks passed" in validation and "hand-annotated documents" in validation
     assert ("GUM" in validation or "quote_f1" in validation or "Skipped" in validation)
+    groups = _outputs(build / "06_groups_time_words.ipynb")
+    if (ROOT.parent / "shared" / "corpora" / "ungdc" / "texts").is_dir():  # the UN comparison ran
+        assert "49 speeches of 7 countries" in groups and "occurrence(s) of 'double standard'" in groups
+        assert "rate ratios; p-values and intervals corrected with holm" in groups  # the CLI call
+    else:
+        assert "are not on this machine, so the bundled corpus is used" in groups
+
+
+def test_notebook_06_falls_back_to_the_bundled_corpus_with_a_note(tmp_path, monkeypatch):
+    """Without ../shared/corpora/ungdc beside the project, notebook 06 says so and runs on the bundled corpus."""
+    p = _fake_project(tmp_path / "project")
+    assert not (p.project.parent / "shared").exists()
+    nb = nbformat.read(ROOT / "notebooks" / "06_groups_time_words.ipynb", as_version=4)
+    nbformat.write(nb, str(p.project / "notebooks" / "06_groups_time_words.ipynb"))
+    monkeypatch.setenv(RESULTS_ENV, str(tmp_path / "results"))
+    monkeypatch.setenv(FIGURES_ENV, str(tmp_path / "figures"))
+    runs = list(execute_notebooks(p.project / "notebooks", output_dir=tmp_path / "build", timeout=300))
+    assert len(runs) == 1
+    out = _outputs(tmp_path / "build" / "06_groups_time_words.ipynb")
+    assert "are not on this machine, so the bundled corpus is used" in out
+    assert "only one group (russia): no contrast to compute" in out  # the CLI on one camp says so
+    assert (tmp_path / "figures" / "nb06_trend.png").exists()
