@@ -117,7 +117,8 @@ by_category = features_by(features, documents, BY, gazetteer=A.gazetteer)
 contrasts = group_contrasts(by_category, correction=CORRECTION)
 display(Markdown(contrast_sentences(contrasts)))
 contrasts[["a", "b", "category", "count_a", "rate_a", "rate_b", "rate_ratio", "ci_low_adjusted",
-           "ci_high_adjusted", "p_value", "p_adjusted", "significant"]].round(4)
+           "ci_high_adjusted", "p_value", "p_adjusted", "significant"]].round(
+    {"rate_a": 3, "rate_b": 3, "rate_ratio": 2, "ci_low_adjusted": 2, "ci_high_adjusted": 2})
 
 # %% [markdown]
 # ## Over time: rates per year and group
