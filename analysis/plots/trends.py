@@ -150,6 +150,9 @@ def plot_trend(
     if len(n_missing) and "n_documents" in n_missing:
         note += f"; {int(n_missing.drop_duplicates(['group'])['n_documents'].sum())} undated documents left out"
     handles = [Line2D([], [], color=styles[g]["color"], marker=styles[g]["marker"], label=g) for g in groups]
-    fig.legend(handles=handles, loc="outside right upper", frameon=False, title=by if by != "all" else None)
-    fig.text(0.995, 0.006, note, fontsize=6.5, color="0.35", ha="right", va="bottom")
+    top_right = axes[min(ncols, len(categories)) - 1]  # an axes legend: the layout makes room for it
+    top_right.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+                     title=by if by != "all" else None, alignment="left")
+    bottom_left = axes[(nrows - 1) * ncols] if (nrows - 1) * ncols < len(categories) else axes[0]
+    bottom_left.set_xlabel(note, loc="left", fontsize=7, color="0.3")
     return fig

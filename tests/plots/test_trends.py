@@ -35,7 +35,7 @@ def test_one_line_and_band_per_group_in_camp_colours():
     assert colours == [CAMP_COLORS["russia"], CAMP_COLORS["west"], CAMP_COLORS["other"]]
     assert len(ax.collections) == 3                           # one band per group
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2019", "2020", "2021"]  # (missing) not drawn
-    texts = " ".join(t.get_text() for t in fig.texts)
+    texts = " ".join(t.get_text() for t in fig.texts) + " " + " ".join(ax.get_xlabel() for ax in fig.axes)
     assert "exact 95% Poisson intervals" in texts and "1 undated documents left out" in texts
     assert fig.axes[0].get_title(loc="left") == "x"
     # russia 2020: 6 hits in 1,000 words = 6 per 1,000
@@ -49,7 +49,7 @@ def test_default_panels_are_the_categories_with_most_hits_and_files_are_identica
     fig = plot_trend(trend, max_panels=1)
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert [ax.get_title(loc="left") for ax in visible] == ["x"]      # x has 16 hits, y 1
-    assert "1 of 2 categories shown (most hits)" in " ".join(t.get_text() for t in fig.texts)
+    assert "1 of 2 categories shown (most hits)" in " ".join(t.get_text() for t in fig.texts) + " " + " ".join(ax.get_xlabel() for ax in fig.axes)
     total = features_over_time(features, documents, by="camp", total=True)
     assert plot_trend(total).axes[0].get_title(loc="left") == "all categories together"
     first = save_figure(plot_trend(trend), tmp_path / "a", "trend")
@@ -62,7 +62,7 @@ def test_many_groups_get_interval_lines_instead_of_bands():
     documents["doc_group"] = documents["doc_id"]
     trend = features_over_time(features, documents, by="doc_group")
     fig = plot_trend(trend, categories=["x"])
-    assert "vertical lines: exact 95% Poisson intervals" in " ".join(t.get_text() for t in fig.texts)
+    assert "vertical lines: exact 95% Poisson intervals" in " ".join(t.get_text() for t in fig.texts) + " " + " ".join(ax.get_xlabel() for ax in fig.axes)
 
 
 def test_bad_input_is_one_line():
