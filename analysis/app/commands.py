@@ -8,6 +8,7 @@ as one line with exit 2).
 """
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -94,6 +95,15 @@ def _show(frame: pd.DataFrame, columns: list[str], title: str) -> None:
         print(frame[columns].to_string(index=False, float_format=lambda v: f"{v:.3g}"))
 
 
+def _run_info(results: Path) -> dict | None:
+    """The run's ``run.json`` (corpus, codebook, version for a figure's caption), or None."""
+    try:
+        info = json.loads((results / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) else None
+
+
 def _cmd_compare(ns) -> int:
     if ns.by is None and ns.period is None:
         raise KitError("give --by COLUMN (groups) or --period year|quarter|month (time), or both")
@@ -112,7 +122,8 @@ def _cmd_compare(ns) -> int:
             write_csv(trend, ns.out)
         if ns.figure:
             figure = Path(ns.figure)
-            save_figure(plot_trend(trend), figure.parent, figure.stem)
+            info = _run_info(Path(ns.results))
+            save_figure(plot_trend(trend, info=info), figure.parent, figure.stem)
         return 0
     grouped = features_by(features, documents, ns.by, voice=voice, gazetteer=gazetteer, total=ns.total)
     contrasts = group_contrasts(grouped, a=ns.group_a, b=ns.group_b, correction=ns.correction)
@@ -145,8 +156,9 @@ def _cmd_kwic(ns) -> int:
     shown = table[["doc_id", "left", "match", "right"]].copy()
     shown["left"] = shown["left"].map(lambda s: one_line(s)[-50:])
     shown["right"] = shown["right"].map(lambda s: one_line(s)[:50])
+    shown["match"] = shown["match"].map(one_line)  # hard-wrapped text: the CSV keeps the exact words
     with pd.option_context("display.width", 220, "display.max_colwidth", 60, "display.max_rows", 10_000):
-        print(shown.to_string(index=False, justify="left") if len(shown) else "no occurrences")
+        print(shown.to_string(index=False, justify="left") if len(shown) else "no occurrences", flush=True)
     print(f"{len(table)} occurrence(s) of {ns.query!r} in {table['doc_id'].nunique() if len(table) else 0} "
           f"of {len(corpus)} document(s)" + (f"; written to {ns.out}" if ns.out else ""), file=sys.stderr)
     return 0
