@@ -112,6 +112,7 @@ def test_front_matter_in_md_gives_doc_id_and_metadata(formats):
         "date": "2022-01-10",  # a YAML date becomes ISO text
         "speaker": "Spokesperson Maren Adler",
         "genre": "briefing",
+        "date_iso": "2022-01-10",  # added at load (analysis.corpus.dates); the written date is kept
     }
     raw = (FORMATS / "briefing.md").read_text(encoding="utf-8")
     assert doc.text.startswith("The talks resume") and raw.endswith(doc.text)
@@ -126,7 +127,7 @@ def test_front_matter_in_txt_without_doc_id_uses_the_stem(formats):
 def test_csv_rows_are_documents(formats):
     a, b = formats["row_a"], formats["row_b"]
     assert a.text == 'The ambassador said the proposal, "as written", is unacceptable.'
-    assert a.metadata == {"title": "First row", "date": "2022-01-13"}
+    assert a.metadata == {"title": "First row", "date": "2022-01-13", "date_iso": "2022-01-13"}
     assert b.text == "A text on two lines.\nThe second line."
 
 
