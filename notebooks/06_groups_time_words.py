@@ -42,7 +42,7 @@ import subprocess
 import sys
 
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import Image, Markdown, display
 
 import analysis
 from analysis.app.notebooks import groups_notebook_corpus, notebook_paths
@@ -131,16 +131,19 @@ contrasts[["a", "b", "category", "count_a", "rate_a", "rate_b", "rate_ratio", "c
 from analysis.plots import plot_trend, save_figure
 from analysis.tables.groups import features_over_time
 
+
+def saved(fig, name):
+    """Write the figure to figures/NAME.png (and .svg) and show that PNG: what you see is the file."""
+    png = [p for p in save_figure(fig, P.figures, name) if p.suffix == ".png"][0]
+    return Image(filename=str(png))
+
+
 trend = features_over_time(features, documents, period=PERIOD, by=BY, gazetteer=A.gazetteer, total=True)
-fig = plot_trend(trend, info=info)
-save_figure(fig, P.figures, "nb06_trend")
-fig
+saved(plot_trend(trend, info=info), "nb06_trend")
 
 # %%
 trend_categories = features_over_time(features, documents, period=PERIOD, by=BY, gazetteer=A.gazetteer)
-fig = plot_trend(trend_categories, info=info, max_panels=4)
-save_figure(fig, P.figures, "nb06_trend_categories")
-fig
+saved(plot_trend(trend_categories, info=info, max_panels=4), "nb06_trend_categories")
 
 # %% [markdown]
 # ## Words: a concordance, collocates, n-grams
@@ -155,7 +158,8 @@ parsed = [docs[d] for d in corpus.ids]
 concordance = kwic(corpus, KWIC_QUERY, window=8, by_lemma=True, sort="left", codebook=A.codebook, nlp=A.nlp)
 print(f"{len(concordance)} occurrence(s) of {KWIC_QUERY!r} in {concordance['doc_id'].nunique()} document(s)")
 meta = [c for c in ("speaker", "country", "year", "date") if c in concordance.columns]
-concordance[["doc_id", *meta, "left", "match", "right"]]
+shown = concordance[["doc_id", *meta, "left", "match", "right"]]
+shown.assign(match=shown["match"].str.split().str.join(" "))  # a line break inside a match shown as a space
 
 # %% [markdown]
 # Collocates of `COLLOCATE_NODE` (a category: the words within five words of its evidence),
@@ -184,9 +188,8 @@ first = KEYNESS_GROUP if KEYNESS_GROUP in set(grouped["group"]) else grouped["gr
 print(f"{BY} = {first} against every other document")
 key = group_keyness(corpus, BY, first, gazetteer=A.gazetteer, stop_words=True, correction=CORRECTION, nlp=A.nlp)
 fig = plot_keyness(key, info=info, sides=(first, "other") if BY == "camp" else None)
-save_figure(fig, P.figures, "nb06_keyness_group")
 display(key.head(10))
-fig
+saved(fig, "nb06_keyness_group")
 
 # %% [markdown]
 # ## The same comparison from the command line

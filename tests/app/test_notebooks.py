@@ -215,6 +215,10 @@ def test_notebook_outputs_say_what_they_show(executed):
         assert "rate ratios; p-values and intervals corrected with holm" in groups  # the CLI call
     else:
         assert "are not on this machine, so the bundled corpus is used" in groups
+    # the trend figures and the keyness figure are shown as images, not as "<Figure size ...>"
+    nb06 = nbformat.read(build / "06_groups_time_words.ipynb", as_version=4)
+    images = [o for c in nb06.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert len(images) == 3 and "<Figure size" not in groups
 
 
 def test_notebook_06_falls_back_to_the_bundled_corpus_with_a_note(tmp_path, monkeypatch):
