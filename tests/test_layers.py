@@ -60,6 +60,8 @@ LAZY_ALLOWED = {
     "trafilatura": "fetching only; 0.1 s to import",
     "textblob": "sentiment only; the lexicon takes ~1 s to load",
     "scipy": "statistics only; scipy.stats takes ~0.7 s to import",
+    "distributed": "the Dask engine only (optional 'dask' extra)",
+    "pyarrow": "Parquet output only (optional 'parquet' extra)",
 }
 #: What an extractor never imports (pure: Doc in, records out): tables, building or parsing a pipeline, ...
 EXTRACT_FORBIDDEN = ("pandas", "analysis.nlp.pipeline", "analysis.nlp.doccache")
