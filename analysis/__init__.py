@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ._version import __version__
 from .app.checks import validate_codebook
+from .app.outputs import load_results
 from .app.shortcuts import actor_table, attributions, code_corpus, kwic, sentiment, voices
 from .corpus.documents import Corpus, Document
 from .corpus.fetch import fetch_manifest
@@ -65,4 +66,5 @@ __all__ = [
     "sentiment",
     "summarize_sentiment",
     "fetch_manifest",
+    "load_results",
 ]
