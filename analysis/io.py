@@ -181,6 +181,18 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
     )
 
 
+def _may_have_cr(frame: pd.DataFrame) -> bool:
+    """A quick (vectorised) look for any carriage return in the column names or text cells."""
+    if any(isinstance(c, str) and "\r" in c for c in frame.columns):
+        return True
+    for col in frame.columns:
+        series = frame[col]
+        if (series.dtype == object or pd.api.types.is_string_dtype(series.dtype)) and len(series):
+            if series.astype(str).str.contains("\r", regex=False).any():
+                return True
+    return False
+
+
 def write_csv_parts(parts: Callable[[], Iterable[pd.DataFrame]], path: str | os.PathLike) -> Path:
     """Write the concatenation of ``parts()`` as :func:`write_csv` would write it, one part in memory at a time.
 
@@ -188,7 +200,8 @@ def write_csv_parts(parts: Callable[[], Iterable[pd.DataFrame]], path: str | os.
     first); every part has the same columns and dtypes. The bytes are those
     of ``write_csv(pd.concat(parts()))``.
     """
-    quoting = csv.QUOTE_ALL if any(_has_bare_cr(part) for part in parts()) else csv.QUOTE_MINIMAL
+    quoting = csv.QUOTE_ALL if any(_may_have_cr(part) and _has_bare_cr(part) for part in parts()) \
+        else csv.QUOTE_MINIMAL
 
     def write(p: Path) -> None:
         with open(p, "w", encoding="utf-8", errors="backslashreplace", newline="") as fh:
