@@ -85,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--n-process", type=int, default=1, help="worker processes for parsing (default 1)")
     r.add_argument("--encoding",
                    help="encoding of files that are not UTF-8, e.g. latin-1 (a byte-order mark always wins)")
-    r.add_argument("--skip-bad", action="store_true", help="skip unreadable files, list them, analyse the rest")
+    r.add_argument("--skip-bad", action="store_true",
+                   help="skip unreadable files and documents whose analysis fails, list them, analyse the rest")
     r.add_argument("--no-sentiment", action="store_true", help="skip the sentiment tables (faster)")
     r.add_argument("--no-cache", action="store_true", help="do not read or write the parse cache")
     r.add_argument("--format", choices=["csv", "parquet"], default="csv",

@@ -275,3 +275,22 @@ def test_usage_errors_are_one_line(tmp_path, monkeypatch):
     with pytest.raises(KitError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         run(None, tmp_path / "o", engine="dask", scheduler="tcp://127.0.0.1:9", cache=False)
     assert not (tmp_path / "o").exists()
+
+
+def test_the_command_line_runs_on_a_cluster_and_reports_usage_errors_in_one_line(cluster, capfd, tmp_path):
+    from analysis.app.cli import main
+
+    c, _ = cluster
+    corpus = write_jsonl(Corpus(list(load_corpus())), tmp_path / "corpus")
+    assert main(["run", str(corpus), "--out", str(tmp_path / "pq"), "--engine", "dask", "--scheduler",
+                 c.scheduler_address, "--partition-words", "300", "--format", "parquet", "--no-cache"]) == 0
+    assert main(["run", str(corpus), "--out", str(tmp_path / "csv"), "--no-cache"]) == 0
+    capfd.readouterr()
+    tables = load_results(tmp_path / "pq")
+    assert set(tables) == set(json.loads((tmp_path / "pq" / "run.json").read_text())["tables"])
+    for name, frame in load_results(tmp_path / "csv").items():
+        assert list(tables[name].columns) == list(frame.columns) and len(tables[name]) == len(frame), name
+    assert main(["run", str(corpus), "--out", str(tmp_path / "x"), "--scheduler", c.scheduler_address]) == 2
+    err = capfd.readouterr().err.strip()
+    assert "need --engine dask" in err and "\n" not in err and "Traceback" not in err
+    assert not (tmp_path / "x").exists()
