@@ -294,3 +294,14 @@ def test_the_command_line_runs_on_a_cluster_and_reports_usage_errors_in_one_line
     err = capfd.readouterr().err.strip()
     assert "need --engine dask" in err and "\n" not in err and "Traceback" not in err
     assert not (tmp_path / "x").exists()
+
+
+def test_the_kit_imports_dask_only_when_the_engine_is_asked_for(tmp_path):
+    import subprocess
+
+    code = ("import sys; from analysis.run import run; from analysis.app.cli import main; "
+            f"run(None, {str(tmp_path / 'o')!r}, cache=False); "
+            "print(sorted(m for m in ('dask', 'distributed') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=TIMEOUT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
