@@ -38,6 +38,7 @@ import hashlib
 import importlib.metadata
 import logging
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,6 +177,11 @@ def analyze_partition(spec: JobSpec, documents: list[Document], pieces: bool = T
 # --------------------------------------------------------------------------- the engine
 
 
+def _running_a_script() -> bool:
+    """Whether ``__main__`` is a Python file (re-imported by the workers a LocalCluster spawns)."""
+    return bool(getattr(sys.modules.get("__main__"), "__file__", None))
+
+
 class DaskEngine:
     """Runs the analysis of a :class:`~analysis.app.engine.ResultStream` on a Dask cluster.
 
@@ -213,7 +219,8 @@ class DaskEngine:
             if self.scheduler is None:
                 self.cluster = distributed.LocalCluster(
                     n_workers=self.n_workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                    host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR,
+                    # the kit reports every failure itself (one line); distributed's own logs stay quiet
+                    host="127.0.0.1", dashboard_address=None, silence_logs=logging.CRITICAL,
                     # no dashboard; the scheduler's health/metrics page on a free loopback port
                     scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
                 self.client = distributed.Client(self.cluster, timeout=CONNECT_TIMEOUT)
@@ -224,6 +231,13 @@ class DaskEngine:
             self.close()
             where = f"the Dask scheduler at {self.scheduler}" if self.scheduler else "a local Dask cluster"
             raise KitError(f"cannot reach {where}: {one_line(e) or type(e).__name__}") from None
+        except RuntimeError as e:
+            self.close()
+            if self.scheduler is not None:
+                raise
+            hint = ("; in a script, call run() under `if __name__ == \"__main__\":` (the local workers are "
+                    "started by importing the script again)") if _running_a_script() else ""
+            raise KitError(f"cannot start a local Dask cluster: {one_line(e) or type(e).__name__}{hint}") from None
         except BaseException:
             self.close()
             raise

@@ -305,3 +305,20 @@ def test_the_kit_imports_dask_only_when_the_engine_is_asked_for(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=TIMEOUT)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_script_without_a_main_guard_gets_one_line_saying_what_to_do(tmp_path):
+    """Dask's local workers are spawned: they import the user's script again, which must not run the analysis."""
+    import subprocess
+
+    script = tmp_path / "analyse.py"
+    script.write_text("from analysis.run import run\n"
+                      f"run(None, {str(tmp_path / 'out')!r}, cache=False, engine='dask', n_workers=1)\n",
+                      encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=TIMEOUT)
+    assert done.returncode != 0
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("analysis.errors.KitError: cannot start a local Dask cluster")
+    assert 'call run() under `if __name__ == "__main__":`' in last
+    assert "distributed.nanny - ERROR" not in done.stderr  # distributed's own log lines are silenced
+    assert not (tmp_path / "out").exists()
