@@ -9,7 +9,17 @@ lower ones; ``docs/ARCHITECTURE.md``)::
 """
 from __future__ import annotations
 
-from ._version import __version__
+import pandas as _pd
+
+# Text columns are kept in Python storage whether or not pyarrow is installed (pandas would
+# otherwise switch to pyarrow storage when it finds pyarrow, e.g. with the 'parquet' extra): the
+# tables then behave the same in every environment, and a lone surrogate in a text stays
+# writable (escaped in CSV) instead of failing when a DataFrame is built. Only pandas' default
+# ("auto") is changed; a storage the user chose is left alone.
+if _pd.get_option("mode.string_storage") == "auto":
+    _pd.set_option("mode.string_storage", "python")
+
+from ._version import __version__  # noqa: E402
 from .app.checks import validate_codebook
 from .app.outputs import load_results
 from .app.shortcuts import actor_table, attributions, code_corpus, kwic, sentiment, voices

@@ -240,8 +240,12 @@ def _row_groups(parts: Iterable[pd.DataFrame], rows: int) -> Iterator[pd.DataFra
         yield buffer
 
 
-def write_tables(tables: Mapping[str, pd.DataFrame] | StreamedTables, out: Path, fmt: str) -> list[Path]:
-    """Write every table into ``out`` in ``fmt`` (inside the caller's transaction); returns the paths."""
+def write_tables(tables: Mapping[str, pd.DataFrame] | StreamedTables, out: Path, fmt: str, *,
+                 csv_writer: Callable[[pd.DataFrame, Path], Path] = write_csv) -> list[Path]:
+    """Write every table into ``out`` in ``fmt`` (inside the caller's transaction); returns the paths.
+
+    ``csv_writer`` writes a whole in-memory table as CSV (default :func:`analysis.io.write_csv`).
+    """
     suffix = FORMATS[check_format(fmt)]
     files = []
     for name in tables:
@@ -255,7 +259,7 @@ def write_tables(tables: Mapping[str, pd.DataFrame] | StreamedTables, out: Path,
         elif isinstance(tables, StreamedTables):
             files.append(write_csv_parts(parts, path))
         else:
-            files.append(write_csv(tables[name], path))
+            files.append(csv_writer(tables[name], path))
     return files
 
 

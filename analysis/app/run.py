@@ -26,7 +26,7 @@ from ..corpus.loading import load_corpus
 from ..errors import KitError
 from ..extract.analyze import DocResult
 from ..extract.codebook import Codebook, load_codebook
-from ..io import transaction, write_json
+from ..io import transaction, write_csv, write_json
 from ..nlp.gazetteer import Gazetteer, load_gazetteer
 from ..nlp.pipeline import make_nlp
 from ..paths import BUNDLED_CORPUS, PROJECT_DIR
@@ -303,7 +303,7 @@ def run(
         }
         warnings = [*skipped, *corpus.warnings, *builder.warnings]
         with transaction():  # all files replaced at the end, or none if anything fails
-            files = write_tables(tables, out, format)
+            files = write_tables(tables, out, format, csv_writer=write_csv)  # looked up here at each run
             if figures is not None:
                 files += save_all_figures(tables, figures, info=info)
                 info["figures"] = sorted(p.name for p in files if p.parent == Path(figures))
