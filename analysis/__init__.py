@@ -30,6 +30,7 @@ from .app.export import (
     term_matrix,
     write_matrix,
 )
+from .app.outputs import load_results
 from .app.shortcuts import actor_table, attributions, code_corpus, kwic, sentiment, voices
 from .app.words import collocates, group_keyness, ngrams
 from .corpus.documents import Corpus, Document
@@ -103,4 +104,5 @@ __all__ = [
     "term_matrix",
     "write_matrix",
     "read_matrix",
+    "load_results",
 ]

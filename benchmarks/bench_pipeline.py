@@ -18,14 +18,26 @@ second for
   (d) a second run of (c) on the same corpus with the cache warm;
 
 and the peak resident memory of (c+) with one process, each size in a fresh
-subprocess. Times are the best of ``--repeat`` runs. It prints a table and, as
-the last line, one JSON object with every figure, including ``core_ratio`` =
-(c)/(a) and ``full_ratio`` = (c+)/(a) at one process on the largest corpus.
+subprocess. Times are the best of ``--repeat`` runs. It prints a table, the
+tokenizer ratios ``core_ratio`` = (c)/(a) and ``full_ratio`` = (c+)/(a) at one
+process on the largest corpus against the targets of issue 16 (dense text,
+the bundled corpus: core >= 0.15, full >= 0.10; UN speeches, ``--texts``:
+core >= 0.5), and, as the last line, one JSON object with every figure.
+
+``--sentiment textblob`` scores every sentence with ``TextBlob(text).sentiment``
+itself instead of the kit's batched scorer (same values): the cost before the
+batched scorer, measured on the same code. ``--model NAME`` also measures the
+largest corpus through a trained spaCy pipeline (tokenizer, core and full
+analysis, one process) where that package is installed, so the cost of the
+optional tier is known; where it is not, it says so.
 
 Usage::
 
     .venv/bin/python benchmarks/bench_pipeline.py            # 10k, 100k, 1M words (~10 min)
-    .venv/bin/python benchmarks/bench_pipeline.py --quick    # 10k and 100k only
+    .venv/bin/python benchmarks/bench_pipeline.py --quick    # 100k words, 2 repeats (~1-2 min)
+    .venv/bin/python benchmarks/bench_pipeline.py --quick --texts /work/check/ungdc   # UN speeches as the base
+    .venv/bin/python benchmarks/bench_pipeline.py --quick --sentiment textblob        # before the batched scorer
+    .venv/bin/python benchmarks/bench_pipeline.py --quick --model en_core_web_sm      # + a trained pipeline
     .venv/bin/python benchmarks/bench_pipeline.py --texts DIR_OR_FILES...   # your own texts as the base
     .venv/bin/python benchmarks/bench_pipeline.py --vocabulary corpus        # the old perturbation (see below)
 
@@ -58,7 +70,8 @@ from analysis.extract.codebook import load_codebook  # noqa: E402
 from analysis.nlp.gazetteer import load_gazetteer  # noqa: E402
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
-QUICK = ("10k", "100k")
+QUICK = ("100k",)
+QUICK_REPEAT = 2
 SEED = 20211227
 _WORD = re.compile(r"[A-Za-z][a-z]{2,}")
 
@@ -70,6 +83,12 @@ TARGETS = {
     "rss_scaling": 1.5,  # peak RSS(1M) / peak RSS(100k), at most
     "warm_speedup": 5.0,  # cold (c) / warm (d), at least
     "parallel_speedup": 1.6,  # (c) n_process=2 / n_process=1 throughput, at least
+}
+#: Targets of issue 16 (tokenizer ratios, one process, largest corpus): dense text (the bundled
+#: corpus, the default base) and UN speeches (given with --texts).
+TARGETS_16 = {
+    "dense": {"core_ratio": 0.15, "full_ratio": 0.10},
+    "speeches": {"core_ratio": 0.5},
 }
 
 
@@ -236,6 +255,14 @@ def _forget_texts() -> None:
         clear()
 
 
+def score_per_sentence_with_textblob() -> None:
+    """Make the analysis score each sentence with TextBlob itself (as before the batched scorer): the "before"."""
+    import importlib
+
+    sentiment = importlib.import_module("analysis.extract.sentiment")
+    sentiment.score_texts = lambda texts: [sentiment.score_text(t) for t in texts]
+
+
 def _tables_digest(tables: dict) -> dict[str, str]:
     import hashlib
 
@@ -243,7 +270,7 @@ def _tables_digest(tables: dict) -> dict[str, str]:
 
 
 #: What the corpora are built from: set once by main() (and passed on to the RSS child process).
-SETTINGS: dict = {"texts": [], "vocabulary": "english"}
+SETTINGS: dict = {"texts": [], "vocabulary": "english", "sentiment": "batched"}
 
 
 def scaled_corpus(n_words: int, nlp) -> Corpus:
@@ -325,7 +352,7 @@ def measure(label: str, n_target: int, repeat: int, nlp, codebook, gazetteer,
 def peak_rss_of_child(n_target: int) -> float:
     """Peak RSS (MiB) of (c+) with one process, in a fresh interpreter."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--rss-child", str(n_target),
-           "--vocabulary", SETTINGS["vocabulary"]]
+           "--vocabulary", SETTINGS["vocabulary"], "--sentiment", SETTINGS["sentiment"]]
     if SETTINGS["texts"]:
         cmd += ["--texts", *SETTINGS["texts"]]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True)
@@ -360,6 +387,31 @@ def peak_rss_mib() -> float:
         pass
     kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
     return kib / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def measure_model(name: str, n_target: int, repeat: int, codebook) -> dict:
+    """Tokenizer, core and full analysis (one process) of the ``n_target`` corpus through a trained pipeline."""
+    import spacy
+
+    if not spacy.util.is_package(name):
+        return {"model": name, "installed": False}
+    from analysis.nlp.gazetteer import load_gazetteer as _gazetteer
+
+    gazetteer = _gazetteer()
+    nlp = make_nlp(name, actors=gazetteer)
+    corpus = scaled_corpus(n_target, make_nlp())  # the same corpus as the rule-based measurement
+    words = n_words(corpus)
+    texts = [d.text for d in corpus]
+    row: dict = {"model": name, "installed": True, "words": words}
+    tok, _ = best_of(repeat, lambda: sum(1 for _ in nlp.tokenizer.pipe(texts, batch_size=256)))
+    run = Analysis(corpus, nlp, codebook, gazetteer)
+    for key, with_sentiment in (("core", False), ("full", True)):
+        wall, _ = best_of(repeat, lambda s=with_sentiment: run(cache=False, n_process=1, with_sentiment=s))
+        row[f"wps_{key}"] = round(words / wall)
+    row["wps_tokenizer"] = round(words / tok)
+    row["core_ratio"] = round(row["wps_core"] / row["wps_tokenizer"], 3)
+    row["full_ratio"] = round(row["wps_full"] / row["wps_tokenizer"], 3)
+    return row
 
 
 # --------------------------------------------------------------------------- report
@@ -402,9 +454,33 @@ def summary(rows: list[dict]) -> dict:
     if "time_scaling_core" in out:
         met["time_scaling"] = max(out["time_scaling_core"], out["time_scaling_full"]) <= TARGETS["time_scaling"]
         met["rss_scaling"] = out["rss_scaling"] <= TARGETS["rss_scaling"]
+    kind = "speeches" if SETTINGS["texts"] else "dense"
+    out["issue16_corpus"] = kind
+    out["issue16_targets"] = TARGETS_16[kind]
+    for key, target in TARGETS_16[kind].items():
+        met[f"issue16_{key}"] = out[key] >= target
     out["targets"] = TARGETS
     out["met"] = met
     return out
+
+
+def print_ratios(result: dict) -> None:
+    """The tokenizer ratios of issue 16, with their targets, in one block."""
+    kind = result["issue16_corpus"]
+    base = "dense wire copy (bundled corpus)" if kind == "dense" else f"texts given ({', '.join(SETTINGS['texts'])})"
+    print(f"Tokenizer ratios, one process, {result['largest']} words of {base}, sentiment "
+          f"{SETTINGS['sentiment']}:")
+    for key, name in (("core_ratio", "core (no sentiment)"), ("full_ratio", "full (with sentiment)")):
+        target = result["issue16_targets"].get(key)
+        verdict = f"issue 16 target >= {target}: {'met' if result['met'][f'issue16_{key}'] else 'NOT met'}" \
+            if target is not None else "no issue-16 target for this corpus"
+        print(f"  {name:<22} {result[key]:.3f}x  (CPU-time ratio {result[key + '_cpu']:.3f}x; {verdict})")
+    model = result.get("model")
+    if model and model.get("installed"):
+        print(f"  trained pipeline {model['model']}: core {model['core_ratio']:.3f}x, full {model['full_ratio']:.3f}x "
+              f"of its own tokenizer ({model['wps_core']:,} / {model['wps_full']:,} words/s)")
+    elif model:
+        print(f"  trained pipeline {model['model']}: not installed here, not measured")
 
 
 def print_table(rows: list[dict]) -> None:
@@ -430,16 +506,24 @@ def print_table(rows: list[dict]) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark (see the module docstring)."""
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--quick", action="store_true", help="only the 10k and 100k corpora")
+    p.add_argument("--quick", action="store_true", help="only the 100k corpus, 2 repeats (about a minute or two)")
     p.add_argument("--sizes", help="comma-separated subset of 10k,100k,1M (default: all, or --quick)")
-    p.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best is kept (default 3)")
+    p.add_argument("--repeat", type=int, help="runs per measurement; the best is kept (default 3; --quick 2)")
     p.add_argument("--texts", nargs="+", metavar="PATH", default=[],
                    help="files or folders of texts to replicate instead of the bundled corpus")
     p.add_argument("--vocabulary", choices=VOCABULARIES, default="english",
                    help="replacement words: an English frequency list (default) or the base texts' own words")
+    p.add_argument("--sentiment", choices=("batched", "textblob"), default="batched",
+                   help="sentiment scoring: the kit's batched scorer (default) or TextBlob per sentence (before)")
+    p.add_argument("--model", metavar="NAME",
+                   help="also measure the largest corpus through this trained spaCy pipeline, if installed")
     p.add_argument("--rss-child", type=int, metavar="WORDS", help=argparse.SUPPRESS)
     ns = p.parse_args(argv)
-    SETTINGS.update(texts=[str(Path(t).resolve()) for t in ns.texts], vocabulary=ns.vocabulary)
+    SETTINGS.update(texts=[str(Path(t).resolve()) for t in ns.texts], vocabulary=ns.vocabulary,
+                    sentiment=ns.sentiment)
+    if ns.sentiment == "textblob":
+        score_per_sentence_with_textblob()
+    repeat = ns.repeat or (QUICK_REPEAT if ns.quick else 3)
     if ns.rss_child:
         rss_child(ns.rss_child)
         return 0
@@ -459,14 +543,18 @@ def main(argv: list[str] | None = None) -> int:
     for label in labels:
         # the largest corpus is timed alongside the 100k one, for the scaling ratio
         reference = scaled_corpus(SIZES["100k"], nlp) if label == "1M" and "100k" in labels else None
-        rows.append(measure(label, SIZES[label], ns.repeat, nlp, codebook, gazetteer, reference))
+        rows.append(measure(label, SIZES[label], repeat, nlp, codebook, gazetteer, reference))
         print(f"[{label} done after {time.perf_counter() - started:.0f}s]", file=sys.stderr, flush=True)
+    result = {"sizes": rows, **summary(rows)}
+    if ns.model:
+        result["model"] = measure_model(ns.model, SIZES[labels[-1]], repeat, codebook)
     print_table(rows)
-    result = {"sizes": rows, **summary(rows), "seconds": round(time.perf_counter() - started, 1),
-              "corpus": {"texts": SETTINGS["texts"] or "bundled corpus", "vocabulary": SETTINGS["vocabulary"],
-                         "zipf_exponent": ZIPF_EXPONENT if SETTINGS["vocabulary"] == "english" else None},
-              "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
-                          "load_avg_at_end": [round(x, 2) for x in os.getloadavg()]}}
+    print_ratios(result)
+    result.update({"seconds": round(time.perf_counter() - started, 1), "sentiment": SETTINGS["sentiment"],
+                   "corpus": {"texts": SETTINGS["texts"] or "bundled corpus", "vocabulary": SETTINGS["vocabulary"],
+                              "zipf_exponent": ZIPF_EXPONENT if SETTINGS["vocabulary"] == "english" else None},
+                   "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                               "load_avg_at_end": [round(x, 2) for x in os.getloadavg()]}})
     print(json.dumps(result, sort_keys=True))
     return 0
 

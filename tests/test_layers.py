@@ -61,6 +61,8 @@ LAZY_ALLOWED = {
     "textblob": "sentiment only; the lexicon takes ~1 s to load",
     "scipy": "statistics only; scipy.stats takes ~0.7 s to import",
     "openpyxl": "Excel export only (`discourse-kit export --xlsx`); ~0.2 s to import",
+    "distributed": "the Dask engine only (optional 'dask' extra)",
+    "pyarrow": "Parquet output only (optional 'parquet' extra)",
 }
 #: What an extractor never imports (pure: Doc in, records out): tables, building or parsing a pipeline, ...
 EXTRACT_FORBIDDEN = ("pandas", "analysis.nlp.pipeline", "analysis.nlp.doccache")

@@ -4,7 +4,7 @@ Subcommands (each has ``--help``)::
 
     corpus PATH                 list documents and metadata
     corpus fetch MANIFEST       download the documents listed in a manifest
-    run PATH --out DIR          analyse a corpus and write every table
+    run PATH --out DIR          analyse a corpus and write every table (--engine dask: on a Dask cluster)
     codebook check [FILE]       run a codebook's examples and counter-examples
     agreement GOLD PRED         rule-vs-human agreement per category
     notebooks [DIR]             execute the notebooks headless (for make reproduce)
@@ -90,9 +90,22 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--n-process", type=int, default=1, help="worker processes for parsing (default 1)")
     r.add_argument("--encoding",
                    help="encoding of files that are not UTF-8, e.g. latin-1 (a byte-order mark always wins)")
-    r.add_argument("--skip-bad", action="store_true", help="skip unreadable files, list them, analyse the rest")
+    r.add_argument("--skip-bad", action="store_true",
+                   help="skip unreadable files and documents whose analysis fails, list them, analyse the rest")
     r.add_argument("--no-sentiment", action="store_true", help="skip the sentiment tables (faster)")
     r.add_argument("--no-cache", action="store_true", help="do not read or write the parse cache")
+    r.add_argument("--format", choices=["csv", "parquet"], default="csv",
+                   help="table files: csv (default) or parquet (needs the 'parquet' extra: pyarrow)")
+    r.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="where documents are analysed: local processes (default) or a Dask cluster "
+                   "(needs the 'dask' extra); the tables are the same")
+    r.add_argument("--scheduler", metavar="ADDRESS",
+                   help="dask: address of an existing scheduler, e.g. tcp://host:8786 (default: a local cluster "
+                   "on 127.0.0.1, started and stopped by the kit)")
+    r.add_argument("--workers", type=int, metavar="N",
+                   help="dask: worker processes of the local cluster (default: one per core)")
+    r.add_argument("--partition-words", type=int, metavar="N",
+                   help="dask: about N words per task (default 50000)")
 
     check = sub.add_parser("codebook", help="check a codebook",
                            description="`codebook check [FILE]` runs every category's examples (must be coded) "
@@ -164,7 +177,8 @@ def _cmd_run(ns) -> int:
     result = run(
         ns.path, ns.out, codebook=ns.codebook, actors=ns.actors, model=ns.model, n_process=ns.n_process,
         figures=ns.figures, cache=False if ns.no_cache else None, encoding=ns.encoding,
-        skip_bad=ns.skip_bad, with_sentiment=not ns.no_sentiment,
+        skip_bad=ns.skip_bad, with_sentiment=not ns.no_sentiment, engine=ns.engine, scheduler=ns.scheduler,
+        partition_words=ns.partition_words, n_workers=ns.workers, format=ns.format,
     )
     skipped = result.info.get("corpus", {}).get("skipped", [])
     for line in skipped:

@@ -16,6 +16,14 @@
 * **Tables in pieces.** :class:`TableBuilder` converts records into table
   pieces a few thousand rows at a time, so memory grows with the tables, not
   with every record of the corpus.
+* **Bad documents.** A document whose parse or analysis raises is left out
+  and reported with its id and the error: the run stops with that line, or,
+  with ``skip_bad``, goes on and lists it (:attr:`ResultStream.failed`).
+* **Other executors.** An executor object (the Dask engine,
+  :class:`analysis.app.dask_engine.DaskEngine`) can analyse the uncached
+  documents instead of this module's processes: it is given partitions of
+  consecutive documents and returns one :class:`PartitionResult` per
+  partition, in order, made by :meth:`Job.partition` on its workers.
 """
 from __future__ import annotations
 
@@ -27,13 +35,14 @@ from typing import Iterator, NamedTuple
 import pandas as pd
 
 from ..corpus.documents import Document
+from ..errors import KitError, one_line
 from ..extract.analyze import DocResult, analyze_doc
 from ..nlp.doccache import cache_dir
 from ..nlp.pipeline import parse
 from ..tables.frames import actor_frame, attributions_frame, evidence_frame, sentiment_frame
 from .records import RecordCache, analysis_fingerprint, decode_result, encode_result
 
-__all__ = ["ResultStream", "TableBuilder", "Job", "CHUNK_DOCS", "CHUNK_CHARS"]
+__all__ = ["ResultStream", "TableBuilder", "Job", "PartitionResult", "CHUNK_DOCS", "CHUNK_CHARS", "failure_message"]
 
 #: A chunk of work: at most this many documents / characters (one worker task).
 CHUNK_DOCS = 32
@@ -75,11 +84,13 @@ class TableBuilder:
     def __init__(self, *, flush_rows: int = 20_000) -> None:
         self.results: list[DocResult] = []  # slim: records dropped
         self.warnings: list[str] = []
+        self.failed: list[tuple[str, str]] = []  # (doc_id, error) of documents left out
         self._flush_rows = flush_rows
         self._buffers: dict[str, list[dict]] = {name: [] for name in FRAMES}
         self._pieces: dict[str, list[pd.DataFrame]] = {name: [] for name in FRAMES}
         self._seen: set[str] = set()
         self._chunked = True  # a repeated doc_id keeps everything in one piece
+        self._stored = 0  # documents whose records are in stored pieces
 
     def _note(self, result: DocResult) -> None:
         if result.doc_id in self._seen:
@@ -101,14 +112,19 @@ class TableBuilder:
         self._flush()  # what came before stays before
         for result in results:
             self._note(result)
-        for name, frame in frames.items():
-            self._pieces[name].append(frame)
+        self._store(frames)
 
     def _flush(self) -> None:
-        for name, buffer in self._buffers.items():
-            if buffer:
-                self._pieces[name].append(frame_function(name)(buffer))
-                self._buffers[name] = []
+        if len(self.results) > self._stored or any(self._buffers.values()):
+            frames = {name: frame_function(name)(buffer) for name, buffer in self._buffers.items() if buffer}
+            self._buffers = {name: [] for name in FRAMES}
+            self._store(frames)
+
+    def _store(self, frames: dict[str, pd.DataFrame]) -> None:
+        """Keep the pieces of the documents taken since the last call (a subclass may keep them elsewhere)."""
+        for name, frame in frames.items():
+            self._pieces[name].append(frame)
+        self._stored = len(self.results)
 
     def pieces(self) -> dict[str, pd.DataFrame]:
         """The records taken so far as one table piece per kind (empty kinds left out); then empty."""
@@ -133,13 +149,22 @@ class TableBuilder:
 # --------------------------------------------------------------------------- one process's work
 
 
-class _Piece(NamedTuple):
-    """A chunk analysed straight into table pieces (by a worker)."""
+class PartitionResult(NamedTuple):
+    """Consecutive documents analysed by a worker (a process of the pool, or a Dask worker)."""
 
-    results: list[DocResult]  # slim
-    frames: dict[str, pd.DataFrame]
-    quoted: Counter | None  # pooled keyness terms of the chunk, in document order
+    results: list[DocResult]  # slim (records dropped) with table pieces; else full
+    frames: dict[str, pd.DataFrame] | None  # table pieces of the documents, or None
+    quoted: Counter | None  # pooled keyness terms, in document order (with pieces)
     narration: Counter | None
+    failed: list[tuple[str, str]]  # (doc_id, error) of the documents whose analysis raised
+    encoded: list  # per result: its records as bytes (for the driver's cache), or None
+
+
+def failure_message(error: BaseException) -> str:
+    """One line for a document whose analysis raised."""
+    if isinstance(error, KitError):
+        return one_line(error)
+    return f"{type(error).__name__}: {one_line(error)}"
 
 
 class Job:
@@ -157,8 +182,30 @@ class Job:
         # Doc is written and read back; its re-runs are served by the records.
         self.parse_cache = folder if folder and not _is_rules(nlp) else False
 
-    def compute(self, items: list[tuple[Document, str | None]], *, encode: bool = False):
-        """Parse and analyse a chunk; yields ``(result, encoded or None)`` and caches each result."""
+    def compute(self, items: list[tuple[Document, str | None]], *, encode: bool = False,
+                failed: list[tuple[str, str]] | None = None):
+        """Parse and analyse a chunk; yields ``(result, encoded or None)`` and caches each result.
+
+        A document whose parse or analysis raises is left out and appended to
+        ``failed`` as ``(doc_id, error)`` (the rest of the chunk is then
+        analysed one document at a time); without ``failed`` the error is raised.
+        """
+        done = 0
+        try:
+            for result, data in self._compute(items, encode):
+                done += 1
+                yield result, data
+            return
+        except Exception as error:
+            if failed is None or not isinstance(error, Exception):
+                raise
+        for item in items[done:]:  # find the bad document(s); analyse the others
+            try:
+                yield from self._compute([item], encode)
+            except Exception as error:
+                failed.append((item[0].doc_id, failure_message(error)))
+
+    def _compute(self, items: list[tuple[Document, str | None]], encode: bool):
         docs = parse([d for d, _ in items], self.nlp, cache=self.parse_cache, progress=False)
         for doc, (document, key) in zip(docs, items, strict=True):
             result = analyze_doc(doc, codebook=self.codebook, gazetteer=self.gazetteer,
@@ -169,21 +216,44 @@ class Job:
                 self.records.save(key, data)
             yield result, data
 
-    def run(self, items: list[tuple[Document, str | None]], pieces: bool = False) -> list | _Piece:
+    def run(self, items: list[tuple[Document, str | None]], pieces: bool = False) -> PartitionResult:
         """A chunk's results: DocResults (or their bytes in a worker), or table pieces."""
+        failed: list[tuple[str, str]] = []
         if not pieces:
-            return [data if data is not None and _IN_WORKER else result  # bytes travel faster
-                    for result, data in self.compute(items, encode=_IN_WORKER)]
+            results = [data if data is not None and _IN_WORKER else result  # bytes travel faster
+                       for result, data in self.compute(items, encode=_IN_WORKER, failed=failed)]
+            return PartitionResult(results, None, None, None, failed, [])
+        return self._pieces(self.compute(items, failed=failed), failed, keep_encoded=False)
+
+    def partition(self, documents: list[Document], *, pieces: bool = True, encode: bool = True) -> PartitionResult:
+        """Analyse consecutive documents for a driver elsewhere (a Dask worker): nothing is cached here.
+
+        With ``pieces``, the results are slim and come with their table pieces;
+        else they are whole. ``encoded`` holds each result's records as bytes
+        (for the driver's records cache) when ``encode`` is set.
+        """
+        failed: list[tuple[str, str]] = []
+        computed = self.compute([(d, None) for d in documents], encode=encode, failed=failed)
+        if pieces:
+            return self._pieces(computed, failed, keep_encoded=encode)
+        # whole results travel as their bytes where they can (faster to send than objects)
+        results = [data if data is not None else result for result, data in computed]
+        return PartitionResult(results, None, None, None, failed, [])
+
+    def _pieces(self, computed, failed, *, keep_encoded: bool) -> PartitionResult:
         builder = TableBuilder(flush_rows=sys.maxsize)
         quoted: Counter | None = Counter() if self.terms_by else None
         narration: Counter | None = Counter() if self.terms_by else None
-        for result, _ in self.compute(items):
+        encoded = []
+        for result, data in computed:
             if quoted is not None and result.terms:
                 quoted.update(result.terms.get("quoted", {}))
                 narration.update(result.terms.get("narration", {}))
             result.terms = {}
             builder.add(result)
-        return _Piece(builder.results, builder.pieces(), quoted, narration)
+            if keep_encoded:
+                encoded.append(data)
+        return PartitionResult(builder.results, builder.pieces(), quoted, narration, failed, encoded)
 
 
 def _is_rules(nlp) -> bool:
@@ -207,8 +277,69 @@ def _run_in_worker(task: tuple[list[tuple[Document, str | None]], bool]):
     return _WORKER_JOB.run(items, pieces)
 
 
+def _cached(job: Job, document: Document, key: str, failed: list) -> Iterator[DocResult]:
+    result = job.records.load(key)
+    if result is not None:
+        yield result
+    else:  # vanished or damaged since we looked: compute it here
+        for result, _ in job.compute([(document, key)], failed=failed):
+            yield result
+
+
+def _executor_stream(job: Job, documents: list[Document], executor, *, pieces: bool, failed: list):
+    """Like :func:`_stream`, the uncached documents analysed by ``executor`` in partitions of consecutive ones."""
+    segments = _partition_tasks(job, documents, executor.partition_words)
+    tasks = [[d for d, _ in segment[1]] for segment in segments if segment[0] == "part"]
+    computed = executor.stream(job, tasks, pieces=pieces, encode=job.records is not None)
+    try:
+        for segment in segments:
+            if segment[0] == "hit":
+                yield from _cached(job, segment[1], segment[2], failed)
+                continue
+            out = next(computed)
+            failed.extend(out.failed)
+            bad = {doc_id for doc_id, _ in out.failed}
+            keys = [key for document, key in segment[1] if document.doc_id not in bad]
+            stored = out.encoded if pieces else out.results
+            if job.records is not None and len(stored) == len(keys):
+                for key, data in zip(keys, stored):
+                    if key is not None and isinstance(data, bytes):
+                        job.records.save(key, data)
+            if pieces:
+                yield out._replace(encoded=[])
+            else:
+                for item in out.results:
+                    yield _decoded(item)
+    finally:
+        computed.close()
+        executor.close()  # a LocalCluster the executor started is stopped
+
+
 def _decoded(item: DocResult | bytes) -> DocResult:
     return decode_result(item) if isinstance(item, bytes) else item
+
+
+def _partition_tasks(job: Job, documents: list[Document], words: int):
+    """Corpus order as ("hit", document, key) and ("part", [(document, key), ...]) segments for an executor."""
+    segments: list[tuple] = []
+    run: list[tuple[Document, str | None]] = []
+    size = 0
+    keys = [job.records.key(d) for d in documents] if job.records else [None] * len(documents)
+    for document, key in zip(documents, keys):
+        if key is not None and job.records.path(key).exists():
+            if run:
+                segments.append(("part", run))
+                run, size = [], 0
+            segments.append(("hit", document, key))
+            continue
+        run.append((document, key))
+        size += len(document.text.split())
+        if size >= words:
+            segments.append(("part", run))
+            run, size = [], 0
+    if run:
+        segments.append(("part", run))
+    return segments
 
 
 # --------------------------------------------------------------------------- the stream
@@ -220,12 +351,17 @@ class ResultStream:
     Returned by :func:`analysis.app.run.analyze_corpus`. Iterate it to get each
     document's records; or hand it, not yet started, to
     :func:`analysis.app.run.build_tables` (:meth:`into`), which lets worker
-    processes build the table pieces too.
+    processes build the table pieces too. A document whose analysis raised
+    is not yielded: it is in :attr:`failed` ``(doc_id, error)`` with
+    ``skip_bad``, else the stream raises a :class:`~analysis.errors.KitError`
+    naming it.
     """
 
     def __init__(self, job: Job, documents: list[Document], *, n_process: int = 1, terms=None,
-                 progress: bool | None = None) -> None:
+                 progress: bool | None = None, executor=None, skip_bad: bool = False) -> None:
         self.job, self.documents, self.n_process, self.terms = job, documents, n_process, terms
+        self.executor, self.skip_bad = executor, skip_bad
+        self.failed: list[tuple[str, str]] = []
         if progress is None:
             progress = len(documents) > 20 and sys.stderr.isatty()
         self.progress = progress
@@ -263,16 +399,32 @@ class ResultStream:
             if narration:
                 self.terms.narration.update(narration)
 
+    def _check(self, known: int) -> None:
+        """Stop on a new failure unless bad documents are skipped."""
+        if len(self.failed) > known and not self.skip_bad:
+            doc_id, error = self.failed[known]
+            raise KitError(f"document {doc_id!r} could not be analysed: {error} "
+                           "(--skip-bad skips it and analyses the rest)")
+
+    def _items(self, pieces: bool):
+        if self.executor is not None:
+            return _executor_stream(self.job, self.documents, self.executor, pieces=pieces, failed=self.failed)
+        return _stream(self.job, self.documents, self.n_process, pieces=pieces, failed=self.failed)
+
     def _results(self) -> Iterator[DocResult]:
         bar = self._bar()
         try:
-            for result in _stream(self.job, self.documents, self.n_process, pieces=False):
+            known = 0
+            for result in self._items(False):
+                self._check(known)
+                known = len(self.failed)
                 if result.terms:
                     self._pool(result.terms.get("quoted"), result.terms.get("narration"))
                     result.terms = {}  # pooled: not kept twice
                 if bar:
                     bar.update(1)
                 yield result
+            self._check(known)
         finally:
             if bar:
                 bar.close()
@@ -282,28 +434,35 @@ class ResultStream:
         if self.started:
             for result in self:
                 builder.add(result)
+            builder.failed = list(self.failed)
             return builder
         ids = [d.doc_id for d in self.documents]
-        pieces = self.n_process > 1 and len(set(ids)) == len(ids)
+        pieces = (self.n_process > 1 or self.executor is not None) and len(set(ids)) == len(ids)
         self._iterator = iter(())  # consumed here
         bar = self._bar()
+        known = 0
         try:
-            for item in _stream(self.job, self.documents, self.n_process, pieces=pieces):
-                if isinstance(item, _Piece):
+            for item in self._items(pieces):
+                n = len(self.failed) - known
+                self._check(known)
+                known = len(self.failed)
+                if isinstance(item, PartitionResult):
                     self._pool(item.quoted, item.narration)
                     builder.add_pieces(item.results, item.frames)
-                    n = len(item.results)
+                    n += len(item.results)
                 else:
                     if item.terms:
                         self._pool(item.terms.get("quoted"), item.terms.get("narration"))
                         item.terms = {}
                     builder.add(item)
-                    n = 1
+                    n += 1
                 if bar:
                     bar.update(n)
+            self._check(known)
         finally:
             if bar:
                 bar.close()
+        builder.failed = list(self.failed)
         return builder
 
 
@@ -335,8 +494,8 @@ def _segments(job: Job, documents: list[Document], pieces: bool):
     return segments
 
 
-def _stream(job: Job, documents: list[Document], n_process: int, *, pieces: bool):
-    """DocResults (and, with ``pieces``, _Piece chunks) in corpus order."""
+def _stream(job: Job, documents: list[Document], n_process: int, *, pieces: bool, failed: list):
+    """DocResults (and, with ``pieces``, PartitionResult chunks) in corpus order; failures go to ``failed``."""
     global _WORKER_JOB
     segments = _segments(job, documents, pieces)
     tasks = [(s[1], pieces) for s in segments if s[0] == "chunk"]
@@ -360,16 +519,14 @@ def _stream(job: Job, documents: list[Document], n_process: int, *, pieces: bool
         for segment in segments:
             if segment[0] == "hit":
                 _, document, key = segment
-                result = job.records.load(key)
-                if result is None:  # vanished or damaged since we looked: compute it here
-                    result = next(job.compute([(document, key)]))[0]
-                yield result
+                yield from _cached(job, document, key, failed)
                 continue
             out = next(computed)
-            if isinstance(out, _Piece):
+            failed.extend(out.failed)
+            if out.frames is not None:
                 yield out
             else:
-                for item in out:
+                for item in out.results:
                     yield _decoded(item)
     finally:
         if pool is not None:

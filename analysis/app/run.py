@@ -2,14 +2,17 @@
 
 :func:`run` loads a corpus, analyses each document as it streams past
 (:func:`analyze_corpus`: cached, chunked and optionally parallel, see
-:mod:`analysis.app.engine`), builds the tidy tables from the records in pieces
-(:func:`build_tables`) and writes them atomically into ``out``. Nothing under
-the corpus folder is ever written.
+:mod:`analysis.app.engine`; or on a Dask cluster, :mod:`analysis.app.dask_engine`),
+builds the tidy tables from the records in pieces (:func:`build_tables`; for
+a large corpus streamed through a spool folder, :mod:`analysis.app.outputs`)
+and writes them atomically into ``out`` as CSV or Parquet. Nothing under the
+corpus folder is ever written.
 """
 from __future__ import annotations
 
 import os
 import platform
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -32,9 +35,26 @@ from ..tables.features import cooccurrence, feature_table
 from ..tables.frames import documents_frame, exposure_frame
 from ..tables.stats import VoiceTerms
 from ..tables.summaries import summarize_sentiment
+from .dask_engine import DEFAULT_PARTITION_WORDS, DaskEngine
 from .engine import Job, ResultStream, TableBuilder
+from .outputs import (
+    FORMATS,
+    STREAM_WORDS,
+    SpoolingTableBuilder,
+    StreamedTables,
+    check_format,
+    load_results,
+    remove_spool,
+    spool_folder,
+    table_schema,
+    write_tables,
+)
 
-__all__ = ["run", "analyze_corpus", "build_tables", "TableBuilder", "ResultStream", "RunOutput", "TABLES"]
+__all__ = ["run", "analyze_corpus", "build_tables", "TableBuilder", "ResultStream", "RunOutput", "TABLES", "ENGINES",
+           "load_results"]
+
+#: Where documents are analysed: ``local`` (this machine's processes) or ``dask`` (a Dask cluster).
+ENGINES = ("local", "dask")
 
 #: Output tables written by ``discourse-kit run`` (file stem -> what it holds).
 TABLES = {
@@ -54,7 +74,7 @@ TABLES = {
 class RunOutput:
     """What :func:`run` produced: the tables, the written files and warnings."""
 
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]
     files: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     info: dict = field(default_factory=dict)
@@ -71,6 +91,11 @@ def analyze_corpus(
     with_sentiment: bool = True,
     progress: bool | None = None,
     terms=None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    partition_words: int | None = None,
+    n_workers: int | None = None,
+    skip_bad: bool = False,
 ) -> ResultStream:
     """Stream :class:`DocResult` objects, one per document, in corpus order.
 
@@ -93,22 +118,47 @@ def analyze_corpus(
         progress: show a progress bar (default: on a terminal, > 20 documents).
         terms: an :class:`analysis.tables.stats.VoiceTerms` that pools each
             document's term frequencies by voice (for the keyness table).
+        engine: ``"local"`` (default) or ``"dask"``: the uncached documents are
+            analysed on a Dask cluster (:mod:`analysis.app.dask_engine`), in
+            partitions of about ``partition_words`` words; the results are the same.
+        scheduler: the Dask scheduler's address; ``None`` starts a
+            ``LocalCluster`` of ``n_workers`` processes (default: one per core)
+            on 127.0.0.1 for the duration of the stream.
+        skip_bad: a document whose analysis raises is left out and listed in
+            the stream's ``failed`` instead of stopping the run.
 
     Returns:
         A :class:`analysis.app.engine.ResultStream`: iterate it, or pass it to
         :func:`build_tables` directly (then workers also build the tables).
 
     Raises:
-        KitError: ``n_process`` is not a positive integer.
+        KitError: ``n_process`` is not a positive integer, or an unknown engine.
     """
     if not isinstance(n_process, int) or n_process < 1:
         raise KitError(f"n_process must be a positive integer; got {n_process!r}")
+    if engine not in ENGINES:
+        raise KitError(f"engine must be one of {', '.join(ENGINES)}; got {engine!r}")
+    if engine != "dask" and (scheduler is not None or partition_words is not None or n_workers is not None):
+        raise KitError("--scheduler, --partition-words and --workers need --engine dask")
     gazetteer = gazetteer or load_gazetteer()
     nlp = nlp or make_nlp(actors=gazetteer)
     codebook = codebook or load_codebook()
     job = Job(nlp, codebook, gazetteer, with_sentiment=with_sentiment,
               terms_by=getattr(terms, "by", None) if terms is not None else None, cache=cache)
-    return ResultStream(job, list(corpus), n_process=n_process, terms=terms, progress=progress)
+    executor = None
+    if engine == "dask":
+        executor = DaskEngine(scheduler, n_workers=n_workers, model=_model_name(nlp),
+                              partition_words=DEFAULT_PARTITION_WORDS if partition_words is None else partition_words)
+    return ResultStream(job, list(corpus), n_process=n_process, terms=terms, progress=progress, executor=executor,
+                        skip_bad=skip_bad)
+
+
+def _model_name(nlp) -> str:
+    """The name :func:`make_nlp` builds ``nlp`` from (``rules`` or a spaCy package)."""
+    kit = nlp.meta.get("discourse_kit", {})
+    if kit.get("model"):
+        return str(kit["model"])
+    return f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '')}"
 
 
 def build_tables(
@@ -135,6 +185,9 @@ def build_tables(
         for result in results:
             builder.add(result)
     slim = builder.results
+    if builder.failed:  # documents whose analysis failed (skipped) are not in any table
+        failed = {doc_id for doc_id, _ in builder.failed}
+        corpus = Corpus([d for d in corpus if d.doc_id not in failed])
     documents = documents_frame(corpus, slim)
     evidence = builder.frame("evidence")
     exposure = exposure_frame(slim)
@@ -183,15 +236,30 @@ def run(
     skip_bad: bool = False,
     with_sentiment: bool = True,
     progress: bool | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    partition_words: int | None = None,
+    n_workers: int | None = None,
+    format: str = "csv",
 ) -> RunOutput:
     """Analyse a corpus and write every table (and, with ``figures``, every figure).
 
-    Writes into ``out``: one CSV per entry of :data:`TABLES` and ``run.json``
-    (package version, pipeline, codebook id/version/sha256, gazetteer, corpus
-    hash). Files are replaced atomically; nothing else in ``out`` is touched.
+    Writes into ``out``: one file per entry of :data:`TABLES` (``.csv``, or
+    ``.parquet`` with ``format="parquet"``) and ``run.json`` (package version,
+    pipeline, codebook id/version/sha256, gazetteer, corpus hash, engine, each
+    table's columns and dtypes). Files are replaced atomically; nothing else
+    in ``out`` is touched. ``engine="dask"`` analyses the documents on a Dask
+    cluster (``scheduler``: its address; none: a ``LocalCluster`` of
+    ``n_workers`` processes on this machine): the tables are the same, byte for
+    byte. A corpus of :data:`~analysis.app.outputs.STREAM_WORDS` words or more
+    has its tables streamed through a spool folder (in ``$TMPDIR``), so memory
+    stays bounded; ``RunOutput.tables`` then reads each table from ``out`` when
+    asked for it. With ``skip_bad``, unreadable files and documents whose
+    analysis fails are skipped and listed (``run.json``: ``corpus.skipped``).
     """
     if n_process < 1:
         raise KitError(f"--n-process must be a positive integer; got {n_process}")
+    check_format(format)
     root = Path(path) if path is not None else BUNDLED_CORPUS
     out = Path(out)
     corpus = load_corpus(root, encoding=encoding, skip_bad=skip_bad)
@@ -203,31 +271,67 @@ def run(
     nlp = make_nlp(model, actors=gazetteer)
     terms = VoiceTerms()  # quoted speech vs narration, for keyness.csv and its figure
     stream = analyze_corpus(corpus, nlp, codebook=loaded_codebook, gazetteer=gazetteer, n_process=n_process,
-                            cache=cache,
-                            with_sentiment=with_sentiment, progress=progress, terms=terms)
-    builder = stream.into(TableBuilder())  # records become table pieces as documents stream past
-    tables = build_tables(builder, corpus, codebook=loaded_codebook, with_sentiment=with_sentiment, terms=terms)
-    info = {
-        "package": "discourse-kit",
-        "version": __version__,
-        "spacy": spacy.__version__,
-        "python": platform.python_version(),
-        "pipeline": {"model": model, "components": list(nlp.pipe_names)},
-        "codebook": {"id": loaded_codebook.id, "version": loaded_codebook.version, "sha256": loaded_codebook.sha256,
-                     "path": _display(loaded_codebook.path)},
-        "gazetteer": {"id": gazetteer.id, "version": gazetteer.version, "sha256": gazetteer.sha256},
-        "corpus": {"path": _display(root), "n_documents": len(corpus), "sha256": corpus.hash(),
-                   "skipped": corpus.skipped},
-        "tables": {name: f"{name}.csv" for name in tables},
-    }
-    warnings = [*corpus.skipped, *corpus.warnings, *builder.warnings]
-    with transaction():  # all files replaced at the end, or none if anything fails
-        files = [write_csv(frame, out / f"{name}.csv") for name, frame in tables.items()]
-        if figures is not None:
-            files += save_all_figures(tables, figures, info=info)
-            info["figures"] = sorted(p.name for p in files if p.parent == Path(figures))
-        files.append(write_json(info, out / "run.json"))
+                            cache=cache, with_sentiment=with_sentiment, progress=progress, terms=terms,
+                            engine=engine, scheduler=scheduler, partition_words=partition_words,
+                            n_workers=n_workers, skip_bad=skip_bad)
+    ids = [d.doc_id for d in corpus]
+    streamed = len(set(ids)) == len(ids) and sum(len(d.text.split()) for d in corpus) >= STREAM_WORDS
+    spool = spool_folder() if streamed else None
+    try:
+        # records become table pieces as documents stream past (into a spool folder for a large corpus)
+        builder = stream.into(SpoolingTableBuilder(spool) if spool else TableBuilder())
+        if spool:
+            tables = StreamedTables(builder, corpus, codebook=loaded_codebook, with_sentiment=with_sentiment,
+                                    terms=terms)
+        else:
+            tables = build_tables(builder, corpus, codebook=loaded_codebook, with_sentiment=with_sentiment,
+                                  terms=terms)
+        skipped = [*corpus.skipped, *(f"{doc_id}: analysis failed: {error}" for doc_id, error in builder.failed)]
+        info = {
+            "package": "discourse-kit",
+            "version": __version__,
+            "spacy": spacy.__version__,
+            "python": platform.python_version(),
+            "pipeline": {"model": model, "components": list(nlp.pipe_names)},
+            "codebook": {"id": loaded_codebook.id, "version": loaded_codebook.version,
+                         "sha256": loaded_codebook.sha256, "path": _display(loaded_codebook.path)},
+            "gazetteer": {"id": gazetteer.id, "version": gazetteer.version, "sha256": gazetteer.sha256},
+            "corpus": {"path": _display(root), "n_documents": len(corpus) - len(builder.failed),
+                       "sha256": corpus.hash(), "skipped": skipped},
+            "tables": {name: f"{name}{FORMATS[format]}" for name in tables},
+            "columns": table_schema(tables),
+        }
+        warnings = [*skipped, *corpus.warnings, *builder.warnings]
+        with transaction():  # all files replaced at the end, or none if anything fails
+            files = write_tables(tables, out, format, csv_writer=write_csv)  # looked up here at each run
+            if figures is not None:
+                files += save_all_figures(tables, figures, info=info)
+                info["figures"] = sorted(p.name for p in files if p.parent == Path(figures))
+            files.append(write_json(info, out / "run.json"))
+    finally:
+        if spool:
+            remove_spool(spool)
+    if spool:
+        tables = _TablesOnDisk(out, info)
     return RunOutput(tables=tables, files=files, warnings=warnings, info=info)
+
+
+class _TablesOnDisk(Mapping):
+    """The tables of a streamed run: each is read from ``out`` when asked for (bounded memory until then)."""
+
+    def __init__(self, out: Path, info: dict) -> None:
+        self.out, self.info = out, info
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.info["tables"]:
+            raise KeyError(name)
+        return load_results(self.out, only=[name])[name]
+
+    def __iter__(self):
+        return iter(self.info["tables"])
+
+    def __len__(self) -> int:
+        return len(self.info["tables"])
 
 
 def _display(path) -> str:

@@ -2,12 +2,13 @@
 
 Sentences come from spaCy (the kit's splitter); each sentence's text is scored
 with TextBlob's default analyzer (``PatternAnalyzer``, the pattern.en
-adjective lexicon that ships with TextBlob; called through the lexicon
-function it wraps), so ``polarity`` and ``subjectivity`` are exactly
-``TextBlob(sentence_text).sentiment``. The lexicon is loaded once per
-process (about a second). TextBlob's
-own sentence splitting, tagging and noun phrases are never used (they need
-NLTK downloads).
+adjective lexicon that ships with TextBlob), so ``polarity`` and
+``subjectivity`` are exactly ``TextBlob(sentence_text).sentiment``. A
+document's sentences are scored as one batch
+(:func:`analysis.extract.polarity.score_texts`: the same values, several
+times faster). The lexicon is loaded once per process (about a second).
+TextBlob's own sentence splitting, tagging and noun phrases are never used
+(they need NLTK downloads).
 
 Each record also says whose words the sentence is (``voice``: the majority
 voice of its word tokens, :meth:`analysis.extract.voices.VoiceMap.sentence_voice`) and
@@ -26,20 +27,11 @@ from spacy.tokens import Doc
 
 from ..nlp.docarrays import doc_ents, doc_id_of, doc_text, sentence_spans, token_index, word_mask
 from ..nlp.gazetteer import ACTOR_LABEL, Gazetteer, load_gazetteer
+from .polarity import score_texts, textblob_sentiment
 from .records import NARRATOR
 from .voices import VoiceMap
 
 __all__ = ["score_text", "doc_sentiment"]
-
-
-@lru_cache(maxsize=1)
-def _lexicon():
-    # The function TextBlob's default PatternAnalyzer.analyze() calls; calling it
-    # directly skips the namedtuple class that analyze() builds on every call
-    # (a third of the time), with identical values.
-    from textblob.en import sentiment as pattern_sentiment
-
-    return pattern_sentiment
 
 
 @lru_cache(maxsize=16384)
@@ -47,14 +39,14 @@ def score_text(text: str) -> tuple[float, float]:
     """``(polarity, subjectivity)`` of a text: exactly ``TextBlob(text).sentiment``.
 
     A sentence repeated across documents (wire copy, boilerplate) is scored
-    once: the last 16,384 distinct texts are remembered.
+    once: the last 16,384 distinct texts are remembered. For many texts,
+    :func:`analysis.extract.polarity.score_texts` is faster.
 
     Example:
         >>> score_text("This is a great and honest proposal.")
         (0.7, 0.825)
     """
-    polarity, subjectivity = _lexicon()(text)
-    return float(polarity), float(subjectivity)
+    return textblob_sentiment(text)
 
 
 def doc_sentiment(doc: Doc, *, voice_map: VoiceMap | None = None, gazetteer: Gazetteer | None = None) -> list[dict]:
@@ -78,14 +70,16 @@ def doc_sentiment(doc: Doc, *, voice_map: VoiceMap | None = None, gazetteer: Gaz
         camp = gazetteer.camp(ent.ent_id_)
         if camp:
             camps_by_sentence.setdefault(int(sent_of[ent.start]), set()).add(camp)
+    if not sents:
+        return []
+    # word tokens before each token index, to skip sentences without words
+    words_before = np.concatenate(([0], np.cumsum(word_mask(doc))))
+    text = doc_text(doc)
+    kept = [(i, start_char, end_char) for i, (start, end, start_char, end_char) in enumerate(sents)
+            if words_before[end] != words_before[start]]
+    scores = score_texts([text[start_char:end_char] for _, start_char, end_char in kept])  # == Span.text
     out = []
-    if sents:  # word tokens before each token index, to skip sentences without words
-        words_before = np.concatenate(([0], np.cumsum(word_mask(doc))))
-        text = doc_text(doc)
-    for i, (start, end, start_char, end_char) in enumerate(sents):
-        if words_before[end] == words_before[start]:
-            continue
-        polarity, subjectivity = score_text(text[start_char:end_char])  # == Span.text
+    for (i, start_char, end_char), (polarity, subjectivity) in zip(kept, scores, strict=True):
         out.append(
             {
                 "doc_id": doc_id,
