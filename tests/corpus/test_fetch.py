@@ -116,7 +116,7 @@ def test_success_writes_markdown_with_front_matter_that_the_loader_reads(server,
         "speaker": "Antony J. Blinken", "date": "2022-01-07", "genre": "transcript",
         "url": f"{server}/article", "license_note": "public domain\n---\n(17 U.S.C. 105)",
     }])
-    report = fetch_manifest(manifest)
+    report = fetch_manifest(manifest, allow_private=True)
     assert list(report.columns) == REPORT_COLUMNS
     row = _row(report, "2022-01-07_state_press")
     assert row.status == "ok", row.detail
@@ -137,6 +137,7 @@ def test_success_writes_markdown_with_front_matter_that_the_loader_reads(server,
     assert meta["date"] == "2022-01-07"
     assert meta["license_note"] == "public domain --- (17 U.S.C. 105)"  # a line break in a cell stays inside
     assert meta["url"] == f"{server}/article"
+    assert meta["fetched_url"] == f"{server}/article" and meta["fetched_from"] == "live"
     assert meta["retrieved_at"].endswith("+00:00")
     assert meta["sha256"] == hashlib.sha256(body.encode("utf-8")).hexdigest()
     assert meta["sha256"] == doc.sha256  # the analysed text is the stored text
@@ -156,7 +157,7 @@ def test_each_failure_is_reported_and_the_run_carries_on(server, tmp_path):
         {"doc_id": "good", "url": f"{server}/article"},
     ]
     out = tmp_path / "out"
-    report = fetch_manifest(_manifest(tmp_path, rows), out=out, max_bytes=20_000)
+    report = fetch_manifest(_manifest(tmp_path, rows), out=out, max_bytes=20_000, allow_private=True)
     assert report["doc_id"].tolist() == [r["doc_id"] for r in rows]
     status = dict(zip(report.doc_id, report.status))
     detail = dict(zip(report.doc_id, report.detail))
@@ -169,14 +170,14 @@ def test_each_failure_is_reported_and_the_run_carries_on(server, tmp_path):
     assert "refused redirect" in detail["redirect_to_file"] and "file:///etc/passwd" in detail["redirect_to_file"]
     assert "not an HTML page" in detail["pdf"]
     assert "refused doc_id" in detail["../escape"] and "refused doc_id" in detail["sub/dir"]
-    assert sorted(p.name for p in out.iterdir()) == ["good.md"]
+    assert sorted(p.name for p in out.iterdir()) == ["fetch-lock.csv", "good.md"]
     assert not (tmp_path / "escape.md").exists()
 
 
 def test_slow_server_times_out(server, tmp_path):
     manifest = _manifest(tmp_path, [{"doc_id": "slow", "url": f"{server}/slow"}])
     start = time.monotonic()
-    report = fetch_manifest(manifest, timeout=0.3)
+    report = fetch_manifest(manifest, timeout=0.3, allow_private=True)
     assert time.monotonic() - start < 1.4
     assert report.status.tolist() == ["failed"]
     assert "timed out" in report.detail[0]
@@ -190,7 +191,7 @@ def test_offline_is_reported_per_document(tmp_path):
         port = s.getsockname()[1]
     rows = [{"doc_id": "a", "url": f"http://127.0.0.1:{port}/a"},
             {"doc_id": "b", "url": f"http://127.0.0.1:{port}/b"}]
-    report = fetch_manifest(_manifest(tmp_path, rows), timeout=2)
+    report = fetch_manifest(_manifest(tmp_path, rows), timeout=2, allow_private=True)
     assert report.status.tolist() == ["failed", "failed"]
     assert all("cannot connect" in d for d in report.detail)
     assert not (tmp_path / "fetched").exists() or not any((tmp_path / "fetched").iterdir())
@@ -202,10 +203,10 @@ def test_existing_file_is_kept_unless_force(server, tmp_path):
     mine = out / "doc.md"
     mine.write_text("my own edited text\n", encoding="utf-8")
     manifest = _manifest(tmp_path, [{"doc_id": "doc", "url": f"{server}/article"}])
-    report = fetch_manifest(manifest)
+    report = fetch_manifest(manifest, allow_private=True)
     assert report.status.tolist() == ["skipped-exists"]
     assert mine.read_text(encoding="utf-8") == "my own edited text\n"
-    report = fetch_manifest(manifest, force=True)
+    report = fetch_manifest(manifest, force=True, allow_private=True)
     assert report.status.tolist() == ["ok"]
     assert "written proposals" in mine.read_text(encoding="utf-8")
 
@@ -215,12 +216,12 @@ def test_cli_fetch_prints_the_report(server, tmp_path, capsys):
 
     manifest = _manifest(tmp_path, [{"doc_id": "x", "url": f"{server}/article"},
                                     {"doc_id": "y", "url": f"{server}/missing"}])
-    assert main(["corpus", "fetch", str(manifest), "--out", str(tmp_path / "o")]) == 1  # one failed
+    assert main(["corpus", "fetch", str(manifest), "--out", str(tmp_path / "o"), "--allow-private"]) == 1  # one failed
     captured = capsys.readouterr()
     assert "ok" in captured.out and "HTTP 404" in captured.out
     assert "1 of 2 document(s) could not be fetched" in captured.err
     only_ok = _manifest(tmp_path, [{"doc_id": "x2", "url": f"{server}/article"}])
-    assert main(["corpus", "fetch", str(only_ok), "--out", str(tmp_path / "o")]) == 0
+    assert main(["corpus", "fetch", str(only_ok), "--out", str(tmp_path / "o"), "--allow-private"]) == 0
 
 
 @pytest.mark.parametrize(
