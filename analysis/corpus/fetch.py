@@ -225,7 +225,17 @@ def _front_matter(path: Path) -> dict:
     return meta if isinstance(meta, dict) else {}
 
 
-def _lock_row_from_file(doc_id: str, path: Path, body: str) -> dict:
+def _previous_lock(folder: Path) -> dict[str, dict]:
+    try:
+        return read_lock(folder / LOCK_NAME) if (folder / LOCK_NAME).is_file() else {}
+    except KitError:  # damaged: rebuilt from the files' front matter
+        return {}
+
+
+def _lock_row_from_file(doc_id: str, path: Path, body: str, previous: dict | None = None) -> dict:
+    """The lock row of a text already stored: its earlier row while the text is unchanged, else its front matter."""
+    if previous is not None and previous.get("sha256") == text_sha256(body):
+        return previous
     meta = _front_matter(path)
     name, _, version = str(meta.get("extracted_with", "")).partition(" ")
     return {"doc_id": doc_id, "source": str(meta.get("fetched_from", "")),
@@ -296,6 +306,7 @@ def fetch_manifest(
     folder = Path(out) if out is not None else manifest.parent / "fetched"
     if folder.exists() and not folder.is_dir():
         raise KitError("output exists and is not a folder", path=folder)
+    previous = _previous_lock(folder)
     report, lock_rows, stored = [], [], {}
     for row in rows:
         doc_id = row["doc_id"]
@@ -307,7 +318,7 @@ def fetch_manifest(
             target = _target(folder, doc_id)
             if target.exists() and not force:
                 body = stored_text(target)
-                lock_row = _lock_row_from_file(doc_id, target, body)
+                lock_row = _lock_row_from_file(doc_id, target, body, previous.get(doc_id))
                 entry.update(status="skipped-exists", source=lock_row["source"], url=lock_row["url"] or entry["url"],
                              detail="file exists; use --force to replace it", path=str(target))
             else:
@@ -317,7 +328,7 @@ def fetch_manifest(
                 folder.mkdir(parents=True, exist_ok=True)
                 if target.exists() and not force:  # appeared while downloading
                     body = stored_text(target)
-                    lock_row = _lock_row_from_file(doc_id, target, body)
+                    lock_row = _lock_row_from_file(doc_id, target, body, previous.get(doc_id))
                     entry.update(status="skipped-exists", detail="file exists; use --force to replace it",
                                  path=str(target))
                 else:

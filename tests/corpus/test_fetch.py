@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from analysis import load_corpus
 from analysis.corpus.fetch import REPORT_COLUMNS, fetch_manifest, read_manifest
+from analysis.corpus.lock import LOCK_COLUMNS, LOCK_NAME, check_lock
 from analysis.errors import KitError
 
 ARTICLE = """<!doctype html>
@@ -31,8 +33,17 @@ Moscow\u2019s concerns and put forward their own, on a reciprocal basis.</p>
 """
 
 
+#: what /changing serves: the test edits it to simulate a page changed after a lock was published
+CHANGING = {"text": "The Secretary said that the talks would continue next week in Geneva."}
+
+
+def _page(paragraph: str) -> bytes:
+    return ARTICLE.replace("Moscow\u2019s concerns", paragraph).encode("utf-8")
+
+
 class _Handler(BaseHTTPRequestHandler):
-    """Routes: /article, /missing (404), /big, /big-nolength, /slow, /to-file, /pdf."""
+    """Routes: /article, /missing (404), /big, /big-nolength, /slow, /to-file, /pdf, /changing,
+    /archive/v1 (the first version of /changing, as an archive keeps it)."""
 
     def log_message(self, *args):  # keep pytest output clean
         pass
@@ -63,6 +74,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Location", "file:///etc/passwd")
             self.send_header("Content-Length", "0")
             self.end_headers()
+        elif self.path == "/changing":
+            self._send(200, _page(CHANGING["text"]))
+        elif self.path == "/archive/v1":
+            self._send(200, _page("The Secretary said that the talks would continue next week in Geneva."))
         elif self.path == "/pdf":
             self._send(200, b"%PDF-1.4 not a web page", ctype="application/pdf")
         else:
@@ -95,12 +110,12 @@ def _no_proxy(monkeypatch):
 
 def _manifest(folder: Path, rows: list[dict]) -> Path:
     path = folder / "manifest.csv"
-    fields = ["doc_id", "title", "speaker", "date", "genre", "url", "license_note"]
+    fields = ["doc_id", "title", "speaker", "date", "genre", "url", "archive_url", "license_note"]
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
         w.writeheader()
         for r in rows:
-            w.writerow({"title": "", "speaker": "", "date": "", "genre": "", "license_note": "", **r})
+            w.writerow({"title": "", "speaker": "", "date": "", "genre": "", "archive_url": "", "license_note": "", **r})
     return path
 
 
@@ -253,14 +268,159 @@ def test_bad_arguments(tmp_path):
 def test_bundled_manifest_keeps_every_fact_of_the_shared_list():
     from conftest import ROOT, SHARED
 
+    from analysis.corpus.fetch import wayback_url
+
     rows = read_manifest(ROOT / "corpus" / "manifest.csv")
     assert len({r["doc_id"] for r in rows}) == len(rows) >= 10
     for r in rows:
         assert r["url"].startswith(("http://", "https://")) and r["license_note"]
         assert r["doc_id"].startswith(r["date"])
+        # the kind of source is said, and agrees with the shared list's note
+        assert r["url_kind"] == ("official" if r["url_note"].startswith("official") else "repost")
+        assert r["repost_url"] == "" or r["url_kind"] == "official"
+        # an archived snapshot per document, built from the Wayback pattern and marked as not checked
+        assert r["archive_url"] == wayback_url(r["url"], r["date"]) and r["archive_verified"] == "no"
     shared = SHARED / "corpus" / "real_documents.csv"
     if not shared.exists():
         pytest.skip("../shared is absent")
     with shared.open(newline="", encoding="utf-8") as fh:
         original = list(csv.DictReader(fh))
-    assert [{k: v for k, v in r.items() if k != "doc_id"} for r in rows] == original
+    added = {"doc_id", "url_kind", "repost_url", "archive_url", "archive_verified"}
+    assert [{k: v for k, v in r.items() if k not in added} for r in rows] == original
+
+
+# --------------------------------------------------------------------------- lock file and archive fallback
+
+def _lock(folder: Path) -> list[dict]:
+    with (folder / LOCK_NAME).open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _body(path: Path) -> str:
+    return path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+
+
+def test_the_lock_file_records_each_stored_text(server, tmp_path):
+    import trafilatura
+
+    manifest = _manifest(tmp_path, [{"doc_id": "b", "url": f"{server}/article"},
+                                    {"doc_id": "a", "url": f"{server}/changing"},
+                                    {"doc_id": "gone", "url": f"{server}/missing"}])
+    report = fetch_manifest(manifest, allow_private=True)
+    assert report.status.tolist() == ["ok", "ok", "failed"] and report.lock.tolist() == ["", "", ""]
+    out = tmp_path / "fetched"
+    rows = _lock(out)
+    assert list(rows[0]) == LOCK_COLUMNS
+    assert [r["doc_id"] for r in rows] == ["a", "b"]  # sorted; the failed document has no row
+    for r in rows:
+        body = _body(out / f"{r['doc_id']}.md")
+        assert r["sha256"] == hashlib.sha256(body.encode("utf-8")).hexdigest()
+        assert int(r["n_chars"]) == len(body) and r["source"] == "live"
+        assert r["extractor"] == "trafilatura" and r["extractor_version"] == trafilatura.__version__
+        assert r["fetched_at"].endswith("+00:00")
+    assert rows[1]["url"] == f"{server}/article"
+    # a second run keeps every file and writes the same lock, byte for byte
+    before = (out / LOCK_NAME).read_bytes()
+    report = fetch_manifest(manifest, allow_private=True)
+    assert report.status.tolist() == ["skipped-exists", "skipped-exists", "failed"]
+    assert (out / LOCK_NAME).read_bytes() == before
+
+
+def test_a_published_lock_says_which_texts_match_and_the_archive_restores_a_changed_page(server, tmp_path):
+    rows = [{"doc_id": "changing", "url": f"{server}/changing", "archive_url": f"{server}/archive/v1"},
+            {"doc_id": "stable", "url": f"{server}/article"}]
+    scholar, student = tmp_path / "scholar", tmp_path / "student"
+    scholar.mkdir()
+    student.mkdir()
+    CHANGING["text"] = "The Secretary said that the talks would continue next week in Geneva."
+    fetch_manifest(_manifest(scholar, rows), allow_private=True)
+    published = scholar / "fetched" / LOCK_NAME
+    # later the live page changes; a student fetching without the lock gets the new text ...
+    CHANGING["text"] = "The Secretary said that the page was edited after publication."
+    try:
+        fetch_manifest(_manifest(student, rows), out=student / "plain", allow_private=True)
+        check = check_lock(student / "plain", published).set_index("doc_id")
+        assert check.loc["changing", "lock"] == "differs" and check.loc["stable", "lock"] == "match"
+        assert "edited after publication" in _body(student / "plain" / "changing.md")
+        # ... and with the lock, the live page is tried, found different, and the archived snapshot used
+        report = fetch_manifest(_manifest(student, rows), out=student / "locked", allow_private=True,
+                                lock=published).set_index("doc_id")
+        assert report.loc["changing", "status"] == "ok" and report.loc["changing", "lock"] == "match"
+        assert report.loc["changing", "source"] == "archive" and report.loc["changing", "url"] == f"{server}/archive/v1"
+        assert "text differs from the lock" in report.loc["changing", "detail"]
+        assert report.loc["stable", "lock"] == "match" and report.loc["stable", "source"] == "live"
+        assert _body(student / "locked" / "changing.md") == _body(scholar / "fetched" / "changing.md")
+        meta = load_corpus(student / "locked")["changing"].metadata
+        assert meta["fetched_from"] == "archive" and meta["fetched_url"] == f"{server}/archive/v1"
+        assert meta["url"] == f"{server}/changing"  # the manifest's page stays the citable address
+        # the student's own lock now names the archive as the source of that text
+        assert {r["doc_id"]: r["source"] for r in _lock(student / "locked")} == {"changing": "archive", "stable": "live"}
+    finally:
+        CHANGING["text"] = "The Secretary said that the talks would continue next week in Geneva."
+
+
+def test_the_archive_is_the_fallback_when_the_live_page_fails(server, tmp_path):
+    manifest = _manifest(tmp_path, [{"doc_id": "d", "url": f"{server}/missing", "archive_url": f"{server}/archive/v1"},
+                                    {"doc_id": "e", "url": f"{server}/missing", "archive_url": f"{server}/gone"}])
+    report = fetch_manifest(manifest, allow_private=True).set_index("doc_id")
+    assert report.loc["d", "status"] == "ok" and report.loc["d", "source"] == "archive"
+    assert "from the archive copy (live: HTTP 404" in report.loc["d", "detail"]
+    assert report.loc["e", "status"] == "failed"
+    assert report.loc["e", "detail"] == "live: HTTP 404 Not Found; archive: HTTP 404 Not Found"
+
+
+def test_lock_check_reports_missing_edited_and_unlisted_texts(server, tmp_path):
+    out = tmp_path / "fetched"
+    manifest = _manifest(tmp_path, [{"doc_id": "x", "url": f"{server}/article"}])
+    fetch_manifest(manifest, allow_private=True)
+    lock = tmp_path / "paper-lock.csv"
+    lock.write_text((out / LOCK_NAME).read_text(encoding="utf-8")
+                    + "ghost,live,https://example.org/g,2022-01-01T00:00:00+00:00," + "a" * 64 + ",10,trafilatura,1,0.1\n",
+                    encoding="utf-8")
+    (out / "mine.md").write_text("my own note\n", encoding="utf-8")
+    report = fetch_manifest(manifest, allow_private=True, lock=lock)
+    assert report[["doc_id", "status", "lock"]].values.tolist() == [
+        ["x", "skipped-exists", "match"], ["ghost", "not-in-manifest", "missing"]]
+    edited = out / "x.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("written proposals", "WRITTEN proposals"),
+                      encoding="utf-8")
+    check = check_lock(out, lock)
+    assert check[["doc_id", "lock"]].values.tolist() == [["ghost", "missing"], ["mine", "not-in-lock"], ["x", "differs"]]
+
+
+def test_cli_lock_check_exits_1_when_a_text_differs(server, tmp_path, capsys):
+    from analysis.app.cli import main
+
+    manifest = _manifest(tmp_path, [{"doc_id": "x", "url": f"{server}/article"}])
+    out = tmp_path / "o"
+    assert main(["corpus", "fetch", str(manifest), "--out", str(out), "--allow-private"]) == 0
+    lock = tmp_path / "published.csv"
+    lock.write_bytes((out / LOCK_NAME).read_bytes())
+    assert main(["corpus", "fetch", str(manifest), "--out", str(out), "--lock", str(lock)]) == 0
+    assert "lock " + str(lock) + ": 1 match, 0 differs, 0 missing, 0 not-in-lock" in capsys.readouterr().out
+    (out / "x.md").write_text("---\nurl: x\n---\nanother text\n", encoding="utf-8")
+    assert main(["corpus", "fetch", str(manifest), "--out", str(out), "--lock", str(lock)]) == 1
+    captured = capsys.readouterr()
+    assert "0 match, 1 differs" in captured.out and "do not match the lock" in captured.err
+
+
+@pytest.mark.parametrize("content, problem", [
+    ("doc_id,url\nx,u\n", "needs the column(s) sha256"),
+    ("doc_id,sha256\nx,abc\n", "sha256 'abc' is not 64 hexadecimal digits"),
+    ("doc_id,sha256\nx," + "a" * 64 + "\nx," + "b" * 64 + "\n", "duplicate doc_id 'x'"),
+])
+def test_a_bad_lock_file_is_one_clear_error(tmp_path, content, problem):
+    lock = tmp_path / "lock.csv"
+    lock.write_text(content, encoding="utf-8")
+    with pytest.raises(KitError) as e:
+        fetch_manifest(_manifest(tmp_path, []), lock=lock)
+    assert problem in str(e.value) and "lock.csv" in str(e.value)
+
+
+def test_cli_refuses_options_of_another_mode(tmp_path, capsys):
+    from analysis.app.cli import main
+
+    assert main(["corpus", "fetch", str(_manifest(tmp_path, [])), "--countries", "RUS"]) == 2
+    assert "--countries cannot be used with `discourse-kit corpus fetch`" in capsys.readouterr().err
+    assert main(["corpus", "corpus", "--lock", "x.csv"]) == 2
+    assert "--lock cannot be used with `discourse-kit corpus PATH`" in capsys.readouterr().err
