@@ -14,7 +14,9 @@ from .app.checks import validate_codebook
 from .app.shortcuts import actor_table, attributions, code_corpus, kwic, sentiment, voices
 from .corpus.documents import Corpus, Document
 from .corpus.fetch import fetch_manifest
+from .corpus.lock import check_lock
 from .corpus.loading import load_corpus
+from .corpus.ungdc import fetch_ungdc
 from .errors import KitError
 from .extract.attribution import doc_attributions
 from .extract.codebook import Codebook, load_codebook
@@ -65,4 +67,6 @@ __all__ = [
     "sentiment",
     "summarize_sentiment",
     "fetch_manifest",
+    "check_lock",
+    "fetch_ungdc",
 ]
