@@ -55,7 +55,7 @@ from .._version import __version__
 from ..errors import FetchError, KitError
 from ..io import atomic_write, decode_utf8, read_user_file
 from .lock import LOCK_NAME, read_lock, stored_text, text_sha256, update_lock
-from .web import check_url, http_get
+from .web import check_limits, check_url, http_get
 
 __all__ = ["fetch_manifest", "read_manifest", "institution_camp", "REPORT_COLUMNS", "MANIFEST_COLUMNS",
            "wayback_url"]
@@ -295,11 +295,7 @@ def fetch_manifest(
         >>> fetch_manifest(folder / "manifest.csv")[["doc_id", "status", "detail"]].values.tolist()
         [['note', 'failed', "refused URL 'file:///etc/passwd': only http:// and https:// URLs are fetched"]]
     """
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
-        raise KitError(f"The `timeout` parameter of fetch_manifest must be a positive number. Got {timeout!r} instead.")
-    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
-        raise KitError("The `max_bytes` parameter of fetch_manifest must be a positive int. "
-                       f"Got {max_bytes!r} instead.")
+    check_limits(timeout, max_bytes, "The `timeout` parameter of fetch_manifest (--timeout)")
     manifest = Path(manifest)
     rows = read_manifest(manifest)
     expected = read_lock(lock) if lock is not None else None

@@ -48,7 +48,7 @@ from ..errors import FetchError, KitError
 from ..io import atomic_write, write_csv
 from ..paths import DEFAULT_CACHE
 from .lock import read_lock, stored_text, text_sha256, update_lock
-from .web import http_get
+from .web import check_limits, http_get
 
 __all__ = ["fetch_ungdc", "parse_years", "parse_countries", "DATAVERSE_SERVER", "UNGDC_DOI", "UNGDC_COLUMNS",
            "UNGDC_REPORT_COLUMNS"]
@@ -311,6 +311,7 @@ def fetch_ungdc(
             downloaded or read, or an existing ``metadata.csv`` is unreadable.
     """
     codes, wanted_years = parse_countries(countries), parse_years(years)
+    check_limits(timeout, max_bytes, "The `timeout` parameter of fetch_ungdc (--timeout)")
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise KitError("output exists and is not a folder", path=folder)

@@ -37,14 +37,17 @@ from pathlib import Path
 from typing import BinaryIO, Callable
 
 from .._version import __version__
-from ..errors import FetchError
+from ..errors import FetchError, KitError
 
-__all__ = ["http_get", "Response", "check_address", "check_url", "MAX_REDIRECTS", "USER_AGENT"]
+__all__ = ["http_get", "Response", "check_address", "check_url", "check_limits", "MAX_REDIRECTS", "MAX_TIMEOUT",
+           "USER_AGENT"]
 
 #: Redirects followed before giving up.
 MAX_REDIRECTS = 5
 #: The User-Agent header sent with every request.
 USER_AGENT = f"discourse-kit-fetch/{__version__} (+research; one request per document)"
+#: The longest deadline accepted for one download, in seconds (one day).
+MAX_TIMEOUT = 86_400
 _CHUNK = 64 * 1024
 _REDIRECTS = (301, 302, 303, 307, 308)
 
@@ -70,6 +73,25 @@ class Response:
     path: Path | None
     n_bytes: int
     sha256: str
+
+
+def check_limits(timeout, max_bytes, where: str = "the download") -> None:
+    """:class:`KitError` unless ``timeout`` is a finite number of seconds in (0, :data:`MAX_TIMEOUT`] and
+    ``max_bytes`` a positive int.
+
+    ``inf`` and ``nan`` are refused here (``inf`` cannot be a deadline; ``nan``
+    compares false with everything, so every download would fail).
+
+    >>> check_limits(float("nan"), 10, "--timeout")
+    Traceback (most recent call last):
+    analysis.errors.KitError: --timeout must be a number of seconds above 0 and at most 86400 (one day); got nan
+    """
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
+        raise KitError(f"{where} must be a number of seconds above 0 and at most {MAX_TIMEOUT} (one day); "
+                       f"got {timeout!r}")
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
+        raise KitError(f"the largest download (max_bytes, --max-bytes) must be a positive whole number of bytes; "
+                       f"got {max_bytes!r}")
 
 
 def check_url(url: str) -> urllib.parse.SplitResult:
@@ -304,7 +326,9 @@ def http_get(
     Raises:
         FetchError: a one-line reason (refused URL or address, HTTP error,
             timeout, truncated or too large body, connection failure).
+        KitError: ``timeout`` or ``max_bytes`` is not a usable limit.
     """
+    check_limits(timeout, max_bytes, "timeout")
     parts = check_url(url)
     watchdog = _Watchdog(time.monotonic() + timeout)
     current = url

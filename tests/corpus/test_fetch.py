@@ -265,6 +265,21 @@ def test_bad_arguments(tmp_path):
         fetch_manifest(path, max_bytes=-1)
 
 
+@pytest.mark.parametrize("command", ["fetch", "ungdc"])
+@pytest.mark.parametrize("value", ["inf", "nan", "-1", "0", "1e400", "86401"])
+def test_cli_timeout_that_is_no_deadline_is_one_line_exit_2(tmp_path, capsys, command, value):
+    # before: inf raised OverflowError (a traceback); nan was accepted and then every download failed
+    from analysis.app.cli import main
+
+    path = _manifest(tmp_path, [])
+    args = (["corpus", "fetch", str(path)] if command == "fetch"
+            else ["corpus", "ungdc", "--countries", "RUS", "--years", "2015", "--out", str(tmp_path / "o")])
+    assert main(args + ["--timeout", value]) == 2
+    err = capsys.readouterr().err
+    assert "must be a number of seconds above 0 and at most 86400" in err and err.count("\n") == 1
+    assert not (tmp_path / "o").exists() and not (tmp_path / "fetched").exists()
+
+
 def test_bundled_manifest_keeps_every_fact_of_the_shared_list():
     from conftest import ROOT, SHARED
 
