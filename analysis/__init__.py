@@ -14,8 +14,8 @@ from .app.checks import validate_codebook
 from .app.shortcuts import actor_table, attributions, code_corpus, kwic, sentiment, voices
 from .corpus.documents import Corpus, Document
 from .corpus.fetch import fetch_manifest
-from .corpus.lock import check_lock
 from .corpus.loading import load_corpus
+from .corpus.lock import check_lock
 from .corpus.ungdc import fetch_ungdc
 from .errors import KitError
 from .extract.attribution import doc_attributions

@@ -40,7 +40,7 @@ from ..errors import KitError
 from ..io import atomic_write, decode_utf8, read_user_file
 
 __all__ = ["LOCK_NAME", "LOCK_COLUMNS", "CHECK_COLUMNS", "read_lock", "update_lock", "stored_text",
-           "text_sha256", "check_lock"]
+           "text_sha256", "check_lock", "fetched_texts", "FETCHED_COLUMNS"]
 
 #: File name of the lock written beside fetched texts.
 LOCK_NAME = "fetch-lock.csv"
@@ -49,6 +49,8 @@ LOCK_COLUMNS = ["doc_id", "source", "url", "fetched_at", "sha256", "n_chars", "e
                 "kit_version"]
 #: Columns of :func:`check_lock`'s report.
 CHECK_COLUMNS = ["doc_id", "lock", "expected_sha256", "found_sha256", "detail"]
+#: Columns of :func:`fetched_texts`.
+FETCHED_COLUMNS = ["doc_id", "source", "url", "fetched_at", "sha256", "lock", "detail"]
 _REQUIRED = ("doc_id", "sha256")
 
 
@@ -198,7 +200,10 @@ def check_lock(folder: str | os.PathLike, lock: str | os.PathLike | dict) -> pd.
         if not want:
             status, detail = "not-in-lock", detail or "stored here but not listed in the lock"
         elif path is None:
-            status, detail = "missing", "listed in the lock but not stored here (not fetched, or it failed)"
+            used = expected[doc_id].get("url", "")
+            status = "missing"
+            detail = "listed in the lock" + (f" (taken from {used})" if used else "") + \
+                " but not stored here (not fetched, or it failed)"
         elif found == want:
             status, detail = "match", ""
         else:
@@ -208,3 +213,50 @@ def check_lock(folder: str | os.PathLike, lock: str | os.PathLike | dict) -> pd.
         rows.append({"doc_id": doc_id, "lock": status, "expected_sha256": want, "found_sha256": found,
                      "detail": detail})
     return pd.DataFrame(rows, columns=CHECK_COLUMNS)
+
+
+def fetched_texts(folder: str | os.PathLike, lock: str | os.PathLike | dict | None = None) -> pd.DataFrame:
+    """Which texts a folder of fetched documents holds, where each came from, and whether it matches ``lock``.
+
+    Args:
+        folder: the folder of fetched texts (``corpus/fetched``); a folder
+            that does not exist gives an empty table.
+        lock: a lock file published with a study (or what :func:`read_lock`
+            returned); ``None`` leaves the ``lock`` column empty.
+
+    Returns:
+        One row per stored text (and, with a lock, per document of the lock
+        not stored here), in doc_id order: ``doc_id, source, url,
+        fetched_at, sha256, lock, detail``. ``source``, ``url`` and
+        ``fetched_at`` come from the folder's own ``fetch-lock.csv`` (empty
+        for a text it does not list, and for a ``missing`` one); ``sha256`` is
+        computed from the stored text now (empty when it is missing);
+        ``lock`` and ``detail`` are as in :func:`check_lock`.
+
+    Raises:
+        KitError: ``lock`` is given but unreadable.
+    """
+    folder = Path(folder)
+    own_path = folder / LOCK_NAME
+    try:
+        own = read_lock(own_path) if own_path.is_file() else {}
+    except KitError:  # a damaged lock of our own: the texts are still listed
+        own = {}
+    files = _stored_files(folder)
+    if lock is not None:
+        checked = {r["doc_id"]: r for r in check_lock(folder, lock).to_dict("records")}
+    else:
+        checked = {}
+        for doc_id, path in files.items():
+            try:
+                checked[doc_id] = {"found_sha256": text_sha256(stored_text(path)), "lock": "", "detail": ""}
+            except KitError as e:
+                checked[doc_id] = {"found_sha256": "", "lock": "", "detail": str(e)}
+    rows = []
+    for doc_id in sorted(checked):
+        check = checked[doc_id]
+        mine = own.get(doc_id, {}) if doc_id in files else {}  # a row of our own lock without its text is stale
+        rows.append({"doc_id": doc_id, "source": mine.get("source", ""), "url": mine.get("url", ""),
+                     "fetched_at": mine.get("fetched_at", ""), "sha256": check["found_sha256"],
+                     "lock": check["lock"], "detail": check["detail"]})
+    return pd.DataFrame(rows, columns=FETCHED_COLUMNS)

@@ -12,7 +12,7 @@ import pytest
 
 from analysis import load_corpus
 from analysis.corpus.fetch import REPORT_COLUMNS, fetch_manifest, read_manifest
-from analysis.corpus.lock import LOCK_COLUMNS, LOCK_NAME, check_lock
+from analysis.corpus.lock import FETCHED_COLUMNS, LOCK_COLUMNS, LOCK_NAME, check_lock, fetched_texts
 from analysis.errors import KitError
 
 ARTICLE = """<!doctype html>
@@ -401,6 +401,24 @@ def test_lock_check_reports_missing_edited_and_unlisted_texts(server, tmp_path):
                       encoding="utf-8")
     check = check_lock(out, lock)
     assert check[["doc_id", "lock"]].values.tolist() == [["ghost", "missing"], ["mine", "not-in-lock"], ["x", "differs"]]
+
+
+def test_fetched_texts_says_where_each_text_came_from_and_whether_it_matches(server, tmp_path):
+    out = tmp_path / "fetched"
+    assert fetched_texts(out).empty and list(fetched_texts(out).columns) == FETCHED_COLUMNS  # nothing fetched yet
+    manifest = _manifest(tmp_path, [{"doc_id": "d", "url": f"{server}/missing", "archive_url": f"{server}/archive/v1"},
+                                    {"doc_id": "x", "url": f"{server}/article"}])
+    fetch_manifest(manifest, allow_private=True)
+    plain = fetched_texts(out)
+    assert plain[["doc_id", "source", "url", "lock"]].values.tolist() == [
+        ["d", "archive", f"{server}/archive/v1", ""], ["x", "live", f"{server}/article", ""]]
+    assert plain.sha256.tolist() == [hashlib.sha256(_body(out / f"{d}.md").encode()).hexdigest() for d in "dx"]
+    published = tmp_path / "published.csv"
+    published.write_bytes((out / LOCK_NAME).read_bytes())
+    (out / "x.md").write_text((out / "x.md").read_text(encoding="utf-8").replace("Geneva", "Vienna"), encoding="utf-8")
+    checked = fetched_texts(out, published)
+    assert checked[["doc_id", "lock"]].values.tolist() == [["d", "match"], ["x", "differs"]]
+    assert checked.loc[1, "sha256"] != plain.loc[1, "sha256"]
 
 
 def test_cli_lock_check_exits_1_when_a_text_differs(server, tmp_path, capsys):
