@@ -20,7 +20,7 @@ that a second call (other countries, other years) does not download it again.
 
 For every chosen country and year the speech is written byte for byte to
 ``<out>/ISO_NN_YYYY.txt``; ``<out>/metadata.csv`` gets one row per speech
-(country, iso3, session, year, speaker, post, where it came from and its
+(country, iso3, session, year, speaker, post, the dataset it came from and its
 SHA-256) and ``<out>/fetch-lock.csv`` its lock row, so that
 ``load_corpus(out)`` reads the speeches with their metadata. Existing files
 are kept unless ``force=True``; rows of other speeches in ``metadata.csv``
@@ -58,7 +58,7 @@ DATAVERSE_SERVER = "https://dataverse.harvard.edu"
 #: The UNGDC dataset's persistent identifier.
 UNGDC_DOI = "doi:10.7910/DVN/0TJX8Y"
 #: Columns written to ``metadata.csv`` (in this order, before any columns of earlier rows).
-UNGDC_COLUMNS = ["doc_id", "country", "iso3", "session", "year", "speaker", "post", "genre", "language", "source",
+UNGDC_COLUMNS = ["doc_id", "country", "iso3", "session", "year", "speaker", "post", "genre", "language", "dataset",
                  "archive_member", "archive_sha256", "sha256"]
 #: Columns of the report returned by :func:`fetch_ungdc`.
 UNGDC_REPORT_COLUMNS = ["doc_id", "iso3", "year", "status", "detail", "path"]
@@ -405,7 +405,7 @@ def fetch_ungdc(
                 metadata[doc_id] = {
                     **metadata.get(doc_id, {}), "doc_id": doc_id, "country": info.get("country", ""), "iso3": iso,
                     "session": str(session), "year": str(year), "speaker": info.get("speaker", ""),
-                    "post": info.get("post", ""), "genre": "speech", "language": "en", "source": source,
+                    "post": info.get("post", ""), "genre": "speech", "language": "en", "dataset": source,
                     "archive_member": member, "archive_sha256": archive_sha, "sha256": text_sha256(text),
                 }
             if entry["status"] == "ok":

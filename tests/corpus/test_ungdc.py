@@ -173,13 +173,16 @@ def test_speeches_of_chosen_countries_and_years_become_a_corpus_with_metadata(da
         "country": "Russian Federation", "iso3": "RUS", "session": "69", "year": "2014",
         "speaker": "Sergey Lavrov", "post": "Minister for Foreign Affairs"}
     assert meta["RUS_70_2015"]["speaker"] == "Vladimir Putin"
-    assert meta["USA_69_2014"]["source"] == "UNGDC, Harvard Dataverse doi:10.7910/DVN/0TJX8Y, version 12.0"
+    assert meta["USA_69_2014"]["dataset"] == "UNGDC, Harvard Dataverse doi:10.7910/DVN/0TJX8Y, version 12.0"
     assert meta["USA_69_2014"]["archive_member"] == "UNGDC_1946-2023/" + _member("USA", 69, 2014)
     assert meta["USA_69_2014"]["archive_sha256"] == hashlib.sha256(ARCHIVE).hexdigest()
     # the loader reads the folder with its metadata; the lock matches the texts
     corpus = load_corpus(out)
     assert [d.doc_id for d in corpus] == ["RUS_69_2014", "RUS_70_2015", "USA_69_2014", "USA_70_2015"]
     assert corpus["RUS_69_2014"].metadata["speaker"] == "Sergey Lavrov"
+    table = corpus.to_frame().set_index("doc_id")  # what documents.csv shows: no metadata column lost
+    assert table.loc["USA_70_2015", ["country", "session", "speaker", "dataset"]].tolist() == [
+        "United States of America", "70", "Barack Obama", "UNGDC, Harvard Dataverse doi:10.7910/DVN/0TJX8Y, version 12.0"]
     assert "double standards" in corpus["RUS_70_2015"].text
     assert check_lock(out, out / LOCK_NAME)["lock"].tolist() == ["match"] * 4
     with (out / LOCK_NAME).open(newline="", encoding="utf-8") as fh:
@@ -214,7 +217,7 @@ def test_a_zip_archive_with_its_speaker_table_inside_and_a_bad_member(dataverse,
     detail = dict(zip(report.doc_id, report.detail))
     assert "not UTF-8 text" in detail["FRA_70_2015"]
     assert _metadata(out)["RUS_69_2014"]["speaker"] == "Sergey Lavrov"
-    assert _metadata(out)["RUS_69_2014"]["source"] == f"UNGDC archive from {dataverse}/zip"
+    assert _metadata(out)["RUS_69_2014"]["dataset"] == f"UNGDC archive from {dataverse}/zip"
 
 
 def test_an_archive_on_disk(tmp_path):
