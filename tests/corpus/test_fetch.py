@@ -78,6 +78,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, _page(CHANGING["text"]))
         elif self.path == "/archive/v1":
             self._send(200, _page("The Secretary said that the talks would continue next week in Geneva."))
+        elif self.path == "/empty":  # an HTML page with a title and a script, no text
+            self._send(200, b"<html><head><title>Briefing</title></head><body><script>var a = 1;</script></body></html>")
         elif self.path == "/pdf":
             self._send(200, b"%PDF-1.4 not a web page", ctype="application/pdf")
         else:
@@ -167,6 +169,7 @@ def test_each_failure_is_reported_and_the_run_carries_on(server, tmp_path):
         {"doc_id": "ftp_url", "url": "ftp://example.org/a.html"},
         {"doc_id": "redirect_to_file", "url": f"{server}/to-file"},
         {"doc_id": "pdf", "url": f"{server}/pdf"},
+        {"doc_id": "empty", "url": f"{server}/empty"},
         {"doc_id": "../escape", "url": f"{server}/article"},
         {"doc_id": "sub/dir", "url": f"{server}/article"},
         {"doc_id": "good", "url": f"{server}/article"},
@@ -184,6 +187,7 @@ def test_each_failure_is_reported_and_the_run_carries_on(server, tmp_path):
     assert "only http:// and https://" in detail["ftp_url"]
     assert "refused redirect" in detail["redirect_to_file"] and "file:///etc/passwd" in detail["redirect_to_file"]
     assert "not an HTML page" in detail["pdf"]
+    assert "no main text found in the page" in detail["empty"]
     assert "refused doc_id" in detail["../escape"] and "refused doc_id" in detail["sub/dir"]
     assert sorted(p.name for p in out.iterdir()) == ["fetch-lock.csv", "good.md"]
     assert not (tmp_path / "escape.md").exists()

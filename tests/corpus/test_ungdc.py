@@ -220,6 +220,19 @@ def test_a_zip_archive_with_its_speaker_table_inside_and_a_bad_member(dataverse,
     assert _metadata(out)["RUS_69_2014"]["dataset"] == f"UNGDC archive from {dataverse}/zip"
 
 
+def test_a_member_too_large_for_a_speech_fails_alone(tmp_path, monkeypatch):
+    from analysis.corpus import ungdc
+
+    archive = tmp_path / "UNGDC_1946-2023.zip"
+    archive.write_bytes(ZIP_WITH_SPEAKERS)
+    longest = max(len(v) for k, v in TEXTS.items() if k.startswith("TXT/Session 70"))
+    monkeypatch.setattr(ungdc, "MAX_SPEECH_BYTES", longest - 1)  # instead of writing a 5 MB member
+    report = fetch_ungdc("RUS USA", "2015", out=tmp_path / "o", archive=archive).set_index("doc_id")
+    too_large = report[report.detail.str.contains("too large for one speech")]
+    assert len(too_large) == 1 and set(too_large.status) == {"failed"}
+    assert set(report.status) == {"ok", "failed"}
+
+
 def test_an_archive_on_disk(tmp_path):
     archive = tmp_path / "UNGDC_1946-2023.tgz"
     archive.write_bytes(ARCHIVE)
