@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 
 import pandas as pd
 
@@ -47,6 +48,11 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+def _wrapped(text: str) -> str:
+    """``text`` wrapped like argparse's own help, for a parser with a raw description."""
+    return textwrap.fill(text, width=79)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     p = _Parser(prog="discourse-kit",
@@ -62,40 +68,55 @@ def build_parser() -> argparse.ArgumentParser:
         "[--allow-private] [--lock FILE]\n"
         "       discourse-kit corpus ungdc --countries ISO [ISO ...] --years YEARS --out DIR [--archive FILE|URL] "
         "[--speakers FILE|URL] [--force] [--timeout S] [--max-bytes N] [--allow-private]",
-        description="`corpus PATH` prints the metadata table of a corpus. "
+        description=_wrapped("`corpus PATH` prints the metadata table of a corpus. "
         "`corpus fetch MANIFEST` downloads each listed page (its archived snapshot when the live page fails), "
         "extracts its text with trafilatura, writes it with its metadata and writes fetch-lock.csv beside it; "
         "with --lock FILE it says per document whether the text matches that lock. "
         "`corpus ungdc` writes the UN General Debate speeches of the chosen countries and years from the "
-        "UNGDC archive on Harvard Dataverse into a corpus folder, with metadata.csv and fetch-lock.csv.",
+        "UNGDC archive on Harvard Dataverse into a corpus folder, with metadata.csv and fetch-lock.csv. "
+        "Exit 1 when a document failed, is missing or does not match the lock. Details: corpus/README.md."),
+        epilog="examples:\n"
+        "  discourse-kit corpus fetch corpus/manifest.csv\n"
+        "  discourse-kit corpus fetch corpus/manifest.csv --lock paper/fetch-lock.csv\n"
+        "  discourse-kit corpus ungdc --countries RUS USA GBR FRA --years 2014-2020 --out corpus_ungdc\n"
+        "  discourse-kit corpus ungdc --countries RUS --years 2015 --out ungdc --archive ~/UNGDC_1946-2023.tgz\n"
+        + _wrapped("Local and private-network addresses (127.0.0.1, 10.x, 192.168.x, 169.254.x ...) are refused "
+                   "on every redirect hop unless --allow-private is given."),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     c.add_argument("args", nargs="+", metavar="PATH | fetch MANIFEST | ungdc")
     c.add_argument("--encoding",
                    help="encoding of files that are not UTF-8, e.g. latin-1 (a byte-order mark always wins)")
     c.add_argument("--skip-bad", action="store_true", help="skip unreadable files and list them")
     c.add_argument("--csv", action="store_true", help="print the full metadata table as CSV (cells not shortened)")
-    c.add_argument("--out", help="fetch: folder for fetched texts (default: fetched/ beside the manifest); "
+    c.add_argument("--out", metavar="DIR",
+                   help="fetch: folder for fetched texts (default: fetched/ beside the manifest); "
                    "ungdc: the corpus folder to write (required)")
     c.add_argument("--force", action="store_true", help="fetch, ungdc: overwrite files that already exist")
-    c.add_argument("--timeout", type=float, help="fetch, ungdc: seconds for each whole download, connection, "
-                   "headers and body (default 20 for a page, 3600 for the UNGDC archive)")
-    c.add_argument("--max-bytes", type=int, help="fetch, ungdc: largest download accepted "
+    c.add_argument("--timeout", type=float, metavar="S", help="fetch, ungdc: a deadline in seconds for each whole "
+                   "download: connection, headers and body (default 20 for a page, 3600 for the UNGDC archive; "
+                   "at most 86400)")
+    c.add_argument("--max-bytes", type=int, metavar="N", help="fetch, ungdc: largest download accepted "
                    "(default 5 MB for a page, 2 GB for the UNGDC archive)")
     c.add_argument("--allow-private", action="store_true",
                    help="fetch, ungdc: also download from loopback and private-network addresses "
                    "(refused by default: an intranet server or a local test server)")
-    c.add_argument("--lock", help="fetch: a fetch-lock.csv to reproduce; reports per document whether the "
+    c.add_argument("--lock", metavar="FILE",
+                   help="fetch: a fetch-lock.csv to reproduce; reports per document whether the "
                    "stored text matches it")
     c.add_argument("--countries", nargs="+", metavar="ISO", help="ungdc: ISO 3166-1 alpha-3 codes, e.g. RUS USA GBR")
-    c.add_argument("--years", nargs="+", help="ungdc: years, e.g. 2014-2020 or 2014 2016")
-    c.add_argument("--archive", help="ungdc: an UNGDC archive (.zip or .tgz) on disk or at a URL, "
+    c.add_argument("--years", nargs="+", metavar="YEARS", help="ungdc: years, e.g. 2014-2020 or 2014 2016")
+    c.add_argument("--archive", metavar="FILE|URL",
+                   help="ungdc: an UNGDC archive (.zip or .tgz) on disk or at a URL, "
                    "instead of asking Harvard Dataverse")
-    c.add_argument("--speakers", help="ungdc: a Speakers_by_session table (.xlsx, .tab, .csv; file or URL)")
-    c.add_argument("--dataverse", default=None, help="ungdc: the Dataverse server (default https://dataverse.harvard.edu)")
+    c.add_argument("--speakers", metavar="FILE|URL",
+                   help="ungdc: a Speakers_by_session table (.xlsx, .tab, .csv; file or URL)")
+    c.add_argument("--dataverse", default=None, metavar="URL",
+                   help="ungdc: the Dataverse server (default https://dataverse.harvard.edu)")
     c.add_argument("--doi", default=None, help="ungdc: the dataset DOI (default doi:10.7910/DVN/0TJX8Y)")
-    c.add_argument("--dataset-version", default=None,
+    c.add_argument("--dataset-version", default=None, metavar="V",
                    help="ungdc: the dataset version, e.g. 12.0 (default: the latest published)")
-    c.add_argument("--cache", help="ungdc: where the downloaded archive is kept "
+    c.add_argument("--cache", metavar="DIR", help="ungdc: where the downloaded archive is kept "
                    "(default: ungdc/ in $DISCOURSE_KIT_CACHE or .cache/)")
 
     r = sub.add_parser("run", help="analyse a corpus and write every table",
