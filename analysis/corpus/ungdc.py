@@ -58,8 +58,8 @@ DATAVERSE_SERVER = "https://dataverse.harvard.edu"
 #: The UNGDC dataset's persistent identifier.
 UNGDC_DOI = "doi:10.7910/DVN/0TJX8Y"
 #: Columns written to ``metadata.csv`` (in this order, before any columns of earlier rows).
-UNGDC_COLUMNS = ["doc_id", "country", "iso3", "session", "year", "speaker", "post", "genre", "language", "dataset",
-                 "archive_member", "archive_sha256", "sha256"]
+UNGDC_COLUMNS = ["doc_id", "country", "iso3", "session", "year", "speaker", "post", "speaker_as_recorded", "genre",
+                 "language", "dataset", "archive_member", "archive_sha256", "sha256"]
 #: Columns of the report returned by :func:`fetch_ungdc`.
 UNGDC_REPORT_COLUMNS = ["doc_id", "iso3", "year", "status", "detail", "path"]
 
@@ -69,6 +69,9 @@ _ARCHIVE_NAME = re.compile(r"^UNGDC.*\.(zip|tgz|tar\.gz)$", re.IGNORECASE)
 #: Largest speech read from the archive (the longest UNGDC speeches are ~100 kB).
 MAX_SPEECH_BYTES = 5_000_000
 _MAX_LISTING_BYTES = 20_000_000
+#: "Mr. " and the like before a speaker's name (the table writes "Mr. Sergey Lavrov" in some sessions and
+#: "Sergey Lavrov" in others); titles that are part of how a person is named (Sheikh, Prince, Sir, Dr.) stay.
+_HONORIFIC = re.compile(r"^(?:(?:Mr|Mrs|Ms|Mme)\.?|Miss|M\.)\s+(?=\S)")
 _MAX_SPEAKERS_BYTES = 50_000_000
 
 
@@ -248,8 +251,10 @@ def _speakers_table(name: str, data: bytes) -> dict[tuple[str, int], dict[str, s
             session = int(float(str(values[columns["session"]]).strip()))
         except ValueError:
             continue
-        table.setdefault((iso, session), {k: " ".join(str(values[columns[v]]).split())
-                                          for k, v in need.items() if k not in ("iso", "session")})
+        entry = {k: " ".join(str(values[columns[v]]).split()) for k, v in need.items() if k not in ("iso", "session")}
+        entry["speaker_as_recorded"] = entry["speaker"]
+        entry["speaker"] = _HONORIFIC.sub("", entry["speaker"])
+        table.setdefault((iso, session), entry)
     return table
 
 
@@ -405,6 +410,7 @@ def fetch_ungdc(
                 metadata[doc_id] = {
                     **metadata.get(doc_id, {}), "doc_id": doc_id, "country": info.get("country", ""), "iso3": iso,
                     "session": str(session), "year": str(year), "speaker": info.get("speaker", ""),
+                    "speaker_as_recorded": info.get("speaker_as_recorded", ""),
                     "post": info.get("post", ""), "genre": "speech", "language": "en", "dataset": source,
                     "archive_member": member, "archive_sha256": archive_sha, "sha256": text_sha256(text),
                 }

@@ -39,7 +39,7 @@ SPEAKERS = [  # Year, Session, ISO Code, Country, Name of Person Speaking, Post 
     (2015, 70, "RUS", "Russian Federation ", "Vladimir Putin", "President"),
     (2014, 69, "RUS", "Russian Federation ", "Sergey Lavrov", "Minister for Foreign Affairs"),
     (2014, 69, "USA", "United States of America", "Barack Obama", "President"),
-    (2015, 70, "USA", "United States of America", "Barack Obama", "President"),
+    (2015, 70, "USA", "United States of America", "Mr. Barack Obama", "President"),  # "Mr." in some sessions
 ]
 
 
@@ -183,6 +183,8 @@ def test_speeches_of_chosen_countries_and_years_become_a_corpus_with_metadata(da
     table = corpus.to_frame().set_index("doc_id")  # what documents.csv shows: no metadata column lost
     assert table.loc["USA_70_2015", ["country", "session", "speaker", "dataset"]].tolist() == [
         "United States of America", "70", "Barack Obama", "UNGDC, Harvard Dataverse doi:10.7910/DVN/0TJX8Y, version 12.0"]
+    assert table.loc["USA_70_2015", "speaker_as_recorded"] == "Mr. Barack Obama"  # the table's own spelling kept
+    assert table.loc["USA_69_2014", "speaker"] == table.loc["USA_69_2014", "speaker_as_recorded"] == "Barack Obama"
     assert "double standards" in corpus["RUS_70_2015"].text
     assert check_lock(out, out / LOCK_NAME)["lock"].tolist() == ["match"] * 4
     with (out / LOCK_NAME).open(newline="", encoding="utf-8") as fh:
