@@ -103,7 +103,7 @@ from analysis.corpus.fetch import read_manifest
 manifest = pd.DataFrame(read_manifest(P.manifest))
 manifest["fetched"] = [(P.fetched / f"{i}.md").exists() for i in manifest["doc_id"]]
 print(fetched_status(P))
-manifest[["doc_id", "date", "speaker", "institution", "genre", "url_note", "fetched"]]
+manifest[["doc_id", "date", "speaker", "institution", "genre", "url_kind", "fetched"]]
 
 # %% [markdown]
 # ### Which texts were fetched, and are they the texts a study used? (fetch lock)
@@ -132,7 +132,8 @@ else:
         said = fetched["lock"].value_counts()
         print(f"Compared with {LOCK}: " + ", ".join(f"{said.get(k, 0)} {k}"
                                                    for k in ("match", "differs", "missing", "not-in-lock")) + ".")
-fetched
+# the SHA-256 shortened to 12 digits for display (the full value is in `fetched` and the lock file)
+fetched.assign(sha256=fetched["sha256"].str[:12])[["doc_id", "lock", "source", "url", "fetched_at", "sha256", "detail"]]
 # --- end of the fetch lock check ---
 
 # %% [markdown]
