@@ -237,3 +237,66 @@ def test_the_hostile_set_in_a_subprocess_with_limits(server, tmp_path):
         assert said in done.stdout
     assert elapsed < 30  # two drips of 1 s each plus start-up, not the 100 s a drip lasts
     assert not (tmp_path / "fetched").exists() or not list((tmp_path / "fetched").glob("*.md"))
+
+
+# --------------------------------------------------------------------------- HTTPS through the pinned connection
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1 and localhost, made with the openssl command."""
+    import shutil
+
+    if shutil.which("openssl") is None:
+        pytest.skip("the HTTPS tests need the openssl command (apt-get install openssl)")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    return cert, key
+
+
+@pytest.fixture(scope="module")
+def https_server(certificate):
+    import ssl
+
+    cert, key = certificate
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    httpd = _Server(("127.0.0.1", 0), _Handler)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"https://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_https_is_verified_and_goes_through_the_checked_address(https_server, certificate, monkeypatch):
+    import ssl
+
+    with pytest.raises(FetchError, match="TLS certificate not valid"):  # self-signed: not trusted by default
+        _get(f"{https_server}/article", allow_private=True)
+    real = ssl.create_default_context
+    monkeypatch.setattr(ssl, "create_default_context", lambda *a, **k: real(cafile=str(certificate[0])))
+    r = _get(f"{https_server}/article", allow_private=True)  # trusted now: the same pinned connection, over TLS
+    assert r.body == PAGE and r.final_url == f"{https_server}/article"
+    with pytest.raises(FetchError, match="truncated body: 1,000 of the 5,000"):
+        _get(f"{https_server}/truncated", allow_private=True)
+    with pytest.raises(FetchError, match="refused 127.0.0.1"):
+        _get(f"{https_server}/article")
+
+
+def test_a_tls_handshake_that_never_finishes_is_cut_at_the_deadline():
+    # a server that accepts the connection and never answers the TLS hello
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+    try:
+        start = time.monotonic()
+        with pytest.raises(FetchError, match=r"timed out after 1 s"):
+            _get(f"https://127.0.0.1:{port}/", timeout=1, allow_private=True)
+        assert time.monotonic() - start < 2.5
+    finally:
+        listener.close()
