@@ -36,6 +36,8 @@ from .app.words import collocates, group_keyness, ngrams
 from .corpus.documents import Corpus, Document
 from .corpus.fetch import fetch_manifest
 from .corpus.loading import load_corpus
+from .corpus.lock import check_lock
+from .corpus.ungdc import fetch_ungdc
 from .errors import KitError
 from .extract.attribution import doc_attributions
 from .extract.codebook import Codebook, load_codebook
@@ -105,4 +107,6 @@ __all__ = [
     "write_matrix",
     "read_matrix",
     "load_results",
+    "check_lock",
+    "fetch_ungdc",
 ]

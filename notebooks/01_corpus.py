@@ -103,7 +103,38 @@ from analysis.corpus.fetch import read_manifest
 manifest = pd.DataFrame(read_manifest(P.manifest))
 manifest["fetched"] = [(P.fetched / f"{i}.md").exists() for i in manifest["doc_id"]]
 print(fetched_status(P))
-manifest[["doc_id", "date", "speaker", "institution", "genre", "url_note", "fetched"]]
+manifest[["doc_id", "date", "speaker", "institution", "genre", "url_kind", "fetched"]]
+
+# %% [markdown]
+# ### Which texts were fetched, and are they the texts a study used? (fetch lock)
+#
+# `discourse-kit corpus fetch` writes `corpus/fetched/fetch-lock.csv`: for each text the URL it
+# was actually taken from (the live page, or its archived snapshot when the page had gone or
+# changed), when, and the SHA-256 of the text. Set `LOCK` to the lock file published with a study
+# to learn, per document, whether the text here is the same (`match`), another version
+# (`differs`) or absent (`missing`); `discourse-kit corpus fetch corpus/manifest.csv --lock FILE`
+# fetches the locked versions where it can.
+
+# %%
+# --- fetch lock check (corpus fetch) ---
+LOCK = None  # e.g. "paper/fetch-lock.csv" (relative to the project folder); None = list what was fetched
+from analysis.corpus.lock import fetched_texts
+
+fetched = fetched_texts(P.fetched, None if LOCK is None else P.project / LOCK)
+if fetched.empty:
+    print(f"No texts fetched into {P.fetched}: nothing to compare with a lock.")
+else:
+    stored = fetched[fetched["sha256"] != ""]
+    sources = stored["source"].replace("", "unknown").value_counts()
+    print(f"{len(stored)} text(s) in {P.fetched}, taken from: "
+          + ", ".join(f"{n} {s}" for s, n in sorted(sources.items())) + ".")
+    if LOCK is not None:
+        said = fetched["lock"].value_counts()
+        print(f"Compared with {LOCK}: " + ", ".join(f"{said.get(k, 0)} {k}"
+                                                   for k in ("match", "differs", "missing", "not-in-lock")) + ".")
+# the SHA-256 shortened to 12 digits for display (the full value is in `fetched` and the lock file)
+fetched.assign(sha256=fetched["sha256"].str[:12])[["doc_id", "lock", "source", "url", "fetched_at", "sha256", "detail"]]
+# --- end of the fetch lock check ---
 
 # %% [markdown]
 # ## Sentences and tokens

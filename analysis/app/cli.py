@@ -3,7 +3,8 @@
 Subcommands (each has ``--help``)::
 
     corpus PATH                 list documents and metadata
-    corpus fetch MANIFEST       download the documents listed in a manifest
+    corpus fetch MANIFEST       download the documents listed in a manifest (and write/check the lock)
+    corpus ungdc --countries .. --years ..   UN General Debate speeches from the UNGDC archive
     run PATH --out DIR          analyse a corpus and write every table (--engine dask: on a Dask cluster)
     codebook check [FILE]       run a codebook's examples and counter-examples
     agreement GOLD PRED         rule-vs-human agreement per category
@@ -20,12 +21,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 
 import pandas as pd
 
 from .._version import __version__
 from ..corpus.fetch import fetch_manifest
 from ..corpus.loading import load_corpus
+from ..corpus.ungdc import fetch_ungdc
 from ..errors import KitError, one_line
 from ..extract.codebook import load_codebook
 from ..nlp.pipeline import make_nlp
@@ -50,6 +53,11 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+def _wrapped(text: str) -> str:
+    """``text`` wrapped like argparse's own help, for a parser with a raw description."""
+    return textwrap.fill(text, width=79)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     p = _Parser(prog="discourse-kit",
@@ -59,22 +67,62 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser(
         "corpus",
-        help="list a corpus, or fetch documents from a manifest",
+        help="list a corpus, fetch documents from a manifest, or fetch UN General Debate speeches",
         usage="discourse-kit corpus PATH [--encoding ENC] [--skip-bad] [--csv]\n"
-        "       discourse-kit corpus fetch MANIFEST [--out DIR] [--force] [--timeout S] [--max-bytes N]",
-        description="`corpus PATH` prints the metadata table of a corpus. "
-        "`corpus fetch MANIFEST [--out DIR] [--force]` downloads each listed page, extracts its text "
-        "with trafilatura and writes it with its metadata.",
+        "       discourse-kit corpus fetch MANIFEST [--out DIR] [--force] [--timeout S] [--max-bytes N] "
+        "[--allow-private] [--lock FILE]\n"
+        "       discourse-kit corpus ungdc --countries ISO [ISO ...] --years YEARS --out DIR [--archive FILE|URL] "
+        "[--speakers FILE|URL] [--force] [--timeout S] [--max-bytes N] [--allow-private]",
+        description=_wrapped("`corpus PATH` prints the metadata table of a corpus. "
+        "`corpus fetch MANIFEST` downloads each listed page (its archived snapshot when the live page fails), "
+        "extracts its text with trafilatura, writes it with its metadata and writes fetch-lock.csv beside it; "
+        "with --lock FILE it says per document whether the text matches that lock. "
+        "`corpus ungdc` writes the UN General Debate speeches of the chosen countries and years from the "
+        "UNGDC archive on Harvard Dataverse into a corpus folder, with metadata.csv and fetch-lock.csv. "
+        "Exit 1 when a document failed, is missing or does not match the lock. Details: corpus/README.md."),
+        epilog="examples:\n"
+        "  discourse-kit corpus fetch corpus/manifest.csv\n"
+        "  discourse-kit corpus fetch corpus/manifest.csv --lock paper/fetch-lock.csv\n"
+        "  discourse-kit corpus ungdc --countries RUS USA GBR FRA --years 2014-2020 --out corpus_ungdc\n"
+        "  discourse-kit corpus ungdc --countries RUS --years 2015 --out ungdc --archive ~/UNGDC_1946-2023.tgz\n"
+        + _wrapped("Local and private-network addresses (127.0.0.1, 10.x, 192.168.x, 169.254.x ...) are refused "
+                   "on every redirect hop unless --allow-private is given."),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    c.add_argument("args", nargs="+", metavar="PATH | fetch MANIFEST")
+    c.add_argument("args", nargs="+", metavar="PATH | fetch MANIFEST | ungdc")
     c.add_argument("--encoding",
                    help="encoding of files that are not UTF-8, e.g. latin-1 (a byte-order mark always wins)")
     c.add_argument("--skip-bad", action="store_true", help="skip unreadable files and list them")
     c.add_argument("--csv", action="store_true", help="print the full metadata table as CSV (cells not shortened)")
-    c.add_argument("--out", help="fetch: folder for fetched texts (default: fetched/ beside the manifest)")
-    c.add_argument("--force", action="store_true", help="fetch: overwrite files that already exist")
-    c.add_argument("--timeout", type=float, default=20.0, help="fetch: seconds per download (default 20)")
-    c.add_argument("--max-bytes", type=int, default=5_000_000, help="fetch: largest page accepted (default 5 MB)")
+    c.add_argument("--out", metavar="DIR",
+                   help="fetch: folder for fetched texts (default: fetched/ beside the manifest); "
+                   "ungdc: the corpus folder to write (required)")
+    c.add_argument("--force", action="store_true", help="fetch, ungdc: overwrite files that already exist")
+    c.add_argument("--timeout", type=float, metavar="S", help="fetch, ungdc: a deadline in seconds for each whole "
+                   "download: connection, headers and body (default 20 for a page, 3600 for the UNGDC archive; "
+                   "at most 86400)")
+    c.add_argument("--max-bytes", type=int, metavar="N", help="fetch, ungdc: largest download accepted "
+                   "(default 5 MB for a page, 2 GB for the UNGDC archive)")
+    c.add_argument("--allow-private", action="store_true",
+                   help="fetch, ungdc: also download from loopback and private-network addresses "
+                   "(refused by default: an intranet server or a local test server)")
+    c.add_argument("--lock", metavar="FILE",
+                   help="fetch: a fetch-lock.csv to reproduce; reports per document whether the "
+                   "stored text matches it")
+    c.add_argument("--countries", nargs="+", metavar="ISO", help="ungdc: ISO 3166-1 alpha-3 codes, e.g. RUS USA GBR")
+    c.add_argument("--years", nargs="+", metavar="YEARS", help="ungdc: years, e.g. 2014-2020 or 2014 2016")
+    c.add_argument("--archive", metavar="FILE|URL",
+                   help="ungdc: an UNGDC archive (.zip or .tgz) on disk or at a URL, "
+                   "instead of asking Harvard Dataverse")
+    c.add_argument("--speakers", metavar="FILE|URL",
+                   help="ungdc: a Speakers_by_session table (.xlsx, .tab, .csv; file or URL)")
+    c.add_argument("--dataverse", default=None, metavar="URL",
+                   help="ungdc: the Dataverse server (default https://dataverse.harvard.edu)")
+    c.add_argument("--doi", default=None, help="ungdc: the dataset DOI (default doi:10.7910/DVN/0TJX8Y)")
+    c.add_argument("--dataset-version", default=None, metavar="V",
+                   help="ungdc: the dataset version, e.g. 12.0 (default: the latest published)")
+    c.add_argument("--cache", metavar="DIR", help="ungdc: where the downloaded archive is kept "
+                   "(default: ungdc/ in $DISCOURSE_KIT_CACHE or .cache/)")
 
     r = sub.add_parser("run", help="analyse a corpus and write every table",
                        description="Analyse every document of PATH and write the tables (evidence, features, "
@@ -136,18 +184,69 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+_FETCH_ONLY = ("lock",)
+_UNGDC_ONLY = ("countries", "years", "archive", "speakers", "dataverse", "doi", "dataset_version", "cache")
+_DOWNLOAD_ONLY = ("out", "force", "timeout", "max_bytes", "allow_private")
+
+
+def _refuse_options(ns, names, mode: str) -> None:
+    given = [n for n in names if getattr(ns, n) not in (None, False)]
+    if given:
+        flags = ", ".join("--" + n.replace("_", "-") for n in given)
+        raise KitError(f"{flags} cannot be used with `discourse-kit corpus {mode}`")
+
+
+def _print_report(report, what: str, bad) -> int:
+    with pd.option_context("display.max_colwidth", 60, "display.width", 200):
+        print(report.to_string(index=False))
+    n_bad = int(bad.sum()) if len(report) else 0
+    if n_bad:
+        print(f"warning: {n_bad} of {len(report)} {what}; see the report", file=sys.stderr)
+    return 1 if n_bad else 0
+
+
+def _cmd_fetch(ns) -> int:
+    if len(ns.args) != 2:
+        raise KitError("usage: discourse-kit corpus fetch MANIFEST [--out DIR] [--force] [--lock FILE]")
+    _refuse_options(ns, _UNGDC_ONLY, "fetch")
+    report = fetch_manifest(ns.args[1], out=ns.out, force=ns.force, timeout=20.0 if ns.timeout is None else ns.timeout,
+                            max_bytes=5_000_000 if ns.max_bytes is None else ns.max_bytes,
+                            allow_private=ns.allow_private, lock=ns.lock)
+    failed = report["status"].isin(["failed", "not-in-manifest"])
+    if ns.lock:
+        failed |= report["lock"].isin(["differs", "missing"])
+        counts = report["lock"].value_counts()
+        print(f"lock {ns.lock}: " + ", ".join(f"{counts.get(k, 0)} {k}" for k in
+                                                  ("match", "differs", "missing", "not-in-lock")))
+    code = _print_report(report, "document(s) could not be fetched or do not match the lock" if ns.lock
+                         else "document(s) could not be fetched", failed)
+    if code and not ns.lock:
+        print("warning: the others were written or kept", file=sys.stderr)
+    return code
+
+
+def _cmd_ungdc(ns) -> int:
+    if len(ns.args) != 1:
+        raise KitError("usage: discourse-kit corpus ungdc --countries ISO [ISO ...] --years YEARS --out DIR")
+    _refuse_options(ns, _FETCH_ONLY, "ungdc")
+    if not ns.countries or not ns.years or not ns.out:
+        raise KitError("`discourse-kit corpus ungdc` needs --countries, --years and --out "
+                       "(e.g. --countries RUS USA --years 2014-2020 --out corpus_ungdc)")
+    options = {"server": ns.dataverse, "doi": ns.doi, "version": ns.dataset_version, "timeout": ns.timeout,
+               "max_bytes": ns.max_bytes}
+    report = fetch_ungdc(" ".join(ns.countries), " ".join(ns.years), out=ns.out, archive=ns.archive,
+                         speakers=ns.speakers, cache=ns.cache, force=ns.force, allow_private=ns.allow_private,
+                         **{k: v for k, v in options.items() if v is not None})
+    return _print_report(report, "speech(es) missing from the archive or not written",
+                         report["status"].isin(["failed", "missing"]))
+
+
 def _cmd_corpus(ns) -> int:
     if ns.args[0] == "fetch":
-        if len(ns.args) != 2:
-            raise KitError("usage: discourse-kit corpus fetch MANIFEST [--out DIR] [--force]")
-        report = fetch_manifest(ns.args[1], out=ns.out, force=ns.force, timeout=ns.timeout, max_bytes=ns.max_bytes)
-        with pd.option_context("display.max_colwidth", 60, "display.width", 200):
-            print(report.to_string(index=False))
-        failed = int((report["status"] == "failed").sum()) if len(report) else 0
-        if failed:
-            print(f"warning: {failed} of {len(report)} document(s) could not be fetched (see the report); "
-                  "the others were written or kept", file=sys.stderr)
-        return 1 if failed else 0
+        return _cmd_fetch(ns)
+    if ns.args[0] == "ungdc":  # a folder of that name is listed as ./ungdc
+        return _cmd_ungdc(ns)
+    _refuse_options(ns, _FETCH_ONLY + _UNGDC_ONLY + _DOWNLOAD_ONLY, "PATH")
     if len(ns.args) != 1:
         raise KitError("usage: discourse-kit corpus PATH")
     corpus = load_corpus(ns.args[0], encoding=ns.encoding, skip_bad=ns.skip_bad)

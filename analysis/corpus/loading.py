@@ -6,7 +6,7 @@ Accepted inputs (``load_corpus(path)``):
   stem; optional YAML front matter between ``---`` lines holds metadata), every
   ``.csv``/``.jsonl`` file holds one document per row/line in a ``text`` column;
   a ``metadata.csv`` beside the texts (column ``doc_id``) adds metadata.
-  Not read: ``metadata.csv``, ``manifest.csv`` (the fetch list), sub-folders,
+  Not read: ``metadata.csv``, ``manifest.csv`` (the fetch list), ``fetch-lock.csv``, sub-folders,
   hidden files, editor backups (``*~``, ``~$*``) and ``README``/``LICENSE``
   files. Any other file (a PDF, an image, ``.html``) is an error, because
   silently leaving it out would make a result look complete when it is not;
@@ -47,7 +47,8 @@ __all__ = ["load_corpus", "TEXT_SUFFIXES", "TABLE_SUFFIXES", "RESERVED_NAMES"]
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 #: Files read as one document per row (CSV) or line (JSONL).
 TABLE_SUFFIXES = frozenset({".csv", ".jsonl"})
-RESERVED_NAMES = frozenset({"metadata.csv", "manifest.csv"})
+#: Files of a corpus folder that are not documents (metadata, the fetch list, the fetch lock file).
+RESERVED_NAMES = frozenset({"metadata.csv", "manifest.csv", "fetch-lock.csv"})
 _IGNORED_STEMS = frozenset({"readme", "license", "licence", "copying"})
 _SUPPORTED = "the kit reads .txt, .md, .csv and .jsonl files"
 
