@@ -131,7 +131,7 @@ if CONTROL:
     fig = plot_keyness(key_docs, info=info)
     save_figure(fig, P.figures, "nb04_keyness_seed_control")
     display(key_docs.head(15))
-    fig
+    display(fig)
 
 
 # %% [markdown]

@@ -25,26 +25,9 @@ from .figures import (
     plot_sentiment_arc,
 )
 from .palette import Palette, run_palette
-from .style import STYLE
+from .style import STYLE, freeze_layout
 
 __all__ = ["FIGURES", "freeze_layout", "save_figure", "save_all_figures"]
-
-
-def freeze_layout(fig: Figure) -> None:
-    """Run the constrained layout once, round the axes positions, then switch it off.
-
-    The layout solver's floating-point results can differ in the last digits
-    between processes; SVG clip-path ids hash those numbers, so without
-    rounding two runs could give different bytes.
-    """
-    if fig.get_layout_engine() is None:
-        return
-    fig.set_dpi(STYLE["savefig.dpi"])  # lay out at the resolution the files are written at
-    fig.draw_without_rendering()
-    positions = [(ax, [round(float(v), 6) for v in ax.get_position().bounds]) for ax in fig.axes]
-    fig.set_layout_engine("none")
-    for ax, bounds in positions:
-        ax.set_position(bounds)
 
 
 def save_figure(fig: Figure, folder: str | os.PathLike, name: str) -> list[Path]:

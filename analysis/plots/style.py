@@ -1,12 +1,23 @@
-"""What every figure shares: matplotlib style, caption line, document fills.
+"""What every figure shares: matplotlib style, caption line, document fills, inline display.
 
 Figures are built with the object-oriented API (no pyplot state) under
 :data:`STYLE` (:func:`styled`), each with the caption line naming the corpus,
 the codebook and the kit's version (:func:`new_figure`, :func:`caption_text`).
+
+A figure made without pyplot is unknown to the notebook's inline backend:
+IPython only learns to show :class:`matplotlib.figure.Figure` objects as images
+once pyplot has loaded ``matplotlib_inline`` (which the kit never does), and
+otherwise prints the text ``<Figure size 1680x1005 with 2 Axes>``. Every figure
+of the kit is therefore a :class:`KitFigure`, which carries its own PNG
+representation (:meth:`KitFigure._repr_png_`): it shows inline in JupyterLab,
+in executed notebooks and in their HTML export, whatever the backend, and its
+layout is frozen when it is built (:func:`freeze_layout`), so the picture
+shown in a notebook is the picture written to file.
 """
 from __future__ import annotations
 
 import functools
+import io
 from typing import Callable
 
 import matplotlib as mpl
@@ -21,6 +32,9 @@ __all__ = [
     "DOCUMENT_EDGE",
     "DOCUMENT_ERROR",
     "caption_text",
+    "KitFigure",
+    "freeze_layout",
+    "png_bytes",
     "new_figure",
     "draw_empty",
     "ordered",
@@ -74,9 +88,55 @@ def caption_text(info: dict | None = None) -> str:
     return " · ".join(parts)
 
 
-def new_figure(width: float, height: float, info: dict | None) -> Figure:
-    """A constrained-layout figure with the caption line reserved at the bottom."""
-    fig = Figure(figsize=(width, height), layout="constrained")
+def freeze_layout(fig: Figure) -> None:
+    """Run the constrained layout once, round the axes positions, then switch it off.
+
+    The layout solver's floating-point results can differ in the last digits
+    between processes; SVG clip-path ids hash those numbers, so without
+    rounding two runs could give different bytes. Laying out under
+    :data:`STYLE` also creates every tick label at the style's size, so the
+    figure looks the same whoever draws it later (a file, the notebook).
+    """
+    if fig.get_layout_engine() is None:
+        return
+    with mpl.rc_context(STYLE):
+        fig.set_dpi(STYLE["savefig.dpi"])  # lay out at the resolution the files are written at
+        fig.draw_without_rendering()
+        positions = [(ax, [round(float(v), 6) for v in ax.get_position().bounds]) for ax in fig.axes]
+        fig.set_layout_engine("none")
+        for ax, bounds in positions:
+            ax.set_position(bounds)
+
+
+def png_bytes(fig: Figure, *, title: str = "") -> bytes:
+    """The figure as PNG bytes at :data:`STYLE`'s resolution, with fixed metadata (no software, no date)."""
+    freeze_layout(fig)
+    buffer = io.BytesIO()
+    with mpl.rc_context(STYLE):
+        fig.savefig(buffer, format="png", metadata={"Software": None, "Title": title or None})
+    return buffer.getvalue()
+
+
+class KitFigure(Figure):
+    """A :class:`~matplotlib.figure.Figure` that shows itself as an image in Jupyter.
+
+    IPython displays an object as PNG when it has ``_repr_png_``; a plain
+    Figure has none (pyplot's inline backend registers one only after pyplot
+    is used), so without this a notebook shows ``<Figure size ...>``. The PNG
+    is the one :func:`analysis.plots.save.save_figure` writes, displayed at
+    :data:`STYLE`'s screen size (``figure.dpi``) and sharp on high-density screens.
+    """
+
+    def _repr_png_(self):
+        data = png_bytes(self)
+        width, height = self.get_size_inches()
+        scale = STYLE["figure.dpi"]
+        return data, {"width": int(round(width * scale)), "height": int(round(height * scale))}
+
+
+def new_figure(width: float, height: float, info: dict | None) -> KitFigure:
+    """A constrained-layout :class:`KitFigure` with the caption line reserved at the bottom."""
+    fig = KitFigure(figsize=(width, height), layout="constrained")
     bottom = CAPTION_INCHES / height
     fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
     fig.text(0.005, 0.006, caption_text(info), fontsize=6.5, color="0.35", ha="left", va="bottom")
@@ -101,6 +161,8 @@ def styled(func: Callable[..., Figure]) -> Callable[..., Figure]:
     @functools.wraps(func)
     def wrapper(*args, **kwargs) -> Figure:
         with mpl.rc_context(STYLE):
-            return func(*args, **kwargs)
+            fig = func(*args, **kwargs)
+            freeze_layout(fig)  # the layout (and every tick label) fixed under the style, once
+            return fig
 
     return wrapper

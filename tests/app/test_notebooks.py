@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import jupytext
 import nbformat
@@ -235,3 +236,49 @@ def test_notebook_06_falls_back_to_the_bundled_corpus_with_a_note(tmp_path, monk
     assert "are not on this machine, so the bundled corpus is used" in out
     assert "only one group (russia): no contrast to compute" in out  # the CLI on one camp says so
     assert (tmp_path / "figures" / "nb06_trend.png").exists()
+
+
+def _figure_cells(path) -> list[tuple[int, object]]:
+    """Code cells of an executed notebook that draw a figure (call a ``plot_*`` function)."""
+    nb = nbformat.read(path, as_version=4)
+    return [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code" and re.search(r"\bplot_\w+\(", c.source)]
+
+
+def test_every_figure_cell_shows_its_figure_inline(executed):
+    """A figure cell's output is an image, not the text ``<Figure size 1680x1005 with 2 Axes>``."""
+    out, _ = executed
+    seen = 0
+    for path in sorted((out / "build").glob("*.ipynb")):
+        for i, cell in _figure_cells(path):
+            outputs = [o for o in cell.outputs if o.get("output_type") in ("execute_result", "display_data")]
+            plain = [o.get("data", {}).get("text/plain", "") for o in outputs]
+            assert not any(str(t).startswith("<Figure size") for t in plain), (
+                f"{path.name} cell {i + 1} shows a figure as text: {plain}")
+            skipped = any("skipped" in o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")
+            if skipped:
+                continue
+            pngs = [o["data"]["image/png"] for o in outputs if "image/png" in o.get("data", {})]
+            assert pngs, f"{path.name} cell {i + 1} drew a figure but shows no image/png output"
+            import base64
+
+            assert all(base64.b64decode(p)[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+            seen += 1
+    assert seen >= 6, f"only {seen} figure cells with an image in the executed notebooks"
+
+
+def test_a_kit_figure_shows_as_an_image_in_a_fresh_kernel(tmp_path):
+    """Without pyplot, IPython shows a plain Figure as text; a kit figure carries its own PNG."""
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("from matplotlib.figure import Figure\nFigure()"),
+        nbformat.v4.new_code_cell("import pandas as pd\nfrom analysis.plots import plot_keyness\n"
+                                  "plot_keyness(pd.DataFrame(columns=['target', 'reference', 'term', 'direction', "
+                                  "'g2', 'p_value', 'freq_target', 'freq_reference']))"),
+    ]
+    nbformat.write(nb, str(folder / "k.ipynb"))
+    list(execute_notebooks(folder, output_dir=tmp_path / "out"))
+    plain, kit = nbformat.read(tmp_path / "out" / "k.ipynb", as_version=4).cells
+    assert "image/png" not in plain.outputs[0]["data"]  # the root cause, still true of matplotlib itself
+    assert "image/png" in kit.outputs[0]["data"] and kit.outputs[0]["metadata"]["image/png"]["width"] == 700
