@@ -2,28 +2,36 @@
 
 :func:`show_evidence` never modifies the Doc: it hands displaCy a manual
 rendering dict (tokens + spans), so overlapping hits of different categories
-are drawn as stacked underlines, each labelled with its category.
+are drawn as stacked underlines, each labelled with its category. Each
+category has the colour it has in every figure (:class:`analysis.plots.palette.Palette`),
+its label written in black or white, whichever reads on that colour.
 """
 from __future__ import annotations
 
-from typing import Iterable
+import re
+from typing import Iterable, Mapping
 
 from spacy import displacy
 from spacy.tokens import Doc
+from spacy.util import is_in_jupyter
 
 from ..nlp.docarrays import doc_id_of
+from .palette import Palette, default_palette, ink_for
 
 __all__ = ["show_evidence", "evidence_spans", "category_colors"]
 
-_PALETTE = [
-    "#fbb4ae", "#b3cde3", "#ccebc5", "#decbe4", "#fed9a6", "#ffffcc",
-    "#e5d8bd", "#fddaec", "#f2f2f2", "#b3e2cd", "#fdcdac", "#cbd5e8",
-]
+def category_colors(categories: Iterable[str], palette: Palette | None = None) -> dict[str, str]:
+    """Each category's colour in the figures (by codebook position; default: the bundled codebook's palette)."""
+    palette = palette or default_palette()
+    return {c: palette.category_color(c) for c in dict.fromkeys(str(c) for c in categories)}
 
 
-def category_colors(categories: Iterable[str]) -> dict[str, str]:
-    """A fixed pastel colour per category, in the order given (cycled after 12)."""
-    return {c: _PALETTE[i % len(_PALETTE)] for i, c in enumerate(dict.fromkeys(categories))}
+def _label_ink(html: str, colors: Iterable[str]) -> str:
+    """displaCy writes every label in black; on a dark category colour use white."""
+    for color in dict.fromkeys(colors):
+        ink = "#fff" if ink_for(color) == "white" else "#000"
+        html = re.sub(rf"(background: {re.escape(color)}; z-index: 10; color: )#000;", rf"\g<1>{ink};", html)
+    return html
 
 
 def _records(evidence, doc_id: str) -> list[dict]:
@@ -47,7 +55,8 @@ def evidence_spans(doc: Doc, evidence) -> list[dict]:
     return spans
 
 
-def show_evidence(doc: Doc, evidence, *, jupyter: bool | None = None, categories: Iterable[str] | None = None):
+def show_evidence(doc: Doc, evidence, *, jupyter: bool | None = None, categories: Iterable[str] | None = None,
+                  palette: Palette | None = None, info: Mapping | None = None):
     """Highlight a Doc's evidence with displaCy's ``span`` style, one label per hit.
 
     Args:
@@ -56,6 +65,9 @@ def show_evidence(doc: Doc, evidence, *, jupyter: bool | None = None, categories
             documents are ignored).
         jupyter: render inline in a notebook (default: detect); ``False`` returns HTML.
         categories: only show these categories (default: all).
+        palette: the colours of the figures (default: :func:`analysis.plots.palette.default_palette`
+            of ``info``, i.e. the codebook named there or the bundled one).
+        info: the ``run.json``-like dict of the analysis (the notebooks' ``info``).
 
     Returns:
         The HTML string when not rendering inline, else None.
@@ -64,7 +76,7 @@ def show_evidence(doc: Doc, evidence, *, jupyter: bool | None = None, categories
     if categories is not None:
         keep = set(categories)
         spans = [s for s in spans if s["_cat"] in keep]
-    colors = category_colors(s["_cat"] for s in spans)
+    colors = category_colors((s["_cat"] for s in spans), palette or default_palette(info))
     label_colors = {s["label"]: colors[s["_cat"]] for s in spans}
     data = {
         "text": doc.text,
@@ -72,4 +84,11 @@ def show_evidence(doc: Doc, evidence, *, jupyter: bool | None = None, categories
         "spans": [{k: v for k, v in s.items() if k != "_cat"} for s in spans],
         "title": doc_id_of(doc) or None,
     }
-    return displacy.render(data, style="span", manual=True, jupyter=jupyter, options={"colors": label_colors})
+    html = displacy.render(data, style="span", manual=True, jupyter=False, options={"colors": label_colors})
+    html = _label_ink(html, label_colors.values())
+    if jupyter or (jupyter is None and is_in_jupyter()):
+        from IPython.display import HTML, display
+
+        display(HTML(html))
+        return None
+    return html

@@ -23,6 +23,7 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -31,8 +32,19 @@ from matplotlib.transforms import ScaledTranslation
 from ..errors import KitError
 from ..extract.records import ATTRIBUTION_KINDS
 from ..tables.words import is_stop_word
-from .palette import Palette, default_palette, ink_for
-from .style import DOCUMENT_EDGE, DOCUMENT_ERROR, DOCUMENT_FILL, draw_empty, new_figure, ordered, styled
+from .aggregate import MIN_VOICE_TOKENS, Selection, plural, pool_rates, rank_groups, sum_rates
+from .palette import UNRESOLVED_COLOR, Palette, default_palette, ink_for
+from .style import (
+    DOCUMENT_EDGE,
+    DOCUMENT_ERROR,
+    DOCUMENT_FILL,
+    STYLE,
+    draw_empty,
+    new_figure,
+    ordered,
+    set_note,
+    styled,
+)
 
 __all__ = [
     "plot_category_rates",
@@ -47,27 +59,16 @@ __all__ = [
 # --------------------------------------------------------------------------- rates and heatmap
 
 
-def _rate_panel(ax, rows: pd.DataFrame, group_col: str, categories: list[str], max_groups: int,
-                style: Callable[[str], dict], min_tokens: int = 0) -> str:
-    """Bars of every group (document or document · voice) per category; ``style(group)`` gives fill and hatch."""
-    groups = ordered(rows[group_col])
-    note = ""
-    if min_tokens:
-        sizes = rows.groupby(group_col, sort=False)["n_tokens"].max()
-        small = [g for g in groups if sizes.get(g, 0) < min_tokens]
-        if small:
-            groups = [g for g in groups if g not in small]
-            note = f" ({len(small)} under {min_tokens} words left out)"
-    if len(groups) > max_groups:
-        note += f" (first {max_groups} of {len(groups)})"
-        groups = groups[:max_groups]
+def _rate_panel(ax, rows: pd.DataFrame, groups: list[str], categories: list[str],
+                style: Callable[[str], dict]) -> None:
+    """Bars of every group (already pooled, see :mod:`analysis.plots.aggregate`) per category."""
     if not groups:
         draw_empty(ax, "no rows")
-        return note
+        return
     y = np.arange(len(categories))
     height = 0.8 / len(groups)
     for g_i, group in enumerate(groups):
-        part = rows[rows[group_col] == group].set_index("category")
+        part = rows[rows["group"] == group].set_index("category")
         rate = np.array([float(part["rate_per_1000"].get(c, 0.0)) for c in categories])
         lo = np.array([float(part["ci_low"].get(c, np.nan)) if "ci_low" in part else np.nan for c in categories])
         hi = np.array([float(part["ci_high"].get(c, np.nan)) if "ci_high" in part else np.nan for c in categories])
@@ -77,17 +78,53 @@ def _rate_panel(ax, rows: pd.DataFrame, group_col: str, categories: list[str], m
         ax.barh(pos, rate, height=height * 0.92, color=st["color"], edgecolor=st["edge"], hatch=st["hatch"],
                 hatchcolor=st["hatchcolor"], linewidth=0.6, label=group)
         err = np.vstack([np.clip(rate - lo, 0, None), np.clip(hi - rate, 0, None)])
-        ok = ~np.isnan(err).any(axis=0)
-        if ok.any():
-            ax.errorbar(rate[ok], pos[ok], xerr=err[:, ok], fmt="none", ecolor=st["ecolor"], elinewidth=0.8,
-                        capsize=1.5)
+        valid = ~np.isnan(err).any(axis=0)
+        for sel, alpha in ((valid & (count > 0), 1.0), (valid & (count == 0), 0.3)):  # zero hits: faint
+            if sel.any():
+                ax.errorbar(rate[sel], pos[sel], xerr=err[:, sel], fmt="none", ecolor=st["ecolor"],
+                            elinewidth=0.8, capsize=1.5, alpha=alpha)
         for p_, r_, c_, h_ in zip(pos, rate, count, np.where(np.isnan(hi), rate, hi)):
             if c_ > 0:
                 ax.text(max(r_, h_), p_, f" {c_}", va="center", ha="left", fontsize=6, color="0.25")
     ax.set_yticks(y, categories)
     ax.set_ylim(len(categories) - 0.5, -0.5)  # first category on top (set, not inverted: axes may share y)
-    ax.set_xlabel("hits per 1,000 word tokens (95% CI; number = hits)")
-    return note
+    ax.set_xlabel("hits per 1,000 word tokens (number = hits)")
+
+
+def _document_groups(features: pd.DataFrame, documents: pd.DataFrame | None, group_by: str | None,
+                     top: int) -> tuple[pd.DataFrame, Selection, str]:
+    """The document panel's rows: each document (or metadata group), top N by hits, the rest pooled."""
+    rows = features[features["voice"].astype(str) == "all"].copy()
+    noun = "document"
+    if group_by:
+        if documents is None or group_by not in documents:
+            raise KitError(f"The `group_by` parameter of plot_category_rates names {group_by!r}, which is not a "
+                           "column of the documents table.")
+        values = {str(d): ("(none)" if pd.isna(v) or str(v) == "" else str(v))
+                  for d, v in zip(documents["doc_id"], documents[group_by])}
+        rows["group"] = rows["doc_id"].astype(str).map(values).fillna("(none)")
+        rows = sum_rates(rows, "group")
+        noun = f"{group_by} group"
+    else:
+        rows["group"] = rows["doc_id"].astype(str)
+    sizes = rows.groupby("group", sort=False).agg(count=("count", "sum"), n_tokens=("n_tokens", "max")).reset_index()
+    selection = rank_groups(sizes, top, noun)
+    return pool_rates(rows, selection), selection, noun
+
+
+def _voice_groups(features: pd.DataFrame, top: int, min_tokens: int,
+                  by_document: bool) -> tuple[pd.DataFrame, Selection, dict[str, tuple[str, str]]]:
+    """The voice panel's rows: each document's voices (few documents) or each voice over all documents."""
+    rows = features[features["voice"].astype(str) != "all"].copy()
+    if by_document:
+        rows["group"] = rows["doc_id"].astype(str) + " · " + rows["voice"].astype(str)
+    else:
+        rows["group"] = rows["voice"].astype(str)
+    parts = dict(zip(rows["group"], zip(rows["doc_id"].astype(str), rows["voice"].astype(str))))
+    pooled = sum_rates(rows, "group") if not by_document else rows
+    sizes = pooled.groupby("group", sort=False).agg(count=("count", "sum"), n_tokens=("n_tokens", "max")).reset_index()
+    selection = rank_groups(sizes, top, "voice", min_tokens=min_tokens)
+    return pool_rates(pooled, selection), selection, parts
 
 
 def _category_swatches(ax, categories: list[str], palette: Palette, axis: str) -> None:
@@ -113,25 +150,37 @@ def plot_category_rates(
     info: dict | None = None,
     by: str = "both",
     max_groups: int = 8,
-    min_tokens: int = 20,
+    min_tokens: int = MIN_VOICE_TOKENS,
+    documents: pd.DataFrame | None = None,
+    group_by: str | None = None,
     palette: Palette | None = None,
 ) -> Figure:
-    """Category rates per 1,000 tokens with 95% confidence intervals.
+    """Category rates per 1,000 tokens with exact Poisson 95% intervals, by document and by voice.
 
     Documents are white bars told apart by hatching; voice bars take the
-    voice's colour (narrator black, quoted speakers a shade of their camp)
-    with the hatching of their document. A square beside each category name
-    shows the category's colour (as in the dispersion figure).
+    voice's colour (narrator black, quoted speakers a shade of their camp).
+    A square beside each category name shows the category's colour. The two
+    panels share both axes, so their bars compare directly.
+
+    From 2 to 2,000 documents (see :mod:`analysis.plots.aggregate`): at most
+    ``max_groups`` bars per category in each panel — the documents (or
+    voices) with the most hits, then one pooled "others" bar holding every
+    other one. With up to ``max_groups`` documents the voice panel shows
+    each document's voices; with more, each voice pooled over the documents
+    (Lavrov's quoted words in every document together). The caption says
+    what was shown, pooled and left out.
 
     Args:
         features: the feature table (``doc_id, voice, category, count,
             n_tokens, rate_per_1000, ci_low, ci_high``).
-        by: ``"document"`` (voice ``all``), ``"voice"`` (each document's
-            voices) or ``"both"`` (two panels).
-        max_groups: at most this many documents/voices per panel (in table order).
+        by: ``"document"`` (voice ``all``), ``"voice"`` or ``"both"`` (two panels).
+        max_groups: at most this many bars per category in a panel (the pooled one included).
         min_tokens: voices with fewer word tokens are left out of the voice
-            panel (a headline label or a two-word quote gives no usable rate;
-            the title says how many were left out).
+            panel (a headline label or a two-word quote gives no usable rate);
+            the caption says how many.
+        documents: the documents table, needed for ``group_by``.
+        group_by: a metadata column of ``documents`` (``country``, ``speaker``,
+            ``camp``...): the document panel shows these groups, pooled, instead of documents.
         info: the ``run.json`` dict, for the caption.
         palette: colours (default: :func:`analysis.plots.palette.default_palette`).
     """
@@ -141,45 +190,66 @@ def plot_category_rates(
     palette = palette or default_palette(info)
     categories = palette.category_order(features["category"]) if len(features) else []
     panels = ["document", "voice"] if by == "both" else [by]
-    n_legend = features[["doc_id", "voice"]].drop_duplicates().shape[0] if len(features) else 1
-    height = 1.9 + 0.32 * max(len(categories), 3) + 0.16 * min(n_legend, max_groups)
+    n_docs = features["doc_id"].nunique() if len(features) else 0
+    height = 2.1 + 0.32 * max(len(categories), 3) + 0.16 * min(max(n_docs, 2), max_groups)
     fig = new_figure(5.2 * len(panels) + 0.8, height, info)
-    axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)[0]
+    axes = fig.subplots(1, len(panels), sharey=True, sharex=True, squeeze=False)[0]
     hatches = palette.document_hatches(features["doc_id"].astype(str)) if len(features) else {}
-
-    def document_style(doc_id: str) -> dict:
-        return {"color": DOCUMENT_FILL, "edge": DOCUMENT_EDGE, "hatch": hatches.get(doc_id, ""),
-                "hatchcolor": DOCUMENT_EDGE, "ecolor": DOCUMENT_ERROR}
+    notes = []
 
     for ax, panel in zip(axes, panels):
         if not categories:
             draw_empty(ax, "no features")
             continue
         if panel == "document":
-            rows = features[features["voice"].astype(str) == "all"].copy()
-            rows["group"] = rows["doc_id"].astype(str)
-            title, legend_title = "by document", "document (hatching)"
-            style = document_style
-        else:
-            rows = features[features["voice"].astype(str) != "all"].copy()
-            rows["group"] = rows["doc_id"].astype(str) + " · " + rows["voice"].astype(str)
-            title, legend_title = "by voice (quoted speaker or narrator)", "document · voice (colour = voice's camp)"
-            parts = dict(zip(rows["group"], zip(rows["doc_id"].astype(str), rows["voice"].astype(str))))
+            rows, sel, noun = _document_groups(features, documents, group_by, max_groups)
+            group_hatches = palette.document_hatches(g for g in sel.shown if g != sel.others_label)
 
-            def style(group: str, parts=parts) -> dict:
+            def style(group: str, sel=sel, group_hatches=group_hatches) -> dict:
+                if group == sel.others_label:
+                    return {"color": "0.85", "edge": DOCUMENT_EDGE, "hatch": "", "hatchcolor": DOCUMENT_EDGE,
+                            "ecolor": DOCUMENT_ERROR}
+                return {"color": DOCUMENT_FILL, "edge": DOCUMENT_EDGE, "hatch": group_hatches.get(group, ""),
+                        "hatchcolor": DOCUMENT_EDGE, "ecolor": DOCUMENT_ERROR}
+
+            title = f"by {group_by}" if group_by else "by document"
+            legend_title = f"{group_by} (hatching)" if group_by else "document (hatching)"
+            notes.append(f"Left: {sel.describe(noun, 'hits')}")
+        else:
+            by_document = n_docs <= max_groups
+            rows, sel, parts = _voice_groups(features, max_groups, min_tokens, by_document)
+
+            def style(group: str, parts=parts, sel=sel, by_document=by_document) -> dict:
+                if group == sel.others_label:
+                    return {"color": UNRESOLVED_COLOR, "edge": "0.5", "hatch": "....", "hatchcolor": "0.5",
+                            "ecolor": "0.5"}
                 doc_id, voice = parts[group]
                 color = palette.voice_color(voice)
-                return {"color": color, "edge": color, "hatch": hatches.get(doc_id, ""),
+                return {"color": color, "edge": color, "hatch": hatches.get(doc_id, "") if by_document else "",
                         "hatchcolor": ink_for(color), "ecolor": color}
 
-        note = _rate_panel(ax, rows, "group", categories, max_groups, style, min_tokens if panel == "voice" else 0)
-        ax.set_title(title + note, fontsize=8.5)
+            title = "by voice (quoted speaker or narrator)"
+            legend_title = ("document · voice (colour = voice's camp)" if by_document
+                            else f"voice, over all {n_docs:,} documents (colour = camp)")
+            note = f"Right: {sel.describe('voice', 'hits')}"
+            if sel.left_out:
+                note += (f" {plural(len(sel.left_out), 'voice')} with fewer than {min_tokens} word tokens "
+                         "left out (too few words for a rate).")
+            notes.append(note)
+        _rate_panel(ax, rows, sel.shown, categories, style)
+        ax.set_title(title, fontsize=8.5)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.09), frameon=False, ncols=1, title=legend_title,
                       title_fontsize=7.5, alignment="left")
     if categories:
         _category_swatches(axes[0], categories, palette, "y")
     axes[0].set_ylabel("category")
+    whole = features[features["voice"].astype(str) == "all"] if len(features) else features
+    n_tokens = int(whole.drop_duplicates("doc_id")["n_tokens"].sum()) if len(whole) else 0
+    n_hits = int(whole["count"].sum()) if len(whole) else 0
+    set_note(fig, f"Bars: codebook hits per 1,000 word tokens; whiskers: exact Poisson (Garwood) 95% intervals "
+                  f"(faint: the upper bound where there is no hit); numbers: hits. N = {plural(n_docs, 'document')}, "
+                  f"{n_tokens:,} word tokens, {plural(n_hits, 'hit')}. " + " ".join(notes))
     fig.suptitle("Rhetorical categories: rate per 1,000 word tokens", fontsize=10)
     return fig
 
@@ -190,23 +260,31 @@ def plot_heatmap(features: pd.DataFrame, *, info: dict | None = None, max_docs: 
     """Document × category heatmap of rates per 1,000 tokens, hit counts in the cells.
 
     Cells are shades of grey (hue is kept for voices, camps and categories);
-    a square under each column shows the category's colour.
+    a square under each column shows the category's colour. With more than
+    ``max_docs`` documents, the ``max_docs - 1`` with the most hits are rows
+    and the others are pooled into one last row (their hits over their word tokens).
     """
     palette = palette or default_palette(info)
-    rows = features[features["voice"].astype(str) == "all"] if len(features) else features
-    docs = ordered(rows["doc_id"]) if len(rows) else []
-    note = ""
-    if len(docs) > max_docs:
-        note, docs = f" (first {max_docs} of {len(docs)} documents)", docs[:max_docs]
+    rows = features[features["voice"].astype(str) == "all"].copy() if len(features) else features
+    if len(rows):
+        rows["group"] = rows["doc_id"].astype(str)
+        sizes = rows.groupby("group", sort=False).agg(count=("count", "sum"),
+                                                       n_tokens=("n_tokens", "max")).reset_index()
+        selection = rank_groups(sizes, max_docs, "document")
+        rows = pool_rates(rows, selection)
+    else:
+        selection = Selection([], [], [], 0)
+    docs = selection.shown
     categories = palette.category_order(rows["category"]) if len(rows) else []
-    fig = new_figure(2.2 + 0.55 * max(len(categories), 4), 2.9 + 0.3 * max(len(docs), 2), info)
+    fig = new_figure(2.2 + 0.55 * max(len(categories), 4) + 0.05 * max(map(len, docs), default=0),
+                     3.3 + 0.3 * max(len(docs), 2), info)
     ax = fig.subplots()
-    ax.set_title("Document × category: hits per 1,000 word tokens" + note)
+    ax.set_title("Document × category: hits per 1,000 word tokens")
     if not docs or not categories:
         draw_empty(ax, "no features")
         return fig
-    table = rows.pivot_table(index="doc_id", columns="category", values="rate_per_1000", aggfunc="sum", sort=False)
-    counts = rows.pivot_table(index="doc_id", columns="category", values="count", aggfunc="sum", sort=False)
+    table = rows.pivot_table(index="group", columns="category", values="rate_per_1000", aggfunc="sum", sort=False)
+    counts = rows.pivot_table(index="group", columns="category", values="count", aggfunc="sum", sort=False)
     values = table.reindex(index=docs, columns=categories).fillna(0).to_numpy(dtype=float)
     n = counts.reindex(index=docs, columns=categories).fillna(0).to_numpy(dtype=int)
     vmax = max(float(values.max()), 1e-9)
@@ -223,6 +301,10 @@ def plot_heatmap(features: pd.DataFrame, *, info: dict | None = None, max_docs: 
     ax.set_xlabel("category (cell number = hits; square = category colour)")
     ax.set_ylabel("document")
     fig.colorbar(mesh, ax=ax, label="hits / 1,000 tokens")
+    n_hits = int(n.sum())
+    set_note(fig, f"Cells: codebook hits per 1,000 word tokens (shade) and hits (number); no intervals (see the "
+                  f"rate figure). N = {plural(selection.total, 'document')}, {plural(n_hits, 'hit')}. "
+                  + selection.describe("document", "hits"))
     return fig
 
 
@@ -240,50 +322,67 @@ def plot_dispersion(
 ) -> Figure:
     """Where each category's hits fall along each text (an "x-ray" plot).
 
-    One panel per document; x is the character offset into the text, each
-    hit a bar from ``start_char`` to ``end_char`` (multi-word hits keep their
-    true width; a thin outline keeps one-word hits visible). Text length
-    comes from ``documents.n_chars`` when given, else from the last hit.
-    Rows follow the codebook order and take the category's colour (the
-    category names on the rows are the key).
+    One panel per document; x is the position in the text as a share of its
+    length (all panels share it), each hit a bar from ``start_char`` to
+    ``end_char`` (multi-word hits keep their true width; a thin outline keeps
+    one-word hits visible). Text length comes from ``documents.n_chars`` when
+    given, else from the last hit. Rows follow the codebook order and take
+    the category's colour (the category names on the rows are the key).
+
+    With more than ``max_docs`` documents, the ``max_docs - 1`` with the most
+    hits have a panel each and the hits of every other document are drawn
+    together in a last panel, each at its position in its own text.
     """
     palette = palette or default_palette(info)
     docs = ordered(documents["doc_id"]) if documents is not None and len(documents) else []
     for d in ordered(evidence["doc_id"]) if len(evidence) else []:
         if d not in docs:
             docs.append(d)
-    note = ""
-    if len(docs) > max_docs:
-        note, docs = f" (first {max_docs} of {len(docs)} documents)", docs[:max_docs]
+    hits_per_doc = evidence["doc_id"].astype(str).value_counts() if len(evidence) else pd.Series(dtype=int)
+    sizes = pd.DataFrame({"group": docs, "count": [int(hits_per_doc.get(d, 0)) for d in docs]})
+    selection = rank_groups(sizes, max_docs, "document")
     categories = palette.category_order(evidence["category"]) if len(evidence) else []
     lengths: dict[str, float] = {}
     if documents is not None and "n_chars" in documents:
         lengths = {str(k): float(v) for k, v in zip(documents["doc_id"], documents["n_chars"]) if pd.notna(v)}
-    n_panels = max(len(docs), 1)
-    fig = new_figure(8.0, 1.0 + n_panels * (0.55 + 0.2 * max(len(categories), 1)), info)
-    axes = fig.subplots(n_panels, 1, squeeze=False)[:, 0]
-    fig.suptitle("Dispersion: where each category occurs along the text" + note, fontsize=10)
-    if not docs or not categories:
+    n_panels = max(len(selection.shown), 1)
+    fig = new_figure(8.0, 1.3 + n_panels * (0.55 + 0.2 * max(len(categories), 1)), info)
+    axes = fig.subplots(n_panels, 1, squeeze=False, sharex=True)[:, 0]
+    fig.suptitle("Dispersion: where each category occurs along the text", fontsize=10)
+    if not selection.shown or not categories:
         draw_empty(axes[0], "no codebook hits")
         return fig
     colors = {c: palette.category_color(c) for c in categories}
-    for ax, doc_id in zip(axes, docs):
-        part = evidence[evidence["doc_id"].astype(str) == doc_id]
-        length = lengths.get(doc_id) or (float(part["end_char"].max()) if len(part) else 1.0)
+    for ax, group in zip(axes, selection.shown):
+        members = selection.pooled if group == selection.others_label else [group]
+        part = evidence[evidence["doc_id"].astype(str).isin(members)]
+        ends = part.groupby(part["doc_id"].astype(str))["end_char"].max() if len(part) else pd.Series(dtype=float)
+        length = pd.Series([lengths.get(d) or float(ends.get(d, 1.0)) or 1.0 for d in part["doc_id"].astype(str)],
+                           index=part.index, dtype=float)
         for y, cat in enumerate(categories):
-            hits = part[part["category"] == cat]
-            if len(hits):
-                spans = [(float(s), float(e) - float(s)) for s, e in zip(hits["start_char"], hits["end_char"])]
-                ax.broken_barh(spans, (y - 0.35, 0.7), facecolors=colors[cat], edgecolors=colors[cat], linewidth=0.6)
-        ax.set_xlim(0, length)
+            sel = (part["category"] == cat).to_numpy()
+            if sel.any():
+                start = 100.0 * part["start_char"].to_numpy(dtype=float)[sel] / length.to_numpy()[sel]
+                width = 100.0 * (part["end_char"].to_numpy(dtype=float)[sel] -
+                                 part["start_char"].to_numpy(dtype=float)[sel]) / length.to_numpy()[sel]
+                ax.broken_barh(list(zip(start, width)), (y - 0.35, 0.7), facecolors=colors[cat],
+                               edgecolors=colors[cat], linewidth=0.6, alpha=1.0 if len(members) == 1 else 0.6)
+        ax.set_xlim(0, 100)
         ax.set_ylim(len(categories) - 0.5, -0.5)
         ax.set_yticks(range(len(categories)), categories)
-        ax.set_title(f"{doc_id} ({int(length):,} characters, {len(part)} hits)", fontsize=8, loc="left")
+        if len(members) == 1:
+            n_chars = lengths.get(group) or (float(part["end_char"].max()) if len(part) else 0)
+            title = f"{group} ({int(n_chars):,} characters, {plural(len(part), 'hit')})"
+        else:
+            title = f"{group}: {plural(len(part), 'hit')}, each at its position in its own text"
+        ax.set_title(title, fontsize=8, loc="left")
         ax.grid(axis="y", color="0.92", linewidth=0.5)
         ax.set_axisbelow(True)
-    axes[-1].set_xlabel("character offset in the document text")
-    for ax in axes:
         ax.set_ylabel("category")
+    axes[-1].set_xlabel("position in the text (% of its characters)")
+    set_note(fig, f"Bars: each codebook hit, from its first to its last character, at its position in the text "
+                  f"(0% = start, 100% = end). N = {plural(selection.total, 'document')}, "
+                  f"{plural(len(evidence), 'hit')}. " + selection.describe("document", "hits"))
     return fig
 
 
@@ -296,39 +395,61 @@ def plot_sentiment_arc(sentiment: pd.DataFrame, *, info: dict | None = None, max
     """Polarity of each sentence through each text, points coloured by voice.
 
     The narrator is black, each quoted speaker a shade of their camp's hue
-    (the legend names the camp), unresolved speakers light grey.
+    (the legend names the camp), unresolved speakers light grey. x is the
+    sentence's place in its text (% of its sentences), shared by all panels.
+    With more than ``max_docs`` documents, the ``max_docs - 1`` with the most
+    sentences have a panel each; the sentences of all others share a last
+    panel, with their mean polarity per tenth of the text as a line.
     """
     palette = palette or default_palette(info)
     docs = ordered(sentiment["doc_id"]) if len(sentiment) else []
-    note = ""
-    if len(docs) > max_docs:
-        note, docs = f" (first {max_docs} of {len(docs)} documents)", docs[:max_docs]
-    shown = sentiment[sentiment["doc_id"].astype(str).isin(docs)] if len(sentiment) else sentiment
-    voices = palette.voice_order(shown["voice"].astype(str)) if len(shown) else []
+    n_sent = sentiment["doc_id"].astype(str).value_counts() if len(sentiment) else pd.Series(dtype=int)
+    selection = rank_groups(pd.DataFrame({"group": docs, "count": [int(n_sent.get(d, 0)) for d in docs]}),
+                            max_docs, "document")
+    voices = palette.voice_order(sentiment["voice"].astype(str)) if len(sentiment) else []
     colors = {v: palette.voice_color(v) for v in voices}
-    n_panels = max(len(docs), 1)
+    n_panels = max(len(selection.shown), 1)
     ncols = min(max(len(voices), 1), 3)
-    fig = new_figure(7.5, 1.4 + 1.7 * n_panels + 0.17 * -(-len(voices) // ncols), info)
-    axes = fig.subplots(n_panels, 1, squeeze=False)[:, 0]
-    fig.suptitle("Sentiment arc: TextBlob polarity per sentence, by voice" + note, fontsize=10)
-    if not docs:
+    fig = new_figure(7.5, 1.6 + 1.5 * n_panels + 0.17 * -(-len(voices) // ncols), info)
+    axes = fig.subplots(n_panels, 1, squeeze=False, sharex=True, sharey=True)[:, 0]
+    fig.suptitle("Sentiment arc: TextBlob polarity per sentence, by voice", fontsize=10)
+    set_note(fig, f"Points: TextBlob polarity (−1 … 1) of each sentence, at its place in its text; no intervals "
+                  f"(a lexicon score per sentence). N = {plural(selection.total, 'document')}, "
+                  f"{plural(len(sentiment), 'sentence')}. " + selection.describe("document", "sentences"))
+    if not selection.shown:
         draw_empty(axes[0], "no sentences")
         return fig
-    for ax, doc_id in zip(axes, docs):
-        part = sentiment[sentiment["doc_id"].astype(str) == doc_id].sort_values("sentence_id", kind="stable")
-        x = part["sentence_id"].to_numpy()
+    for ax, group in zip(axes, selection.shown):
+        members = selection.pooled if group == selection.others_label else [group]
+        part = sentiment[sentiment["doc_id"].astype(str).isin(members)]
+        position = part.groupby(part["doc_id"].astype(str))["sentence_id"].rank(method="first") - 1
+        size = part["doc_id"].astype(str).map(n_sent).astype(float)
+        x = (100.0 * (position + 0.5) / size).to_numpy()
         y = part["polarity"].to_numpy(dtype=float)
         ax.axhline(0, color="0.75", linewidth=0.6)
-        ax.plot(x, y, color="0.6", linewidth=0.8, zorder=1)
+        if len(members) == 1:
+            order = np.argsort(x, kind="stable")
+            ax.plot(x[order], y[order], color="0.6", linewidth=0.8, zorder=1)
+            title = f"{group} ({plural(len(part), 'sentence')})"
+        else:
+            tenth = np.minimum((x // 10).astype(int), 9)
+            means = [float(y[tenth == b].mean()) if (tenth == b).any() else np.nan for b in range(10)]
+            ax.plot(np.arange(10) * 10 + 5, means, color="0.1", linewidth=1.6, zorder=4, label="_mean per tenth",
+                    path_effects=[patheffects.withStroke(linewidth=3.5, foreground="white")])
+            title = f"{group}: {plural(len(part), 'sentence')}; line = mean polarity per tenth of the text"
+        big = len(members) > 1
+        dot = 6 if big else (18 if len(part) <= 120 else 9)
         for v in voices:
             sel = part["voice"].astype(str).to_numpy() == v
             if sel.any():
-                ax.scatter(x[sel], y[sel], s=18, color=colors[v], zorder=2, label=v,
-                           edgecolors="0.3" if ink_for(colors[v]) != "white" else "none", linewidths=0.4)
+                ax.scatter(x[sel], y[sel], s=dot, color=colors[v], zorder=2, alpha=0.5 if big else 1,
+                           edgecolors="0.3" if ink_for(colors[v]) != "white" and not big else "none",
+                           linewidths=0.4)
+        ax.set_xlim(0, 100)
         ax.set_ylim(-1.05, 1.05)
-        ax.set_title(doc_id, fontsize=8, loc="left")
+        ax.set_title(title, fontsize=8, loc="left")
         ax.set_ylabel("polarity")
-    axes[-1].set_xlabel("sentence (order in the text)")
+    axes[-1].set_xlabel("place in the text (% of its sentences)")
     handles = [Line2D([], [], marker="o", linestyle="", color=colors[v], label=palette.voice_label(v),
                       markeredgecolor="0.3" if ink_for(colors[v]) != "white" else colors[v], markeredgewidth=0.4)
                for v in voices]
@@ -341,30 +462,29 @@ def plot_sentiment_arc(sentiment: pd.DataFrame, *, info: dict | None = None, max
 # --------------------------------------------------------------------------- attribution
 
 
-_CAMP_LABELS = {"narrator": "narrator", "camp unknown": "camp unknown (not in the gazetteer)",
+_CAMP_LABELS = {"narrator": "narrator", "camp unknown": "camp unknown\n(not in the gazetteer)",
                 "unresolved": "speaker unresolved / no source named"}
 
 
-def _speaker_label(row) -> str:
-    speaker = str(row.get("speaker") or "")
-    if speaker and speaker.lower() != "nan":
-        return speaker
-    if row.get("kind") == "agentless":
-        return "(no source named)"
-    text = str(row.get("speaker_text") or "")
-    if text and text.lower() != "nan":
-        return f"“{text}” (unresolved)"
-    return "(unresolved)"
+#: area (points²) of the largest bubble of the attribution chart; a bubble's area is proportional to its count
+BUBBLE_MAX_AREA = 650.0
+
+
+def _bubble_area(n, n_max: int):
+    return np.maximum(BUBBLE_MAX_AREA * np.asarray(n, dtype=float) / max(n_max, 1), 14.0)
 
 
 @styled
-def plot_attributions(attributions: pd.DataFrame, *, info: dict | None = None,
+def plot_attributions(attributions: pd.DataFrame, *, info: dict | None = None, top: int = 12,
                       palette: Palette | None = None) -> Figure:
-    """Who speaks and how: attributions by speaker and kind, with proxy links.
+    """Who speaks and how: attributions by resolved speaker and kind, with proxy links.
 
-    Bubbles count attributions of each kind per speaker (all documents) and
-    take the speaker's colour (a shade of the speaker's camp; grey when the
-    speaker is unresolved or the camp unknown). Arrows in the ``proxy``
+    Only resolved speakers are drawn (a pronoun, "the source" or an agentless
+    "it was said" has no speaker to place; the caption counts them), the
+    ``top - 1`` with the most attributions, then every other one pooled in an
+    "others" row. A bubble's area is proportional to its count (the legend
+    gives the scale) and takes the speaker's colour (a shade of the
+    speaker's camp; grey when the camp is unknown). Arrows in the ``proxy``
     column go from the mouthpiece (the speaker) to the claimed principal;
     dashed arrows in the ``authority`` column from the speaker to the
     authority invoked, an open circle in the principal's colour.
@@ -372,37 +492,55 @@ def plot_attributions(attributions: pd.DataFrame, *, info: dict | None = None,
     palette = palette or default_palette(info)
     frame = attributions.copy()
     if len(frame):
-        frame["label"] = [_speaker_label(r) for r in frame.to_dict("records")]
+        frame["speaker"] = frame["speaker"].fillna("").astype(str)
         frame["principal"] = frame["principal"].fillna("").astype(str) if "principal" in frame else ""
-    kinds = [k for k in ATTRIBUTION_KINDS if len(frame) and k in set(frame["kind"])]
-    kinds += sorted(set(frame["kind"]) - set(ATTRIBUTION_KINDS)) if len(frame) else []
-    links = frame[(frame["principal"] != "") & frame["kind"].isin(["proxy", "authority"])] if len(frame) else frame
-    people = sorted(set(frame["label"]) | set(links["principal"]) if len(frame) else set())
-    fig = new_figure(2.6 + 0.95 * max(len(kinds), 3), 1.4 + 0.34 * max(len(people), 3), info)
+        frame = frame[frame["speaker"].str.strip() != ""]
+    n_all, n_resolved = len(attributions), len(frame)
+    counts_by_speaker = frame.groupby("speaker").size().rename("count").reset_index() if n_resolved else None
+    selection = (rank_groups(counts_by_speaker.rename(columns={"speaker": "group"}), top, "speaker")
+                 if n_resolved else Selection([], [], [], 0))
+    if selection.others_label:
+        frame.loc[frame["speaker"].isin(selection.pooled), "speaker"] = selection.others_label
+    kinds = [k for k in ATTRIBUTION_KINDS if n_resolved and k in set(frame["kind"])]
+    kinds += sorted(set(frame["kind"]) - set(ATTRIBUTION_KINDS)) if n_resolved else []
+    links = frame[(frame["principal"] != "") & frame["kind"].isin(["proxy", "authority"])] if n_resolved else frame
+    people = list(selection.shown) + sorted(set(links["principal"]) - set(selection.shown) if n_resolved else [])
+    fig = new_figure(3.6 + 0.8 * max(len(kinds), 3) + 0.045 * max(map(len, people), default=0),
+                     max(2.2 + 0.36 * len(people), 4.4), info)
     ax = fig.subplots()
-    ax.set_title("Who speaks and how: attributions by speaker and kind")
-    if not len(frame):
-        draw_empty(ax, "no attributions")
+    ax.set_title("Who speaks and how: attributions by speaker and kind")  # over the axes: clear of the legends
+    n_unresolved = n_all - n_resolved
+    set_note(fig, f"Bubbles: attributions (reported speech) of each kind per speaker, area proportional to the "
+                  f"count; no intervals (counts). N = {plural(n_all, 'attribution')}, "
+                  f"{n_resolved:,} with a resolved speaker "
+                  f"({plural(selection.total, 'speaker')}); {n_unresolved:,} without one (a pronoun, an unnamed "
+                  f"source, agentless) are not drawn. " + selection.describe("speaker", "attributions"))
+    if not n_resolved:
+        draw_empty(ax, "no attribution with a resolved speaker")
         return fig
     y_of = {p: i for i, p in enumerate(people)}
     x_of = {k: i for i, k in enumerate(kinds)}
-    counts = frame.groupby(["label", "kind"], sort=True).size()
-    for (label, kind), n in counts.items():
-        x, y = x_of[kind], y_of[label]
-        color = palette.voice_color(label)
-        ax.scatter([x], [y], s=90 + 70 * (n - 1), color=color, zorder=3, edgecolors="white", label=label)
-        ax.text(x, y, str(n), ha="center", va="center", fontsize=7, color=ink_for(color), zorder=4,
-                fontweight="bold")
+    counts = frame.groupby(["speaker", "kind"], sort=True).size()
+    n_max = int(counts.max())
+    for (speaker, kind), n in counts.items():
+        x, y = x_of[kind], y_of[speaker]
+        color = UNRESOLVED_COLOR if speaker == selection.others_label else palette.voice_color(speaker)
+        area = float(_bubble_area(n, n_max))
+        ax.scatter([x], [y], s=area, color=color, zorder=3, edgecolors="white", linewidths=0.6)
+        inside = area >= 170
+        ax.annotate(f"{n:,}", (x, y), xytext=(0, 0) if inside else (0.5 * area ** 0.5 + 2, 0),
+                    textcoords="offset points", ha="center" if inside else "left", va="center", fontsize=6.5,
+                    color=ink_for(color) if inside else "0.2", zorder=4, fontweight="bold")
     drawn = set()
-    for row in links.sort_values(["kind", "label", "principal"]).to_dict("records"):
-        key = (row["kind"], row["label"], row["principal"])
+    for row in links.sort_values(["kind", "speaker", "principal"]).to_dict("records"):
+        key = (row["kind"], row["speaker"], row["principal"])
         if key in drawn:
             continue
         drawn.add(key)
         x = x_of[row["kind"]]
-        y0, y1 = y_of[row["label"]], y_of[row["principal"]]
-        ax.scatter([x], [y1], s=90, facecolors="none", edgecolors=palette.voice_color(row["principal"]),
-                   linewidths=1.4, zorder=3, label=row["principal"])
+        y0, y1 = y_of[row["speaker"]], y_of[row["principal"]]
+        ax.scatter([x], [y1], s=70, facecolors="none", edgecolors=palette.voice_color(row["principal"]),
+                   linewidths=1.4, zorder=3)
         ax.annotate(
             "", xy=(x, y1), xytext=(x, y0), zorder=2,
             arrowprops=dict(arrowstyle="-|>", color="0.2", linewidth=1.0, shrinkA=7, shrinkB=7,
@@ -411,24 +549,33 @@ def plot_attributions(attributions: pd.DataFrame, *, info: dict | None = None,
         )
     ax.set_xticks(range(len(kinds)), kinds, rotation=30, ha="right")
     ax.set_yticks(range(len(people)), people)
-    ax.set_xlim(-0.6, len(kinds) - 0.4)
+    ax.set_xlim(-0.6, len(kinds) - 0.3)
     ax.set_ylim(len(people) - 0.5, -0.5)
-    ax.set_xlabel("kind of attribution (bubble number = attributions)")
-    ax.set_ylabel("speaker")
+    ax.set_xlabel("kind of attribution (number = attributions)")
+    ax.set_ylabel("speaker (most attributions first)")
     ax.grid(color="0.93", linewidth=0.5)
     ax.set_axisbelow(True)
-    handles = [
+    named = [p for p in people if p != selection.others_label]
+    camps = list(dict.fromkeys(palette.camp_of(p) for p in palette.voice_order(named)))
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=7, color=palette.camp_color(c),
+                      label=_CAMP_LABELS.get(c, c)) for c in camps if c != "unresolved"]
+    if selection.others_label:
+        handles.append(Line2D([], [], marker="o", linestyle="", markersize=7, color=UNRESOLVED_COLOR,
+                              label="others pooled"))
+    handles += [
         Line2D([], [], color="0.2", linestyle="-", label="proxy: mouthpiece → principal"),
-        Line2D([], [], color="0.2", linestyle="--", label="authority: speaker → authority invoked"),
+        Line2D([], [], color="0.2", linestyle="--", label="authority: speaker → authority"),
         Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor="0.3",
                label="principal / authority invoked"),
     ]
-    fig.legend(handles=handles, loc="outside right upper", frameon=False)
-    camps = list(dict.fromkeys(palette.camp_of(p) for p in palette.voice_order(people)))
-    camp_handles = [Line2D([], [], marker="o", linestyle="", markersize=7, color=palette.camp_color(c),
-                           label=_CAMP_LABELS.get(c, c)) for c in camps]
-    fig.legend(handles=camp_handles, title="speaker's camp (shades = actors)", loc="outside right lower",
+    fig.legend(handles=handles, title="colour: speaker's camp\n(shades = actors)", loc="outside right upper",
                frameon=False, alignment="left")
+    scale = sorted({1, max(n_max // 2, 1), n_max})
+    sizes = [Line2D([], [], marker="o", linestyle="", color="0.6", markeredgecolor="white",
+                    markersize=float(_bubble_area(n, n_max)) ** 0.5, label=f"{n:,}") for n in scale]
+    em = BUBBLE_MAX_AREA ** 0.5 / STYLE["legend.fontsize"]  # the largest bubble, in font sizes
+    fig.legend(handles=sizes, title="bubble area: attributions", loc="outside right center", frameon=False,
+               alignment="left", handleheight=em, handlelength=em, labelspacing=0.3, borderpad=0.3)
     return fig
 
 

@@ -25,10 +25,12 @@ carries meaning in :mod:`analysis.plots.figures`:
   (designed to stay distinct for colour-blind readers) by their position in
   the codebook (:data:`CATEGORY_COLORS`): the first nine are his *muted*
   scheme, so a codebook of up to nine categories gets the safest set; the
-  bundled codebook has 12, each with its own colour. Beyond twelve the
-  colours repeat (twelve rows apart in every figure drawn in codebook
-  order). A category missing from the codebook gets a colour from a CRC-32
-  of its id.
+  bundled codebook has 12, each with its own colour. A 13th category and
+  every one after it gets a colour of its own (:func:`extra_category_color`:
+  hues a golden angle apart, alternating dark and light), never a repeat of
+  an earlier one. A category missing from the codebook gets one of those
+  extra colours chosen by a CRC-32 of its id. :func:`analysis.plots.display.show_evidence`
+  highlights evidence in the same colours.
 * **Documents** carry no colour (colour is kept for voices, camps and
   categories): where bars of several documents stand side by side they are
   told apart by hatching (:data:`DOCUMENT_HATCHES`).
@@ -62,6 +64,7 @@ __all__ = [
     "UNRESOLVED_COLOR",
     "QUOTED_COLOR",
     "CATEGORY_COLORS",
+    "extra_category_color",
     "DOCUMENT_HATCHES",
     "Palette",
     "default_palette",
@@ -95,6 +98,27 @@ QUOTED_COLOR = "#CC79A7"
 #: (rose, indigo, sand, green, cyan, wine, teal, olive, purple), then brown, blue, raspberry.
 CATEGORY_COLORS = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933",
                    "#AA4499", "#661100", "#6699CC", "#AA4466")
+
+
+def extra_category_color(i: int) -> str:
+    """The colour of category number ``i`` (0-based) beyond :data:`CATEGORY_COLORS`.
+
+    Hues step by the golden angle (so consecutive categories differ most),
+    lightness and saturation alternate in a cycle of three, and none of the
+    first hundreds repeats an earlier one or a colour of the scheme.
+
+    >>> extra_category_color(12) != extra_category_color(13) and extra_category_color(12) not in CATEGORY_COLORS
+    True
+    """
+    from colorsys import hls_to_rgb
+
+    k = max(int(i) - len(CATEGORY_COLORS), 0)
+    hue = (0.083 + k * 0.381966) % 1.0
+    light, sat = ((0.38, 0.55), (0.62, 0.60), (0.50, 0.35))[k % 3]
+    r, g, b = hls_to_rgb(hue, light, sat)
+    return "#{:02X}{:02X}{:02X}".format(round(r * 255), round(g * 255), round(b * 255))
+
+
 #: Hatches that tell documents apart where bars stand side by side (by document rank).
 DOCUMENT_HATCHES = ("", "////", "\\\\\\\\", "xxx", "...", "---", "|||", "+++")
 
@@ -231,9 +255,9 @@ class Palette:
         """The colour of a codebook category (by codebook position; unknown ids by CRC-32)."""
         category = str(category)
         i = self._category_index.get(category)
-        if i is None:
-            i = _crc(category)
-        return CATEGORY_COLORS[i % len(CATEGORY_COLORS)]
+        if i is None:  # not in the codebook: an extra colour far from the codebook's own
+            i = len(CATEGORY_COLORS) + max(len(self.categories), 60) + _crc(category) % 997
+        return CATEGORY_COLORS[i] if i < len(CATEGORY_COLORS) else extra_category_color(i)
 
     def category_order(self, categories: Iterable[str]) -> list[str]:
         """Categories in codebook order; ids the codebook lacks follow in order of first appearance."""

@@ -17,13 +17,16 @@ shown in a notebook is the picture written to file.
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
+import textwrap
 from typing import Callable
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
 from .._version import __version__
+from ..paths import DEFAULT_CODEBOOK
 
 __all__ = [
     "STYLE",
@@ -32,6 +35,8 @@ __all__ = [
     "DOCUMENT_EDGE",
     "DOCUMENT_ERROR",
     "caption_text",
+    "set_note",
+    "bundled_codebook_sha256",
     "KitFigure",
     "freeze_layout",
     "png_bytes",
@@ -57,8 +62,8 @@ STYLE = {
     "savefig.dpi": 150,
     "figure.dpi": 100,
 }
-#: height of the caption line at the bottom of every figure
-CAPTION_INCHES = 0.28
+#: height of one caption line at the bottom of every figure (6.5 pt text)
+CAPTION_INCHES = 0.115
 
 
 #: fill and outline of a document's bars (documents are told apart by hatching, not colour)
@@ -67,10 +72,23 @@ DOCUMENT_EDGE = "0.25"
 DOCUMENT_ERROR = "0.45"
 
 
-def caption_text(info: dict | None = None) -> str:
-    """The caption line: corpus (path, size, hash), codebook id/version, kit version.
+@functools.lru_cache(maxsize=1)
+def bundled_codebook_sha256() -> str:
+    """sha256 of the bundled codebook file (the one a run uses when none is given)."""
+    try:
+        return hashlib.sha256(DEFAULT_CODEBOOK.read_bytes()).hexdigest()
+    except OSError:  # an installed package without its codebook: nothing to compare with
+        return ""
 
-    ``info`` is the ``run.json`` dict (:func:`analysis.app.run.run`); missing parts are left out.
+
+def caption_text(info: dict | None = None) -> str:
+    """The provenance line: corpus (path, size, hash), codebook id/version, kit version.
+
+    ``info`` is the ``run.json`` dict (:func:`analysis.app.run.run`); missing parts
+    are left out. A codebook whose content differs from the bundled file is shown
+    with the start of its sha256 even when its ``id`` and ``version`` are unchanged
+    (an edited copy that kept the header), so two figures made with different
+    rules can never carry the same caption.
     """
     info = info or {}
     parts = []
@@ -83,9 +101,42 @@ def caption_text(info: dict | None = None) -> str:
         parts.append(f"{desc} ({extra})" if extra else desc)
     codebook = info.get("codebook") or {}
     if codebook:
-        parts.append(f"codebook: {codebook.get('id', '?')} v{codebook.get('version', '?')}")
+        text = f"codebook: {codebook.get('id', '?')} v{codebook.get('version', '?')}"
+        sha = str(codebook.get("sha256") or "")
+        if sha and sha != bundled_codebook_sha256():
+            text += f" (not the bundled file: sha256 {sha[:12]})"
+        parts.append(text)
     parts.append(f"discourse-kit {info.get('version', __version__)}")
     return " · ".join(parts)
+
+
+#: characters of caption text per inch of figure width (6.5 pt DejaVu Sans)
+_CAPTION_CHARS_PER_INCH = 19.5
+
+
+def _wrap(text: str, width_inches: float) -> list[str]:
+    width = max(int(width_inches * _CAPTION_CHARS_PER_INCH), 40)
+    return [line for para in text.split("\n") for line in (textwrap.wrap(para, width) or [""])]
+
+
+def set_note(fig: Figure, text: str) -> None:
+    """Write the caption's first lines: what is plotted, the interval method, N, what was pooled or left out.
+
+    The text is wrapped to the figure's width above the provenance line of
+    :func:`new_figure`, and the space the layout leaves for the caption grows
+    to fit. Call it before the figure is laid out (inside a ``plot_*`` function).
+    """
+    width, height = fig.get_size_inches()
+    lines = _wrap(" ".join(text.split()), width - 0.1) if text.strip() else []
+    note = getattr(fig, "_kit_note", None)
+    if note is None:
+        return
+    note.set_text("\n".join(lines))
+    provenance_lines = getattr(fig, "_kit_caption_lines", 1)
+    bottom = (CAPTION_INCHES * (provenance_lines + len(lines)) + 0.04) / height
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set"):
+        engine.set(rect=(0, bottom, 1, 1 - bottom))
 
 
 def freeze_layout(fig: Figure) -> None:
@@ -134,12 +185,19 @@ class KitFigure(Figure):
         return data, {"width": int(round(width * scale)), "height": int(round(height * scale))}
 
 
-def new_figure(width: float, height: float, info: dict | None) -> KitFigure:
-    """A constrained-layout :class:`KitFigure` with the caption line reserved at the bottom."""
+def new_figure(width: float, height: float, info: dict | None, note: str = "") -> KitFigure:
+    """A constrained-layout :class:`KitFigure` with its caption reserved at the bottom.
+
+    The caption is the ``note`` (what is plotted, interval method, N; see
+    :func:`set_note`) above the provenance line (:func:`caption_text`).
+    """
     fig = KitFigure(figsize=(width, height), layout="constrained")
-    bottom = CAPTION_INCHES / height
-    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
-    fig.text(0.005, 0.006, caption_text(info), fontsize=6.5, color="0.35", ha="left", va="bottom")
+    lines = _wrap(caption_text(info), width - 0.1)
+    fig._kit_caption_lines = len(lines)
+    fig.text(0.005, 0.04 / height, "\n".join(lines), fontsize=6.5, color="0.35", ha="left", va="bottom")
+    fig._kit_note = fig.text(0.005, (0.04 + CAPTION_INCHES * len(lines)) / height, "", fontsize=6.5,
+                             color="0.1", ha="left", va="bottom")
+    set_note(fig, note)
     return fig
 
 
