@@ -442,7 +442,7 @@ def plot_sentiment_arc(sentiment: pd.DataFrame, *, info: dict | None = None, max
         for v in voices:
             sel = part["voice"].astype(str).to_numpy() == v
             if sel.any():
-                ax.scatter(x[sel], y[sel], s=dot, color=colors[v], zorder=2, alpha=0.5 if big else 1,
+                ax.scatter(x[sel], y[sel], s=dot, color=colors[v], zorder=2, label=v, alpha=0.5 if big else 1,
                            edgecolors="0.3" if ink_for(colors[v]) != "white" and not big else "none",
                            linewidths=0.4)
         ax.set_xlim(0, 100)
@@ -526,7 +526,7 @@ def plot_attributions(attributions: pd.DataFrame, *, info: dict | None = None, t
         x, y = x_of[kind], y_of[speaker]
         color = UNRESOLVED_COLOR if speaker == selection.others_label else palette.voice_color(speaker)
         area = float(_bubble_area(n, n_max))
-        ax.scatter([x], [y], s=area, color=color, zorder=3, edgecolors="white", linewidths=0.6)
+        ax.scatter([x], [y], s=area, color=color, zorder=3, edgecolors="white", linewidths=0.6, label=speaker)
         inside = area >= 170
         ax.annotate(f"{n:,}", (x, y), xytext=(0, 0) if inside else (0.5 * area ** 0.5 + 2, 0),
                     textcoords="offset points", ha="center" if inside else "left", va="center", fontsize=6.5,

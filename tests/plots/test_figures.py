@@ -95,7 +95,7 @@ def _texts(fig: Figure) -> list[str]:
 
 
 def _check_frame_of(fig: Figure) -> None:
-    texts = _texts(fig)
+    texts = [" ".join(t.split()) for t in _texts(fig)]  # the caption is wrapped to the figure's width
     caption = caption_text(INFO)
     assert caption in texts
     assert "corpus: corpus (2 documents, sha256 0123456789ab)" in caption
@@ -140,16 +140,18 @@ def test_dispersion_draws_multi_word_hits_at_their_true_width(tables):
     fig = plot_dispersion(tables["evidence"], tables["documents"], info=INFO)
     _check_frame_of(fig)
     seed_ax = fig.axes[0]
-    assert seed_ax.get_xlim() == (0, len(pytest.importorskip("analysis").load_corpus()[SEED_ID].text))
+    assert seed_ax.get_xlim() == (0, 100)  # % of the text: panels of documents of any length compare
+    length = len(pytest.importorskip("analysis").load_corpus()[SEED_ID].text)
     spans = set()
     for coll in seed_ax.collections:
         for path in coll.get_paths():
-            xs = path.vertices[:, 0]
+            xs = path.vertices[:, 0] * length / 100
             spans.add((round(xs.min()), round(xs.max())))
     ev = tables["evidence"]
     assert spans == set(zip(ev.start_char, ev.end_char))
     # e.g. "had frozen practical military activities since 2014" is 51 characters wide
     assert (1804, 1855) in spans
+    assert f"{length:,} characters" in seed_ax.get_title("left")
 
 
 def test_sentiment_arc_colours_points_by_voice(tables):
@@ -161,7 +163,8 @@ def test_sentiment_arc_colours_points_by_voice(tables):
     by_label = {c.get_label(): c for c in seed_ax.collections}
     assert set(by_label) == set(seed.voice)
     lavrov = by_label["Sergei Lavrov"].get_offsets()
-    want = seed[seed.voice == "Sergei Lavrov"][["sentence_id", "polarity"]].to_numpy(dtype=float)
+    place = 100 * (seed["sentence_id"].rank(method="first") - 0.5) / len(seed)  # % of the document's sentences
+    want = np.column_stack([place[seed.voice == "Sergei Lavrov"], seed[seed.voice == "Sergei Lavrov"]["polarity"]])
     assert np.allclose(np.asarray(lavrov), want)
     assert not np.allclose(by_label["Sergei Lavrov"].get_facecolor(), by_label["narrator"].get_facecolor())
 
@@ -175,12 +178,15 @@ def test_attributions_chart_links_mouthpiece_to_principal(tables):
     ax = fig.axes[0]
     rows = {t.get_text(): i for i, t in enumerate(ax.get_yticklabels())}
     cols = {t.get_text(): i for i, t in enumerate(ax.get_xticklabels())}
-    arrows = [(a.xyann, a.xy) for a in ax.texts if isinstance(a, Annotation)]
+    arrows = [(a.xyann, a.xy) for a in ax.texts if isinstance(a, Annotation) and not a.get_text()]
     assert ((cols["proxy"], rows["Jens Stoltenberg"]), (cols["proxy"], rows["United States"])) in arrows
     assert ((cols["authority"], rows["Sergei Lavrov"]), (cols["authority"], rows["Vladimir Putin"])) in arrows
-    # every attribution is counted in a bubble
-    bubbles = [int(t.get_text()) for t in ax.texts if not isinstance(t, Annotation)]
-    assert sum(bubbles) == len(att)
+    # every attribution with a resolved speaker is counted in a bubble; the others are counted in the caption
+    bubbles = [int(t.get_text()) for t in ax.texts if t.get_text()]
+    resolved = att["speaker"].fillna("").astype(str).str.strip() != ""
+    assert sum(bubbles) == resolved.sum() and (~resolved).sum() > 0
+    assert not any("unresolved" in t.get_text() or "no source" in t.get_text() for t in ax.get_yticklabels())
+    assert f"{(~resolved).sum():,} without one" in " ".join(" ".join(_texts(fig)).split())
 
 
 def test_keyness_bars_are_signed_by_direction(tables):
@@ -307,6 +313,8 @@ def _voice_colors(tables, palette=None, **frames) -> dict[str, dict[str, str]]:
             assert sentiment.setdefault(label, color) == color, label
     voice_bars = {}
     for group, (color, _) in _bar_styles(rates.axes[1]).items():
+        if " · " not in group:  # the pooled "others" bar
+            continue
         voice = group.split(" · ", 1)[1]
         assert voice_bars.setdefault(voice, color) == color, group  # a voice has one colour in every document
     return {"sentiment": sentiment, "rates": voice_bars, "attributions": _point_colors(att.axes[0])}
@@ -334,12 +342,13 @@ def test_speakers_take_a_shade_of_their_camp(tables):
 
     gaz = load_gazetteer()
     bubbles = _point_colors(plot_attributions(tables["attributions"], info=INFO).axes[0])
-    assert {"Sergei Lavrov", "Jens Stoltenberg", "(no source named)"} <= set(bubbles)
+    assert {"Sergei Lavrov", "Jens Stoltenberg"} <= set(bubbles)
+    assert "(no source named)" not in bubbles  # only resolved speakers are drawn
     for speaker, color in bubbles.items():
         camp = gaz.camp(speaker)
         if camp:
             assert color in [c.lower() for c in CAMP_SHADES[camp]], (speaker, camp, color)
-    assert bubbles["(no source named)"] == UNRESOLVED_COLOR.lower()
+    assert UNRESOLVED_COLOR.lower() not in bubbles.values()
     assert bubbles["Jens Stoltenberg"] != bubbles["Sergei Lavrov"]
 
 
@@ -471,3 +480,128 @@ def test_keyness_sides_take_the_colour_of_their_voice_or_camp(tables):
     docs = plot_keyness(keyness({"a": 5, "b": 1}, {"b": 5, "c": 1}, min_freq=1, labels=(SEED_ID, "other_doc")))
     (target, _), (reference, hatch) = side_colors(docs)
     assert target == reference == "#ffffff" and hatch  # documents: no colour, the reference hatched
+
+
+# --------------------------------------------------------------------------- 2 to 2,000 documents
+
+
+def _many_documents(n_docs: int, seed: int = 7) -> dict[str, pd.DataFrame]:
+    """Feature, evidence and attribution tables of ``n_docs`` documents with Poisson hit counts."""
+    from analysis.tables.features import poisson_interval
+
+    rng = np.random.default_rng(seed)
+    cats = ["deception_accusation", "ultimatum_denial", "certainty_marker"]
+    rows, evidence, attributions = [], [], []
+    for d in range(n_docs):
+        doc_id = f"doc_{d:04d}"
+        n_tok = int(rng.integers(200, 3000))
+        voices = {"all": n_tok, "narrator": n_tok - 50, f"Speaker {d % 30}": 40}
+        if d % 50 == 0:  # a two-line quotation of a speaker heard once
+            voices[f"Heard once {d}"] = 10
+        for voice, n in voices.items():
+            for cat in cats:
+                k = int(rng.poisson(n / 500))
+                lo, hi = poisson_interval(k, n)
+                rows.append({"doc_id": doc_id, "voice": voice, "category": cat, "count": k, "n_tokens": n,
+                             "rate_per_1000": 1000 * k / n, "ci_low": float(lo), "ci_high": float(hi)})
+                if voice == "all":
+                    evidence += [{"doc_id": doc_id, "category": cat, "start_char": 10 * i, "end_char": 10 * i + 5,
+                                  "text": "x"} for i in range(k)]
+        attributions += [{"doc_id": doc_id, "kind": "direct", "speaker": f"Speaker {d % 30}", "speaker_text": "",
+                          "principal": ""},
+                         {"doc_id": doc_id, "kind": "indirect", "speaker": "", "speaker_text": "I", "principal": ""}]
+    return {"features": pd.DataFrame(rows), "evidence": pd.DataFrame(evidence),
+            "attributions": pd.DataFrame(attributions),
+            "documents": pd.DataFrame({"doc_id": [f"doc_{d:04d}" for d in range(n_docs)], "n_chars": 5000,
+                                       "country": [("A", "B", "C")[d % 3] for d in range(n_docs)]})}
+
+
+def _note(fig) -> str:
+    return " ".join(" ".join(_texts(fig)).split())
+
+
+@pytest.mark.parametrize("n_docs", [2, 300])
+def test_rates_show_top_documents_and_pool_the_others_keeping_every_hit(n_docs):
+    t = _many_documents(n_docs)
+    fig = plot_category_rates(t["features"], info=INFO, max_groups=8)
+    doc_ax, voice_ax = fig.axes[:2]
+    labels = doc_ax.get_legend_handles_labels()[1]
+    whole = t["features"][t["features"].voice == "all"]
+    assert len(labels) == min(n_docs, 8)
+    # every hit of the corpus is in a bar (as a count label), pooled or not
+    drawn = sum(int(x.get_text()) for x in doc_ax.texts if x.get_text().strip().isdigit())
+    assert drawn == whole["count"].sum()
+    if n_docs > 8:
+        assert labels[-1] == f"others ({n_docs - 7} documents)"
+        hits = whole.groupby("doc_id")["count"].sum()
+        top = hits.sort_values(ascending=False, kind="stable")
+        assert set(labels[:-1]) <= set(top[top >= top.iloc[6]].index)  # the documents with most hits, not the first
+        assert labels[:-1] != [f"doc_{d:04d}" for d in range(7)]
+        # voices pooled over documents; voices under the threshold left out and counted in the caption
+        voices = voice_ax.get_legend_handles_labels()[1]
+        assert "narrator" in voices and len(voices) <= 8
+        assert "with fewer than 50 word tokens left out" in _note(fig)
+    assert doc_ax.get_shared_x_axes().joined(doc_ax, voice_ax)  # panels compared on one scale
+    assert f"N = {n_docs:,} document" in _note(fig) and "Garwood" in _note(fig)
+
+
+def test_rates_group_documents_by_a_metadata_column():
+    t = _many_documents(60)
+    fig = plot_category_rates(t["features"], documents=t["documents"], group_by="country", info=INFO)
+    assert sorted(fig.axes[0].get_legend_handles_labels()[1]) == ["A", "B", "C"]
+    drawn = sum(int(x.get_text()) for x in fig.axes[0].texts if x.get_text().strip().isdigit())
+    assert drawn == t["features"].query("voice == 'all'")["count"].sum()
+    with pytest.raises(Exception, match="group_by"):
+        plot_category_rates(t["features"], documents=t["documents"], group_by="party")
+
+
+def test_heatmap_dispersion_and_attributions_stay_bounded_on_many_documents():
+    t = _many_documents(400)
+    heat = plot_heatmap(t["features"], info=INFO, max_docs=20)
+    rows = [x.get_text() for x in heat.axes[0].get_yticklabels()]
+    assert len(rows) == 20 and rows[-1] == "others (381 documents)"
+    assert sum(int(x.get_text()) for x in heat.axes[0].texts) == t["features"].query("voice == 'all'")["count"].sum()
+    disp = plot_dispersion(t["evidence"], t["documents"], info=INFO, max_docs=6)
+    assert len(disp.axes) == 6 and disp.axes[-1].get_title("left").startswith("others (395 documents)")
+    att = plot_attributions(t["attributions"], info=INFO, top=10)
+    speakers = [x.get_text() for x in att.axes[0].get_yticklabels()]
+    assert len(speakers) == 10 and speakers[-1] == "others (21 speakers)" and "I" not in speakers
+    assert "400 without one" in _note(att)
+    for fig in (heat, disp, att):
+        assert fig.get_size_inches()[1] < 16  # a figure, not a poster
+
+
+def test_a_codebook_that_differs_from_the_bundled_file_is_shown_with_its_hash():
+    from analysis.plots.style import bundled_codebook_sha256
+
+    same = {**INFO, "codebook": {"id": "diplomatic_rhetoric", "version": "1.2", "sha256": bundled_codebook_sha256()}}
+    edited = {**INFO, "codebook": {"id": "diplomatic_rhetoric", "version": "1.2", "sha256": "ab" * 32}}
+    assert "sha256" not in caption_text(same).split("codebook:")[1]
+    assert "codebook: diplomatic_rhetoric v1.2 (not the bundled file: sha256 abababababab)" in caption_text(edited)
+
+
+def test_categories_beyond_the_scheme_get_distinct_colours_and_show_evidence_uses_them(seed_doc, tables):
+    from analysis.plots.display import show_evidence
+    from analysis.plots.palette import Palette, default_palette
+
+    ids = [f"cat_{i}" for i in range(40)]
+    p = Palette(ids)
+    colors = [p.category_color(c) for c in ids]
+    assert len(set(colors)) == 40
+    assert p.category_color("not_in_the_codebook") not in colors
+    html = show_evidence(seed_doc, tables["evidence"], jupyter=False)
+    palette = default_palette(INFO)
+    for cat in set(tables["evidence"]["category"]):
+        assert f"background: {palette.category_color(cat)}" in html, cat
+
+
+def test_a_kit_figure_shows_itself_as_the_png_it_saves(tables, tmp_path):
+    from analysis.plots.save import save_figure
+
+    fig = plot_keyness(tables["keyness"], info=INFO)
+    data, meta = fig._repr_png_()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert meta["width"] == round(fig.get_size_inches()[0] * 100)
+    save_figure(fig, tmp_path, "k")
+    width = int.from_bytes((tmp_path / "k.png").read_bytes()[16:20], "big")
+    assert width == int.from_bytes(data[16:20], "big")  # the same picture as the file
