@@ -505,7 +505,7 @@ def plot_attributions(attributions: pd.DataFrame, *, info: dict | None = None, t
     kinds += sorted(set(frame["kind"]) - set(ATTRIBUTION_KINDS)) if n_resolved else []
     links = frame[(frame["principal"] != "") & frame["kind"].isin(["proxy", "authority"])] if n_resolved else frame
     people = list(selection.shown) + sorted(set(links["principal"]) - set(selection.shown) if n_resolved else [])
-    fig = new_figure(3.6 + 0.8 * max(len(kinds), 3) + 0.045 * max(map(len, people), default=0),
+    fig = new_figure(max(3.6 + 0.8 * len(kinds) + 0.045 * max(map(len, people), default=0), 9.0),
                      max(2.2 + 0.36 * len(people), 4.4), info)
     ax = fig.subplots()
     ax.set_title("Who speaks and how: attributions by speaker and kind")  # over the axes: clear of the legends
@@ -618,6 +618,13 @@ def plot_keyness(keyness: pd.DataFrame, *, info: dict | None = None, top: int = 
     fig = new_figure(7.0, 1.5 + 0.22 * max(len(rows), 4), info)
     ax = fig.subplots()
     ax.set_title(f"Key terms: {target} vs {reference} (log-likelihood G²)")
+    sizes = ""
+    if len(keyness) and {"n_target", "n_reference"} <= set(keyness.columns):
+        sizes = (f" N = {int(keyness['n_target'].iloc[0]):,} word tokens in {target}, "
+                 f"{int(keyness['n_reference'].iloc[0]):,} in {reference}.")
+    set_note(fig, f"Bars: log-likelihood G² of the {top} most key terms on each side (lemmas, frequency ≥ the table's "
+                  f"minimum); * p < 0.05 (chi-squared, 1 df, not corrected for the many terms tested); numbers: "
+                  f"frequency {target}/{reference}." + sizes)
     if not len(rows):
         draw_empty(ax, "no term reaches the minimum frequency")
         return fig
