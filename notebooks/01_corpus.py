@@ -16,11 +16,20 @@
 # %% [markdown]
 # # 1. The corpus: texts, cleaning, metadata
 #
-# What the kit analyses: the seed article (Ru-Main, 27 December 2021, crediting Interfax, quoting
-# Russian Foreign Minister Sergei Lavrov), a **constructed control text** reporting the same facts
-# without rhetoric, and — when they have been downloaded — real public statements on the same
-# episode listed in `corpus/manifest.csv`. Every later number refers back to these texts by
-# `doc_id` and character offsets.
+# **The question.** What exactly is analysed? Every number in notebooks 02–05 is a count of words
+# in these texts, so a reader must be able to see the texts, know where they come from, and know
+# what the kit removed before counting.
+#
+# **What the kit analyses.** The bundled **seed** — a Ru-Main article of 27 December 2021 crediting
+# Interfax and quoting Russian Foreign Minister Sergei Lavrov on the coming talks on security
+# guarantees; a **constructed control text** reporting the same facts without rhetoric,
+# written by the maintainers as a baseline; and — when they have been downloaded — real public
+# statements on the same episode listed in `corpus/manifest.csv`. Set `CORPUS` to analyse your own
+# texts instead (their tables then go to `results/<folder name>/`). Every later number refers back
+# to these texts by `doc_id` and character offsets.
+#
+# **Limits.** A single short article is an illustration of the method, not a sample: nothing in
+# these notebooks generalises from it to Russian diplomacy. The control text is a construction.
 
 # %% tags=["parameters"]
 # Parameters: change these to analyse your own texts (or leave them for the bundled corpus).
@@ -35,13 +44,14 @@ MODEL = "rules"    # "rules" (default, nothing to download) or an installed spaC
 import pandas as pd
 
 import analysis
-from analysis.app.notebooks import fetched_status, load_notebook_corpus, notebook_paths
+from analysis.app.notebooks import fetched_status, load_notebook_corpus, notebook_paths, output_paths
 from analysis.io import write_csv
 
 pd.set_option("display.max_colwidth", 80)
 pd.set_option("display.width", 160)
 P = notebook_paths()                     # project, corpus, results/ and figures/ folders
 corpus = load_notebook_corpus(CORPUS, P)
+P = output_paths(P, CORPUS, "nb01")      # your corpus: results/<its name>/, earlier nb01_* files there removed
 print(f"discourse-kit {analysis.__version__}: {len(corpus)} documents from {CORPUS or P.corpus}")
 print(fetched_status(P) if CORPUS is None else "CORPUS is set: the bundled and fetched texts are not added.")
 

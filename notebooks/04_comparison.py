@@ -16,8 +16,23 @@
 # %% [markdown]
 # # 4. Comparison: rates, rate ratios, keyness, sentiment
 #
-# The seed against the control (same facts, no rhetoric), the minister's quoted words against the
-# reporter's narration, and — when fetched — Russian against Western official statements.
+# **The question.** Is a text's rhetoric its own, or would any report of the same facts contain
+# it? Whose words carry it — the quoted minister's or the reporter's? And do Russian and Western
+# statements on the same episode argue differently?
+#
+# **What the kit does.** It compares *rates* (hits per 1,000 word tokens, so texts of different
+# length compare) between two sides: the seed against the **control text** (the same facts,
+# written without rhetoric by the maintainers), the minister's **quoted words** against the
+# reporter's **narration**, and — when they have been fetched — Russian against Western official
+# statements. Each comparison comes with an interval and a p-value, and the figures show the rates
+# with their intervals, where in the text the hits fall, which words set the sides apart
+# (keyness), and the sentiment of each sentence.
+#
+# **How to read it.** Look at the intervals before the bars. The bundled seed has a few hundred
+# words and the control fewer: with counts of one to four hits per category, intervals are wide
+# and most differences are not distinguishable from chance. The figures scale to large corpora:
+# with many documents they show the documents with the most hits and pool the rest as "others";
+# their captions say what is plotted, the interval method and N.
 
 # %% tags=["parameters"]
 # Parameters: change these to analyse your own texts (or leave them for the bundled corpus).
@@ -33,13 +48,14 @@ import pandas as pd
 from IPython.display import display
 
 import analysis
-from analysis.app.notebooks import fetched_status, load_notebook_corpus, notebook_paths
+from analysis.app.notebooks import fetched_status, load_notebook_corpus, notebook_paths, output_paths
 from analysis.io import write_csv
 
 pd.set_option("display.max_colwidth", 80)
 pd.set_option("display.width", 160)
 P = notebook_paths()                     # project, corpus, results/ and figures/ folders
 corpus = load_notebook_corpus(CORPUS, P)
+P = output_paths(P, CORPUS, "nb04")      # your corpus: results/<its name>/, earlier nb04_* files there removed
 print(f"discourse-kit {analysis.__version__}: {len(corpus)} documents from {CORPUS or P.corpus}")
 print(fetched_status(P) if CORPUS is None else "CORPUS is set: the bundled and fetched texts are not added.")
 
@@ -59,6 +75,11 @@ print(A.summary)
 # unresolved speakers grey; each codebook category has its own colour (the square beside its name),
 # in codebook order. Documents have no colour: their bars are white, told apart by hatching, and a
 # voice's bars carry the hatching of their document.
+#
+# Whiskers are exact (Garwood) Poisson 95% intervals; a faint whisker on a bar of zero shows how
+# high a rate a zero count still allows. Both panels share their axes, so a voice's bar and a
+# document's bar compare directly. Voices with fewer than 50 word tokens (a headline label, a
+# two-word quotation) are left out of the voice panel — the caption says how many.
 
 # %%
 from analysis.plots import (
@@ -82,6 +103,10 @@ fig
 
 # %% [markdown]
 # ## Where the hits fall (multi-word hits keep their width)
+#
+# Each hit at its place in the text (as a share of the text's length, so that documents of any
+# length line up). Clusters show where the argument is made: in the seed, most categories fall
+# inside the minister's long quoted answer, not in the reporter's opening.
 
 # %%
 fig = plot_dispersion(tables["evidence"], tables["documents"], info=info)
@@ -110,11 +135,40 @@ ratios = pd.concat(pairs, ignore_index=True) if pairs else pd.DataFrame()
 ratios
 
 # %% [markdown]
+# ### What a rate ratio does and does not say
+#
+# The paragraph below reads out the comparison with the largest ratio, from the table above. On
+# the bundled corpus it is a certainty marker in the seed against the control: a ratio of about
+# 3.4 with p ≈ 0.58. That says the seed contains hits where the control has none; it does **not**
+# say that the seed's author uses certainty markers three times as often in general, and it does
+# not say that seed and control are alike — with four hits against none, the interval runs from
+# far below 1 to far above it. A ratio with an interval that includes 1 is an invitation to
+# collect more text, not a finding.
+
+# %%
+from IPython.display import Markdown
+
+from analysis.app.narrative import ratio_reading
+
+if len(ratios):
+    first_pair = ratios[(ratios["a"] == ratios["a"].iloc[0]) & (ratios["b"] == ratios["b"].iloc[0])]
+    display(Markdown(ratio_reading(first_pair.sort_values(["rate_ratio", "category"], ascending=[False, True],
+                                                          kind="stable").iloc[0])))
+else:
+    print("No pair to compare in this corpus (no control text and no quoted speaker).")
+
+# %% [markdown]
 # ## Keyness
 #
 # Log-likelihood G² with p-values and Log Ratio effect sizes; here quoted speech against narration,
 # pooled over the corpus (the `keyness.csv` of `discourse-kit run`), then the seed against the
 # control. Small texts give few terms above the minimum frequency.
+#
+# Keyness asks which words set one side apart, without a codebook: G² measures how surprising the
+# difference in a word's frequency is, Log Ratio how large it is. A star marks p < 0.05 for that
+# word alone; with hundreds of words tested, some stars are chance. In the seed, quoted speech is
+# marked by function words ("be", "of") and narration by the reporting frame ("Lavrov", "Russia",
+# "minister", "said") — keyness here describes the two registers more than the rhetoric.
 
 # %%
 from analysis.tables.stats import keyness
@@ -164,6 +218,8 @@ else:
 # TextBlob's lexicon polarity (−1..1) and subjectivity (0..1) per spaCy sentence, by voice and by
 # the camp of the actors a sentence mentions. A lexicon built for product reviews reads "main",
 # "clear" or "key" as positive: treat these numbers as a rough signal, always next to the text.
+# The arc places each sentence at its share of the way through its text; no interval is drawn (a
+# lexicon score per sentence is not an estimate of anything beyond that sentence).
 
 # %%
 sentiment = tables["sentiment"]
@@ -173,6 +229,16 @@ fig
 
 # %%
 tables["sentiment_summary"]
+
+# %% [markdown]
+# ## Limits
+#
+# Rates compare texts, not authors: one article is one occasion, and the control text is a
+# construction, not a real neutral report. The intervals account for chance in counting, not for
+# the rules' misses (about four in ten moves on unseen text, notebook 05) or for which texts were
+# chosen. Comparisons of camps need many statements of each — fetch them (`discourse-kit corpus
+# fetch`) or point `CORPUS` at your own collection; the figures and tables scale to thousands of
+# documents.
 
 # %%
 write_csv(ratios, P.results / "nb04_rate_ratios.csv")

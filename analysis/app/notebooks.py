@@ -48,6 +48,7 @@ __all__ = [
     "FIGURES_ENV",
     "NotebookPaths",
     "notebook_paths",
+    "output_paths",
     "load_notebook_corpus",
     "fetched_status",
     "NotebookAnalysis",
@@ -113,6 +114,43 @@ def notebook_paths(notebook_dir: str | os.PathLike | None = None) -> NotebookPat
     figures = Path(os.environ.get(FIGURES_ENV) or project / "figures").resolve()
     return NotebookPaths(project, corpus, corpus / "fetched", corpus / "annotations", corpus / "manifest.csv",
                          results, figures)
+
+
+def _corpus_name(spec) -> str:
+    """A folder name for a ``CORPUS`` parameter: the folder or file stem(s), ``bundled`` for None."""
+    items = list(spec) if isinstance(spec, (list, tuple)) else [spec]
+    names = []
+    for item in items:
+        stem = "bundled" if item is None else (Path(item).expanduser().stem or Path(item).expanduser().name)
+        names.append("".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in stem).strip("._") or "corpus")
+    return "+".join(names)
+
+
+def output_paths(paths: NotebookPaths, spec, prefix: str) -> NotebookPaths:
+    """Where a notebook writes for its ``CORPUS`` parameter, with stale outputs of earlier runs removed.
+
+    The bundled corpus (``None``) writes to ``results/`` and ``figures/``; a
+    user's corpus to ``results/<corpus name>/`` and ``figures/<corpus name>/``
+    (e.g. ``results/my_statements/``), never over the bundled results. In
+    those folders the files this notebook wrote before (``<prefix>_*``, e.g.
+    ``nb02_*``) are removed first, so a table of an earlier run with other
+    categories or documents cannot be mistaken for this run's.
+
+    Args:
+        paths: from :func:`notebook_paths`.
+        spec: the ``CORPUS`` parameter.
+        prefix: the notebook's file prefix (``nb02``).
+    """
+    if spec is None:
+        return paths
+    name = _corpus_name(spec)
+    out = NotebookPaths(paths.project, paths.corpus, paths.fetched, paths.annotations, paths.manifest,
+                        paths.results / name, paths.figures / name)
+    for folder in (out.results, out.figures):
+        for stale in sorted(folder.glob(f"{prefix}_*")) if folder.is_dir() else []:
+            if stale.is_file():
+                stale.unlink()
+    return out
 
 
 def _fetched_files(folder: Path) -> list[Path]:
@@ -326,7 +364,8 @@ def analyse_notebook_corpus(
     docs = {doc_id_of(doc): doc for doc in parse(corpus, nlp)}
     info = {"version": __version__,
             "corpus": {"path": str(label or "corpus"), "n_documents": len(corpus), "sha256": corpus.hash()},
-            "codebook": {"id": loaded.id, "version": loaded.version, "path": str(loaded.path)}}
+            "codebook": {"id": loaded.id, "version": loaded.version, "path": str(loaded.path),
+                         "sha256": loaded.sha256}}
     return NotebookAnalysis(
         codebook=loaded, gazetteer=gazetteer, nlp=nlp, tables=tables, docs=docs,
         seed=SEED_ID if SEED_ID in docs else corpus.ids[0],

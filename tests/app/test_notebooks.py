@@ -140,13 +140,22 @@ def test_one_parameter_points_the_notebooks_at_a_users_own_folder(tmp_path, monk
         nbformat.write(nb, str(folder / f"{name}.ipynb"))
     monkeypatch.setenv(RESULTS_ENV, str(tmp_path / "results"))
     monkeypatch.setenv(FIGURES_ENV, str(tmp_path / "figures"))
+    stale = tmp_path / "results" / "my_statements" / "nb02_old_category.csv"  # left by an earlier run
+    stale.parent.mkdir(parents=True)
+    stale.write_text("category\nremoved_category\n", encoding="utf-8")
     runs = list(execute_notebooks(folder, output_dir=tmp_path / "build", timeout=300))
     assert len(runs) == 2
-    evidence = __import__("pandas").read_csv(tmp_path / "results" / "nb02_evidence.csv")
+    # a user's corpus writes to a folder of its own, never over the bundled results, and stale files go
+    assert not list((tmp_path / "results").glob("nb0*")) and not list((tmp_path / "figures").glob("nb0*"))
+    assert not stale.exists()
+    assert (tmp_path / "figures" / "my_statements" / "nb04_category_rates.png").exists()
+    evidence = __import__("pandas").read_csv(tmp_path / "results" / "my_statements" / "nb02_evidence.csv")
     assert set(evidence["doc_id"]) <= {"moscow", "brussels"} and "moscow" in set(evidence["doc_id"])
     assert {"deception_accusation", "certainty_marker"} <= set(evidence["category"])
     out = _outputs(tmp_path / "build" / "04_comparison.ipynb")
     assert "CORPUS is set" in out and "Maria Zakharova" in out
+    nb02 = _outputs(tmp_path / "build" / "02_rhetorical_features.ipynb")
+    assert re.search(r"## (moscow|brussels), highlighted", nb02)  # headings name the user's documents
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +213,17 @@ def test_notebook_outputs_say_what_they_show(executed):
     build = out / "build"
     assert "No fetched documents" in _outputs(build / "01_corpus.ipynb")
     assert "Constructed control text" in _outputs(build / "01_corpus.ipynb")
-    assert "through Stoltenberg" in _outputs(build / "02_rhetorical_features.ipynb")
+    nb02 = _outputs(build / "02_rhetorical_features.ipynb")
+    assert "through Stoltenberg" in nb02
+    # the method text is written from this run's evidence: each feature named with its words
+    markdown = "\n".join(o["data"]["text/markdown"] for c in nbformat.read(build / "02_rhetorical_features.ipynb", 4).cells
+                         for o in c.get("outputs", []) if "text/markdown" in o.get("data", {}))
+    for label, word in (("Deception accusation", "deceive"), ("Ultimatum or coercion denial", "ultimatum"),
+                        ("Proxy attribution", "Stoltenberg"), ("Authority invocation", "President")):
+        assert re.search(rf"\*\*{label}\*\*.*\*\*[^*]*{word}[^*]*\*\*", markdown), label  # coded words in bold
+    assert "invokes the authority of **Vladimir Putin**" in nb02
+    assert "95% interval" in nb02
+    assert "rate ratio **" in _outputs(build / "04_comparison.ipynb")
     assert "Jens Stoltenberg" in _outputs(build / "03_attribution_and_voice.ipynb")
     assert "No fetched Russian and Western statements" in _outputs(build / "04_comparison.ipynb")
     validation = _outputs(build / "05_validation.ipynb")
