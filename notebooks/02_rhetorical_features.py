@@ -154,7 +154,7 @@ whole[whole["count"] > 0][["doc_id", "category", "count", "n_tokens", "rate_per_
 # underlying rates that could plausibly have produced the count observed. It depends on the count,
 # not on how striking the words are. A text of a few hundred words holds a handful of hits per
 # category, and a handful of hits is compatible with rates several times lower or higher — the
-# intervals of a 372-word article are wide, and that width is the honest result. Two rates whose
+# intervals of an article of a few hundred words are wide, and that width is the honest result. Two rates whose
 # intervals overlap widely are not shown to differ (notebook 04 tests the differences). A zero is
 # not a rate of zero: its interval still reaches up to a few per 1,000 words. Below, the most
 # frequent category of the seed and the same category in the other documents, read out:

@@ -80,11 +80,13 @@ att.assign(speaker=att["speaker"].replace("", "(none)")).pivot_table(
 # %% [markdown]
 # ## Who speaks and how
 #
-# Bubbles count attributions by speaker and kind; arrows run from a mouthpiece to the principal it
-# is said to speak for (`proxy`), dashed from a speaker to the authority invoked (`authority`).
-# A bubble takes its speaker's colour: a shade of the camp's hue (Russia vermillion, the West blue,
-# others bluish green), grey when the speaker is unresolved or not in the gazetteer — the same
-# colour the speaker's voice has in every other figure.
+# Bubbles count attributions by speaker and kind (area proportional to the count); arrows run from
+# a mouthpiece to the principal it is said to speak for (`proxy`), dashed from a speaker to the
+# authority invoked (`authority`). Only resolved speakers are drawn — "I", "we" or "the source" has
+# no place on a speaker axis; the caption counts them — and with many speakers the ones with the
+# most attributions, the rest pooled as "others". A bubble takes its speaker's colour: a shade of
+# the camp's hue (Russia vermillion, the West blue, others bluish green), grey when the speaker is
+# not in the gazetteer — the same colour the speaker's voice has in every other figure.
 
 # %%
 from analysis.plots import plot_attributions, save_figure

@@ -137,13 +137,13 @@ ratios
 # %% [markdown]
 # ### What a rate ratio does and does not say
 #
-# The paragraph below reads out the comparison with the largest ratio, from the table above. On
-# the bundled corpus it is a certainty marker in the seed against the control: a ratio of about
-# 3.4 with p ≈ 0.58. That says the seed contains hits where the control has none; it does **not**
-# say that the seed's author uses certainty markers three times as often in general, and it does
-# not say that seed and control are alike — with four hits against none, the interval runs from
-# far below 1 to far above it. A ratio with an interval that includes 1 is an invitation to
-# collect more text, not a finding.
+# The paragraph below reads out the comparison with the largest ratio of the first pair in the
+# table above (on the bundled corpus: a category of the seed against the control). A ratio of,
+# say, 3.4 with p = 0.58 says that the seed has hits where the control has few or none; it does
+# **not** say that the seed's author uses the feature three times as often in general, and it
+# does not say that seed and control are alike — with a handful of hits against none, the interval
+# runs from far below 1 to far above it. A ratio whose interval includes 1 is an invitation to
+# collect more text, not a finding. The numbers are printed from this run's table:
 
 # %%
 from IPython.display import Markdown
