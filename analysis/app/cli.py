@@ -127,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="analyse a corpus and write every table",
                        description="Analyse every document of PATH and write the tables (evidence, features, "
                        "attributions, actors, sentiment, documents) and run.json into --out.")
-    r.add_argument("path", metavar="PATH", help="corpus folder or file")
+    r.add_argument("path", metavar="PATH", nargs="+",
+                   help="corpus folder or file; several are analysed as one corpus (doc_ids must differ)")
     r.add_argument("--out", required=True, help="folder for the result tables")
     r.add_argument("--figures", help="also write every figure into this folder")
     r.add_argument("--codebook", help="codebook YAML (default: the bundled diplomatic_rhetoric.yaml); "

@@ -15,7 +15,7 @@ import platform
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import pandas as pd
 import spacy
@@ -223,7 +223,7 @@ def _check_out(out: Path, corpus_root: Path) -> None:
 
 
 def run(
-    path: str | os.PathLike | None,
+    path: str | os.PathLike | Sequence[str | os.PathLike] | None,
     out: str | os.PathLike,
     *,
     codebook: str | os.PathLike | None = None,
@@ -256,16 +256,26 @@ def run(
     stays bounded; ``RunOutput.tables`` then reads each table from ``out`` when
     asked for it. With ``skip_bad``, unreadable files and documents whose
     analysis fails are skipped and listed (``run.json``: ``corpus.skipped``).
+
+    ``path`` may be several folders or files (a list): their documents are
+    analysed as one corpus, in the order given; a doc_id found in two of them
+    is an error naming both files.
     """
     if n_process < 1:
         raise KitError(f"--n-process must be a positive integer; got {n_process}")
     check_format(format)
-    root = Path(path) if path is not None else BUNDLED_CORPUS
+    paths = list(path) if isinstance(path, (list, tuple)) else [path]
+    if not paths:
+        raise KitError("no corpus path given")
+    roots = [Path(p) if p is not None else BUNDLED_CORPUS for p in paths]
     out = Path(out)
-    corpus = load_corpus(root, encoding=encoding, skip_bad=skip_bad)
-    _check_out(out, root)
-    if figures is not None:
-        _check_out(Path(figures), root)
+    corpus = load_corpus(roots[0], encoding=encoding, skip_bad=skip_bad)
+    for more in roots[1:]:
+        corpus = corpus + load_corpus(more, encoding=encoding, skip_bad=skip_bad)  # duplicates: CorpusError
+    for root in roots:
+        _check_out(out, root)
+        if figures is not None:
+            _check_out(Path(figures), root)
     loaded_codebook = load_codebook(codebook)
     gazetteer = load_gazetteer(actors)
     nlp = make_nlp(model, actors=gazetteer)
@@ -296,7 +306,7 @@ def run(
             "codebook": {"id": loaded_codebook.id, "version": loaded_codebook.version,
                          "sha256": loaded_codebook.sha256, "path": _display(loaded_codebook.path)},
             "gazetteer": {"id": gazetteer.id, "version": gazetteer.version, "sha256": gazetteer.sha256},
-            "corpus": {"path": _display(root), "n_documents": len(corpus) - len(builder.failed),
+            "corpus": {"path": " + ".join(_display(r) for r in roots), "n_documents": len(corpus) - len(builder.failed),
                        "sha256": corpus.hash(), "skipped": skipped},
             "tables": {name: f"{name}{FORMATS[format]}" for name in tables},
             "columns": table_schema(tables),

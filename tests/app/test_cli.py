@@ -248,3 +248,21 @@ def test_run_caps_the_number_of_warning_lines(capfd, tmp_path, monkeypatch):
     assert len(shown) == MAX_WARNINGS + 1
     assert shown[0] == "warning: doc 0: unbalanced quotation mark at character 0"
     assert shown[-1] == f"warning: {120 - MAX_WARNINGS} more warning(s) not shown"
+
+
+def test_run_takes_several_paths_as_one_corpus(capfd, tmp_path):
+    """`run A B` analyses both, as the notebooks' CORPUS list does; a doc_id in both is a one-line error."""
+    a, b = tmp_path / "moscow", tmp_path / "brussels"
+    a.mkdir()
+    b.mkdir()
+    (a / "mfa.txt").write_text("“The West will again deceive us,” Zakharova said.\n", encoding="utf-8")
+    (b / "nato.txt").write_text("Stoltenberg said that the Alliance was ready for dialogue.\n", encoding="utf-8")
+    code, out, err = in_process(capfd, "run", str(a), str(b), "--out", str(tmp_path / "out"), "--no-cache",
+                                "--no-sentiment")
+    assert code == 0, err
+    assert "analysed 2 document(s)" in out
+    assert list(pd.read_csv(tmp_path / "out" / "documents.csv")["doc_id"]) == ["mfa", "nato"]
+    (b / "mfa.txt").write_text("A second file with the same stem.\n", encoding="utf-8")
+    code, _, err = in_process(capfd, "run", str(a), str(b), "--out", str(tmp_path / "out2"), "--no-cache")
+    assert_one_line_error(code, err)
+    assert "duplicate doc_id 'mfa'" in err

@@ -13,6 +13,7 @@ import pytest
 from conftest import ROOT, SEED_ID
 
 from analysis import load_corpus
+from analysis.app.run import run
 from analysis.io import write_csv
 
 
@@ -109,3 +110,13 @@ def test_write_csv_is_byte_stable(tmp_path):
     assert b"\r\n" not in data
     assert data.decode("utf-8").splitlines()[1] == 'b,0.333333,3,"line'
     assert ",2.5e-07,," in data.decode("utf-8")  # <NA> is an empty cell
+
+
+def test_the_readme_lead_figure_is_what_make_reproduce_writes(tmp_path):
+    """docs/figures/category_rates.png (shown on a fresh clone) equals the figure `make reproduce` regenerates."""
+    committed = ROOT / "docs" / "figures" / "category_rates.png"
+    assert f"]({committed.relative_to(ROOT).as_posix()})" in (ROOT / "README.md").read_text(encoding="utf-8")
+    run(ROOT / "corpus", tmp_path / "results", figures=tmp_path / "figures", cache=False)  # `make results`
+    assert (tmp_path / "figures" / "category_rates.png").read_bytes() == committed.read_bytes(), (
+        "the README's lead figure is out of date: after `make reproduce`, copy figures/category_rates.png "
+        "to docs/figures/ and commit it")
