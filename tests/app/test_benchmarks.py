@@ -11,7 +11,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
-bench = pytest.importorskip("bench_pipeline")
+bench = pytest.importorskip("bench_pipeline", reason="benchmarks/bench_pipeline.py is missing: this checkout is "
+                           "incomplete (clone the repository again)")
 
 
 @pytest.fixture(scope="module")

@@ -66,7 +66,8 @@ def test_missing_model_is_a_clear_one_line_error():
     assert "spacy-model-en_core_web_doesnotexist" in message and "--model rules" in message
 
 
-@pytest.mark.skipif(not spacy.util.is_package("en_core_web_sm"), reason="optional model en_core_web_sm not installed")
+@pytest.mark.skipif(not spacy.util.is_package("en_core_web_sm"), reason="the optional spaCy model en_core_web_sm is not installed "
+                    "(pip install it to test MODEL='en_core_web_sm')")
 def test_trained_model_gets_our_actor_ruler():
     nlp = make_nlp("en_core_web_sm")
     assert nlp.pipe_names.index("actor_ruler") < nlp.pipe_names.index("ner")
