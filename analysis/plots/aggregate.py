@@ -58,7 +58,7 @@ class Selection:
             text = (f"The {plural(n_kept, noun)} with the most {ranked_by} are shown; "
                     f"the other {plural(len(self.pooled), noun)} are pooled as \u201c{self.others_label}\u201d.")
         elif self.total:
-            text = f"All {plural(len(self.shown), noun)} shown."
+            text = f"{'' if self.left_out else 'All '}{plural(len(self.shown), noun)} shown."
         else:
             text = ""
         return text
