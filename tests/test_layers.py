@@ -52,6 +52,7 @@ TOP_LEVEL = {
 }
 #: Third-party packages a function may import (heavy to import, or needed only on one path), and why.
 LAZY_ALLOWED = {
+    "IPython": "inline display only when running in a notebook (IPython comes with Jupyter)",
     "tqdm": "progress bars only on a terminal",
     "multiprocessing": "worker processes only with n_process > 1",
     "nbformat": "notebook execution only (optional 'notebooks' extra)",

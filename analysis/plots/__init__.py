@@ -2,7 +2,9 @@
 
 * :mod:`~analysis.plots.palette` -- the fixed colours of voices, camps and categories;
 * :mod:`~analysis.plots.style` -- matplotlib style and the caption line every figure carries;
-* :mod:`~analysis.plots.figures` -- the ``plot_*`` functions (a table in, a Figure out);
+* :mod:`~analysis.plots.aggregate` -- top N by count plus a pooled "others": figures of 2 to 2,000 documents;
+* :mod:`~analysis.plots.figures` -- the ``plot_*`` functions (a table in, a Figure out;
+  :mod:`~analysis.plots.attribution_chart` holds the attribution chart);
 * :mod:`~analysis.plots.trends` -- rates over time, one line with interval band per group;
 * :mod:`~analysis.plots.save` -- every figure of a run as PNG and SVG, byte-identical;
 * :mod:`~analysis.plots.display` -- evidence highlighted in a notebook (displaCy).

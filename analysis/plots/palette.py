@@ -42,6 +42,7 @@ every figure of a run, across runs, and when documents are added.
 from __future__ import annotations
 
 import zlib
+from colorsys import hls_to_rgb
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -110,8 +111,6 @@ def extra_category_color(i: int) -> str:
     >>> extra_category_color(12) != extra_category_color(13) and extra_category_color(12) not in CATEGORY_COLORS
     True
     """
-    from colorsys import hls_to_rgb
-
     k = max(int(i) - len(CATEGORY_COLORS), 0)
     hue = (0.083 + k * 0.381966) % 1.0
     light, sat = ((0.38, 0.55), (0.62, 0.60), (0.50, 0.35))[k % 3]
