@@ -157,13 +157,17 @@ whole[whole["count"] > 0][["doc_id", "category", "count", "n_tokens", "rate_per_
 # intervals of an article of a few hundred words are wide, and that width is the honest result. Two rates whose
 # intervals overlap widely are not shown to differ (notebook 04 tests the differences). A zero is
 # not a rate of zero: its interval still reaches up to a few per 1,000 words. Below, the most
-# frequent category of the seed and the same category in the other documents, read out:
+# frequent category of the seed, read out for the seed, the control text (when it is in the
+# corpus) and the other document with the most hits of that category:
 
 # %%
 from analysis.app.narrative import rate_reading
 
 top = whole[whole["doc_id"] == SEED].sort_values(["count", "category"], ascending=[False, True]).iloc[0]
-for row in whole[whole["category"] == top["category"]].to_dict("records"):
+same = whole[whole["category"] == top["category"]]
+others = same[same["doc_id"] != SEED].sort_values(["count", "doc_id"], ascending=[False, True], kind="stable")
+shown = [SEED] + ([CONTROL] if CONTROL else []) + [d for d in others["doc_id"] if d != CONTROL][:1]
+for row in same[same["doc_id"].isin(shown)].to_dict("records"):  # the seed, the control, the top other document
     display(Markdown(f"- `{row['doc_id']}` — " + rate_reading(row, label=labels.get(row["category"], ""))))
 
 # %% [markdown]

@@ -18,6 +18,8 @@ from typing import Mapping
 
 import pandas as pd
 
+from ..plots.aggregate import plural
+
 __all__ = ["rhetoric_summary", "rate_reading", "ratio_reading", "quote_hit"]
 
 
@@ -31,6 +33,10 @@ def _fmt(x: float) -> str:
     if abs(x) >= 10:
         return f"{x:.1f}"
     return f"{x:.2g}" if abs(x) < 1 else f"{x:.1f}"
+
+
+def _p(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
 
 
 def quote_hit(text: str, start: int, end: int, *, width: int = 90) -> str:
@@ -64,7 +70,7 @@ def rhetoric_summary(doc_id: str, text: str, evidence: pd.DataFrame, attribution
     voices = ev["voice"].fillna("").astype(str)
     quoted = int((~voices.isin(["narrator", "unknown speaker", ""])).sum())
     found = [c for c in labels if c in set(ev["category"])]
-    lines = [f"**{doc_id}**{size}: {len(ev)} hits of {len(found)} of the {len(labels)} codebook categories; "
+    lines = [f"**{doc_id}**{size}: {plural(len(ev), 'hit')} of {len(found)} of the {len(labels)} codebook categories; "
              f"{quoted} of them in quoted words, {len(ev) - quoted} in the narrator's or an unattributed voice.", ""]
     for cat in found:
         rows = ev[ev["category"] == cat].sort_values("start_char", kind="stable")
@@ -103,7 +109,7 @@ def rate_reading(row: Mapping, *, label: str = "") -> str:
     count, n = int(row["count"]), int(row["n_tokens"])
     rate, low, high = float(row["rate_per_1000"]), float(row["ci_low"]), float(row["ci_high"])
     what = label or str(row.get("category", ""))
-    text = (f"{what}: {count} hits in {n:,} word tokens = {_fmt(rate)} per 1,000 words, 95% interval "
+    text = (f"{what}: {plural(count, 'hit')} in {n:,} word tokens = {_fmt(rate)} per 1,000 words, 95% interval "
             f"{_fmt(low)} to {_fmt(high)}.")
     if count and low > 0:
         text += (f" The same text could have come from a source that uses this feature {_fmt(rate / low)} times "
@@ -119,12 +125,12 @@ def ratio_reading(row: Mapping) -> str:
     ratio, low, high, p = float(row["rate_ratio"]), float(row["ci_low"]), float(row["ci_high"]), float(row["p_value"])
     text = (f"**{row['category']}**, {a} against {b}: {int(row['count_a'])} hits in {int(row['n_tokens_a']):,} "
             f"words against {int(row['count_b'])} in {int(row['n_tokens_b']):,}, rate ratio **{_fmt(ratio)}** "
-            f"(95% interval {_fmt(low)} to {_fmt(high)}), exact p = {p:.2f}.")
+            f"(95% interval {_fmt(low)} to {_fmt(high)}), exact {_p(p)}.")
     if row.get("corrected"):
         text += (" One count is zero, so 0.5 was added to both before dividing: the ratio is a convention, "
                  "not a measurement.")
     if low <= 1 <= high:
-        text += (f" The interval includes 1 and p = {p:.2f}: counts this small differ this much by chance alone "
+        text += (f" The interval includes 1 and {_p(p)}: counts this small differ this much by chance alone "
                  f"often enough that the data do **not** show that {a} uses the feature more than {b}. They do not "
                  "show that the two are alike either — the interval also allows a large difference. What they do "
                  "say is where each hit is (the evidence rows), and that a larger or longer set of texts is "

@@ -7,6 +7,7 @@ from conftest import SEED_ID
 
 from analysis.app.narrative import quote_hit, rate_reading, ratio_reading, rhetoric_summary
 from analysis.app.notebooks import analyse_notebook_corpus
+from analysis.plots.aggregate import plural
 from analysis.tables.stats import compare_features
 
 
@@ -21,7 +22,7 @@ def test_the_summary_quotes_each_category_found_with_its_words_voice_and_target(
     ev = a.tables["evidence"]
     text = rhetoric_summary(SEED_ID, a.docs[SEED_ID].text, ev, a.tables["attributions"], labels, n_tokens=378)
     seed_ev = ev[ev["doc_id"] == SEED_ID]
-    assert text.startswith(f"**{SEED_ID}** (378 word tokens): {len(seed_ev)} hits of")
+    assert text.startswith(f"**{SEED_ID}** (378 word tokens): {plural(len(seed_ev), 'hit')} of")
     for cat in set(seed_ev["category"]):
         assert f"**{labels[cat]}** (`{cat}`, {int((seed_ev['category'] == cat).sum())})" in text
     first = seed_ev.sort_values("start_char").iloc[0]
@@ -34,7 +35,7 @@ def test_the_summary_quotes_each_category_found_with_its_words_voice_and_target(
                              a.tables["attributions"], labels)
     n_control = int((ev["doc_id"] == "001_control_agency_report").sum())
     assert ("no rule of the codebook fires" in empty) == (n_control == 0)
-    assert n_control == 0 or f"{n_control} hits of" in empty
+    assert n_control == 0 or f"{plural(n_control, 'hit')} of" in empty
 
 
 def test_quote_hit_cuts_at_sentence_ends_and_escapes_markdown():
@@ -48,7 +49,7 @@ def test_rate_and_ratio_readings_print_the_tables_numbers(analysis_of_the_seed):
     whole = feats[feats["voice"] == "all"]
     row = whole[(whole["doc_id"] == SEED_ID) & (whole["count"] > 0)].iloc[0]
     reading = rate_reading(row)
-    assert f"{int(row['count'])} hits in {int(row['n_tokens'])} word tokens" in reading
+    assert f"{plural(int(row['count']), 'hit')} in {int(row['n_tokens'])} word tokens" in reading
     assert f"{row['ci_high']:.1f}" in reading or f"{row['ci_high']:.0f}" in reading
     zero = whole[(whole["doc_id"] == "001_control_agency_report")].iloc[0]
     assert "No hit is not a rate of zero" in rate_reading(zero)
