@@ -318,7 +318,8 @@ class NotebookAnalysis:
         codebook, gazetteer, nlp: what the corpus was analysed with.
         tables: the same tables as ``discourse-kit run`` (``evidence``, ``features``, ``keyness`` ...).
         docs: the parsed Docs by doc_id (from the parse cache).
-        seed: the bundled seed's doc_id when it is in the corpus, else the first document's.
+        seed: the bundled seed's doc_id when it is in the corpus, else the document with the most
+            codebook hits (the first in corpus order among equals): the one the notebooks show in full.
         control: the bundled control text's doc_id when it is in the corpus, else None.
         info: the ``run.json``-like dict the figure captions read (version, corpus, codebook).
     """
@@ -368,10 +369,15 @@ def analyse_notebook_corpus(
                          "sha256": loaded.sha256}}
     return NotebookAnalysis(
         codebook=loaded, gazetteer=gazetteer, nlp=nlp, tables=tables, docs=docs,
-        seed=SEED_ID if SEED_ID in docs else corpus.ids[0],
+        seed=SEED_ID if SEED_ID in docs else _most_hits(tables["evidence"], corpus.ids),
         control=CONTROL_ID if CONTROL_ID in docs else None,
         info=info,
     )
+
+
+def _most_hits(evidence: pd.DataFrame, ids: list[str]) -> str:
+    counts = evidence["doc_id"].astype(str).value_counts() if len(evidence) else pd.Series(dtype=int)
+    return max(ids, key=lambda d: (int(counts.get(d, 0)), -ids.index(d)))
 
 
 def _this_python_specs():
