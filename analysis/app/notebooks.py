@@ -377,7 +377,7 @@ def analyse_notebook_corpus(
 
 def _most_hits(evidence: pd.DataFrame, ids: list[str]) -> str:
     counts = evidence["doc_id"].astype(str).value_counts() if len(evidence) else pd.Series(dtype=int)
-    return max(ids, key=lambda d: (int(counts.get(d, 0)), -ids.index(d)))
+    return ids[max(range(len(ids)), key=lambda i: (int(counts.get(ids[i], 0)), -i))]
 
 
 def _this_python_specs():
