@@ -55,8 +55,37 @@ def evidence_spans(doc: Doc, evidence) -> list[dict]:
     return spans
 
 
+#: Documents with more tokens are shown as the sentences that hold a hit (a speech of 25,000 words
+#: would make a notebook of megabytes and no reader scrolls through it).
+MAX_FULL_TOKENS = 2500
+
+
+def _sentences_with_hits(doc: Doc, spans: list[dict]) -> tuple[list[str], list[dict]]:
+    """Tokens of the sentences that hold a hit (``…`` between gaps) and the spans re-indexed to them."""
+    keep: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        if any(s["start_token"] < sent.end and s["end_token"] > sent.start for s in spans):
+            if keep and keep[-1][1] >= sent.start:
+                keep[-1] = (keep[-1][0], max(keep[-1][1], sent.end))
+            else:
+                keep.append((sent.start, sent.end))
+    tokens: list[str] = []
+    offset: dict[int, int] = {}
+    for start, end in keep:
+        if tokens or start > 0:
+            tokens.append("…")
+        for i in range(start, end):
+            offset[i] = len(tokens)
+            tokens.append(doc[i].text)
+    if keep and keep[-1][1] < len(doc):
+        tokens.append("…")
+    moved = [{**s, "start_token": offset[s["start_token"]], "end_token": offset[s["end_token"] - 1] + 1}
+             for s in spans if s["start_token"] in offset and s["end_token"] - 1 in offset]
+    return tokens, moved
+
+
 def show_evidence(doc: Doc, evidence, *, jupyter: bool | None = None, categories: Iterable[str] | None = None,
-                  palette: Palette | None = None, info: Mapping | None = None):
+                  palette: Palette | None = None, info: Mapping | None = None, max_tokens: int = MAX_FULL_TOKENS):
     """Highlight a Doc's evidence with displaCy's ``span`` style, one label per hit.
 
     Args:
@@ -68,6 +97,8 @@ def show_evidence(doc: Doc, evidence, *, jupyter: bool | None = None, categories
         palette: the colours of the figures (default: :func:`analysis.plots.palette.default_palette`
             of ``info``, i.e. the codebook named there or the bundled one).
         info: the ``run.json``-like dict of the analysis (the notebooks' ``info``).
+        max_tokens: a longer document is shown as the sentences that hold a
+            hit, ``…`` marking what was skipped (the title says so).
 
     Returns:
         The HTML string when not rendering inline, else None.
@@ -78,11 +109,16 @@ def show_evidence(doc: Doc, evidence, *, jupyter: bool | None = None, categories
         spans = [s for s in spans if s["_cat"] in keep]
     colors = category_colors((s["_cat"] for s in spans), palette or default_palette(info))
     label_colors = {s["label"]: colors[s["_cat"]] for s in spans}
+    title = doc_id_of(doc) or ""
+    tokens = [t.text for t in doc]
+    if len(doc) > max_tokens:
+        tokens, spans = _sentences_with_hits(doc, spans)
+        title = f"{title} ({len(doc):,} tokens: only the sentences with a hit are shown)".strip()
     data = {
         "text": doc.text,
-        "tokens": [t.text for t in doc],
+        "tokens": tokens,
         "spans": [{k: v for k, v in s.items() if k != "_cat"} for s in spans],
-        "title": doc_id_of(doc) or None,
+        "title": title or None,
     }
     html = displacy.render(data, style="span", manual=True, jupyter=False, options={"colors": label_colors})
     html = _label_ink(html, label_colors.values())

@@ -605,3 +605,20 @@ def test_a_kit_figure_shows_itself_as_the_png_it_saves(tables, tmp_path):
     save_figure(fig, tmp_path, "k")
     width = int.from_bytes((tmp_path / "k.png").read_bytes()[16:20], "big")
     assert width == int.from_bytes(data[16:20], "big")  # the same picture as the file
+
+
+def test_show_evidence_of_a_long_document_shows_only_the_sentences_with_hits(seed_doc, tables):
+    from analysis.plots.display import show_evidence
+
+    ev = tables["evidence"]
+    full = show_evidence(seed_doc, ev, jupyter=False)
+    short = show_evidence(seed_doc, ev, jupyter=False, max_tokens=50)
+    assert "only the sentences with a hit are shown" in short and "only the sentences" not in full
+    for cat in set(ev.loc[ev["doc_id"] == SEED_ID, "category"]):  # every hit is still there, labelled
+        assert short.count(cat) == full.count(cat) > 0, cat
+    assert len(short) < len(full) and "…" in short
+    # a sentence without a hit is left out
+    empty = [" ".join(t.text for t in s[:4]) for s in seed_doc.sents
+             if not any(s.start_char < e and b < s.end_char for b, e in zip(ev.start_char, ev.end_char))
+             and all(t.is_alpha for t in s[:4])]
+    assert empty and all(words in full and words not in short for words in empty), empty
