@@ -142,7 +142,11 @@ display(Markdown(rhetoric_summary(SEED, docs[SEED].text, evidence, tables["attri
 # %%
 features = tables["features"]
 whole = features[features["voice"] == "all"]
-whole.pivot(index="category", columns="doc_id", values="count").loc[list(dict.fromkeys(whole["category"]))]
+if whole["doc_id"].nunique() <= 12:  # one column per document
+    display(whole.pivot(index="category", columns="doc_id", values="count").loc[list(dict.fromkeys(whole["category"]))])
+else:  # a large corpus: hits per category and how many documents have any
+    display(whole.groupby("category", sort=False).agg(hits=("count", "sum"),
+                                                      documents_with_hits=("count", lambda c: int((c > 0).sum()))))
 
 # %%
 whole[whole["count"] > 0][["doc_id", "category", "count", "n_tokens", "rate_per_1000", "ci_low", "ci_high"]]
