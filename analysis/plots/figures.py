@@ -501,9 +501,9 @@ def plot_keyness(keyness: pd.DataFrame, *, info: dict | None = None, top: int = 
     if len(keyness) and {"n_target", "n_reference"} <= set(keyness.columns):
         sizes = (f" N = {int(keyness['n_target'].iloc[0]):,} word tokens in {target}, "
                  f"{int(keyness['n_reference'].iloc[0]):,} in {reference}.")
-    set_note(fig, f"Bars: log-likelihood G² of the {top} most key terms on each side (lemmas, frequency ≥ the table's "
-                  f"minimum); * p < 0.05 (chi-squared, 1 df, not corrected for the many terms tested); numbers: "
-                  f"frequency {target}/{reference}." + sizes)
+    set_note(fig, f"Bars: log-likelihood G² of at most {top} key terms on each side (lemmas at or above the "
+                  "table's minimum frequency); no intervals (G² and its chi-squared p-value, 1 df; the markers are "
+                  "explained under the axis)." + sizes)
     if not len(rows):
         draw_empty(ax, "no term reaches the minimum frequency")
         return fig
