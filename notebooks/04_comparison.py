@@ -166,9 +166,10 @@ else:
 #
 # Keyness asks which words set one side apart, without a codebook: G² measures how surprising the
 # difference in a word's frequency is, Log Ratio how large it is. A star marks p < 0.05 for that
-# word alone; with hundreds of words tested, some stars are chance. In the seed, quoted speech is
-# marked by function words ("be", "of") and narration by the reporting frame ("Lavrov", "Russia",
-# "minister", "said") — keyness here describes the two registers more than the rhetoric.
+# word alone; with hundreds of words tested, some stars are chance. Between quoted speech and
+# narration, the reporter's side is marked by the reporting frame (names, titles, "said"), so
+# keyness here describes the two registers more than the rhetoric; the figure hides function
+# words (the table keeps them).
 
 # %%
 from analysis.tables.stats import keyness
