@@ -39,6 +39,8 @@ from ..nlp.gazetteer import ACTOR_LABEL, TITLE_LABEL, Gazetteer, load_gazetteer
 from .attribution.speakers import Resolver
 from .codebook.matcher import compile_codebook, sentence_bounds
 from .codebook.model import FIRST_PERSON, NEGATORS, Codebook, Constraints, Rule
+from .codebook.patterns import ACTOR_BITS, ACTOR_KINDS
+from .codebook.references import actor_mask
 from .records import NARRATOR, TARGET_SOURCES
 from .voices import VoiceMap
 
@@ -142,10 +144,14 @@ def _demonym_table(gazetteer: Gazetteer) -> tuple[np.ndarray, dict[int, str]]:
 class _Context:
     """Per-Doc lookups (sentences, actor mentions) built once, queried per match."""
 
-    def __init__(self, doc: Doc, gazetteer: Gazetteer | None, resolver: Resolver | None):
+    def __init__(self, doc: Doc, gazetteer: Gazetteer | None, resolver: Resolver | None,
+                 codebook: Codebook | None = None):
         self.doc = doc
         self.gazetteer = gazetteer
         self.resolver = resolver
+        self.codebook = codebook
+        self._mask: np.ndarray | None = None
+        self._lowers: list[str] | None = None
         self.sent_starts = sentence_bounds(doc)
         self.sent_ends = self.sent_starts[1:] + [len(doc)]
         self.actors = _Spans([(e.start, e.end, e.ent_id_ or e.text) for e in doc_ents(doc) if e.label_ == ACTOR_LABEL])
@@ -163,48 +169,89 @@ class _Context:
             self.gazetteer = load_gazetteer()
         return self.gazetteer
 
+    def actor_mask(self) -> np.ndarray:
+        """Per-token actor reference bits (:func:`~analysis.extract.codebook.references.actor_mask`), once per Doc."""
+        if self._mask is None:
+            self._mask = actor_mask(self.doc, self._gazetteer(), self.codebook)
+        return self._mask
+
+    def lowers(self) -> list[str]:
+        """Lower-case text of every token, once per Doc."""
+        if self._lowers is None:
+            self._lowers = [t.lower_ for t in self.doc]
+        return self._lowers
+
     # -- constraints --------------------------------------------------------
     def satisfies(self, c: Constraints, start: int, end: int) -> bool:
         _, ss, se = self.sentence(start)
         doc = self.doc
         if c.not_before is not None:
             words, window = c.not_before
-            if any(doc[i].lower_ in words for i in range(max(ss, start - window), start)):
+            if words.occurs(self.lowers(), max(ss, start - window), start):
                 return False
         if c.not_after is not None:
             words, window = c.not_after
-            if any(doc[i].lower_ in words for i in range(end, min(se, end + window))):
+            if words.occurs(self.lowers(), end, min(se, end + window)):
                 return False
         if c.negation is not None and not self._negated(start, ss, c.negation):
             return False
         if c.no_negation is not None and self._negated(start, ss, c.no_negation):
             return False
-        if c.first_person is not None:
-            lo = ss if c.first_person == "sentence" else max(ss, start - c.first_person)
-            if not any(doc[i].lower_ in FIRST_PERSON and doc[i].ent_type_ != ACTOR_LABEL for i in range(lo, start)):
-                return False
-        if c.context is not None:
-            words, window = c.context
-            lo, hi = (ss, se) if window == "sentence" else (max(ss, start - window), min(se, end + window))
-            if not any(doc[i].lower_ in words for i in range(lo, hi)):
-                return False
+        if c.first_person is not None and not self._first_person(c.first_person, start, ss):
+            return False
+        if c.no_first_person is not None and self._first_person(c.no_first_person, start, ss):
+            return False
+        if c.context is not None and not self._context(c.context, start, end, ss, se):
+            return False
+        if c.no_context is not None and self._context(c.no_context, start, end, ss, se):
+            return False
         if c.actor is not None and not self._actor_ok(c.actor, start, end, ss, se):
             return False
         return True
+
+    def _first_person(self, window, start: int, ss: int) -> bool:
+        doc = self.doc
+        lo = ss if window == "sentence" else max(ss, start - window)
+        return any(doc[i].lower_ in FIRST_PERSON and doc[i].ent_type_ != ACTOR_LABEL for i in range(lo, start))
+
+    def _context(self, spec: tuple, start: int, end: int, ss: int, se: int) -> bool:
+        words, window, side = spec
+        if window == "sentence":
+            lo, hi = ss, se
+        else:
+            lo = start if side == "after" else max(ss, start - window)
+            hi = end if side == "before" else min(se, end + window)
+        if side == "before":
+            hi = min(hi, start)
+        elif side == "after":
+            lo = max(lo, end)
+        return lo < hi and words.occurs(self.lowers(), lo, hi)
 
     def _negated(self, start: int, ss: int, window: int) -> bool:
         doc = self.doc
         return any(doc[i].lower_ in NEGATORS for i in range(max(ss, start - window), start))
 
     def _actor_ok(self, spec: tuple, start: int, end: int, ss: int, se: int) -> bool:
-        camps, types, window = spec
+        """An actor reference in the window: any kind (the guide's "Actors"), or of a camp / gazetteer type."""
+        camps, types, window, kinds = spec
         if window == "match":
             lo, hi = start, end
         elif window == "sentence":
             lo, hi = ss, se
         else:
             lo, hi = max(ss, start - window), min(se, end + window)
-        return any(self._actor_kind_ok(name, camps, types) for _, _, name in self.actors.within(lo, hi))
+        if types is not None:
+            return any(self._actor_kind_ok(name, camps, types) for _, _, name in self.actors.within(lo, hi))
+        bits = 0
+        if camps is not None:
+            for camp in camps:
+                bits |= ACTOR_BITS[camp]
+        elif kinds is not None:
+            for kind in kinds:
+                bits |= ACTOR_KINDS[kind]
+        else:
+            bits = ACTOR_BITS["any"]
+        return bool((self.actor_mask()[lo:hi] & bits).any())
 
     def _actor_kind_ok(self, name: str, camps, types) -> bool:
         if camps is None and types is None:
@@ -433,8 +480,8 @@ def doc_evidence(
         return []
     if gazetteer is None and resolver is not None:
         gazetteer = resolver.gazetteer
-    context = _Context(doc, gazetteer, resolver)
-    matches = compile_codebook(codebook, doc.vocab).matches(doc, context.sent_starts)
+    context = _Context(doc, gazetteer, resolver, codebook)
+    matches = compile_codebook(codebook, doc.vocab).matches(doc, context.sent_starts, context.actor_mask)
     if not matches:
         return []
     hits = []

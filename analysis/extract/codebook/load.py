@@ -19,12 +19,23 @@ from ...nlp.gazetteer import ACTOR_TYPES
 from ...paths import DEFAULT_CODEBOOK
 from .dictionaries import load_liwc, load_quanteda
 from .matcher import blank_nlp, compile_codebook
-from .model import CONSTRAINTS, TARGET_STRATEGIES, Category, Codebook, Constraints, Rule, where_in
-from .patterns import check_pattern, forms_of
+from .model import (
+    CONSTRAINTS,
+    TARGET_STRATEGIES,
+    Category,
+    Codebook,
+    Constraints,
+    Rule,
+    WordClass,
+    WordSet,
+    where_in,
+)
+from .patterns import ACTOR_KINDS, check_pattern, compile_entries, expand_classes
 
 __all__ = ["load_codebook"]
 
-_TOP_KEYS = {"id", "version", "description", "lexicons", "categories"}
+_TOP_KEYS = {"id", "version", "description", "lexicons", "classes", "categories"}
+_CLASS_KEYS = {"definition", "source", "words", "exact", "inflect", "examples", "counter_examples", "note"}
 _CATEGORY_KEYS = {"id", "label", "definition", "examples", "counter_examples", "rules", "target", "notes"}
 _RULE_KEYS = {"id", "note", "pattern", "patterns", "phrases", "attr", "target", *CONSTRAINTS}
 _PHRASE_ATTRS = ("LOWER", "ORTH")
@@ -107,6 +118,7 @@ def _build_codebook(data: dict, lines: dict[int, int], path: Path, sha256: str) 
     lexicons = data.get("lexicons")
     if lexicons is not None and not isinstance(lexicons, dict):
         raise CodebookError("'lexicons' must be a mapping of name: [words]", path=path)
+    classes = _parse_classes(data.get("classes"), lines, path)
     cats = data.get("categories")
     if not isinstance(cats, list) or not cats:
         raise CodebookError("'categories' must be a non-empty list", path=path)
@@ -148,7 +160,7 @@ def _build_codebook(data: dict, lines: dict[int, int], path: Path, sha256: str) 
             raise CodebookError("'rules' must be a list", path=path, where=where)
         rules = []
         for k, r in enumerate(raw_rules, 1):
-            rule = _parse_rule(r, category_id, k, rule_order, lines, path)
+            rule = _parse_rule(r, category_id, k, rule_order, lines, path, classes)
             if rule.id in seen_rule:
                 raise CodebookError(f"duplicate rule id (also in category {seen_rule[rule.id]})", path=path,
                                     where=where_in(category_id, rule.id, lines.get(id(r))))
@@ -160,7 +172,68 @@ def _build_codebook(data: dict, lines: dict[int, int], path: Path, sha256: str) 
                                    tuple(rules), target, order=n - 1))
     description = " ".join(str(data.get("description", "")).split())
     return Codebook(id=codebook_id.strip(), version=str(version), description=description,
-                    path=str(path), sha256=sha256, kind="codebook", categories=categories)
+                    path=str(path), sha256=sha256, kind="codebook", categories=categories, classes=classes)
+
+
+def _parse_classes(value, lines: dict[int, int], path: Path) -> dict[str, WordClass]:
+    """The ``classes:`` mapping: name -> definition, source, words (inflected), exact, examples."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise CodebookError("'classes' must be a mapping of name: {definition, source, words}", path=path)
+    out: dict[str, WordClass] = {}
+    for name, spec in value.items():
+        where = f"class {name}"
+        if not isinstance(name, str) or not _ID_RE.match(name):
+            raise CodebookError("invalid class name (letters, digits, _ . -)", path=path, where=where)
+        if not isinstance(spec, dict):
+            raise CodebookError("a class must be a mapping with definition, source and words", path=path, where=where)
+        line = lines.get(id(spec))
+        if line:
+            where = f"{where}, line {line}"
+        unknown = set(spec) - _CLASS_KEYS
+        if unknown:
+            raise CodebookError(f"unknown key(s): {', '.join(sorted(map(str, unknown)))} "
+                                f"(allowed: {', '.join(sorted(_CLASS_KEYS))})", path=path, where=where)
+        for key in ("definition", "source"):
+            if not isinstance(spec.get(key), str) or not spec[key].strip():
+                raise CodebookError(f"missing '{key}' (a class needs a definition and the source of its entries)",
+                                    path=path, where=where)
+        words = _text_list(spec.get("words"), "words", path, where, required=False)
+        exact = _text_list(spec.get("exact"), "exact", path, where, required=False)
+        if not words and not exact:
+            raise CodebookError("a class needs 'words' (matched in every inflected form) or 'exact'", path=path,
+                                where=where)
+        for entry in words + exact:
+            _check_quotes(entry, path, where)
+        inflect = spec.get("inflect", True)
+        if not isinstance(inflect, bool):
+            raise CodebookError("'inflect' must be true or false", path=path, where=where)
+        note = spec.get("note", "")
+        if not isinstance(note, str):
+            raise CodebookError("'note' must be a string", path=path, where=where)
+        members, variants = compile_entries(words, exact, inflect=inflect)
+        out[name] = WordClass(
+            name, " ".join(spec["definition"].split()), " ".join(spec["source"].split()), words + exact, inflect,
+            _text_list(spec.get("examples"), "examples", path, where, required=False),
+            _text_list(spec.get("counter_examples"), "counter_examples", path, where, required=False),
+            " ".join(note.split()), members, variants)
+    return out
+
+
+_QUOTED_WORD = re.compile(r"(?:^|\s)[\"“”'‘’][^\s\"“”'‘’]+[\"“”'‘’](?:\s|$)")
+
+
+_QUOTES = re.compile("[\"“”‘’]")
+
+
+def _check_quotes(phrase: str, path: Path, where: str | None) -> None:
+    """A word in quote marks inside a phrase (``conditional "on"``) is almost always YAML quoting gone wrong."""
+    if _QUOTED_WORD.search(phrase):
+        fixed = _QUOTES.sub("", phrase)
+        raise CodebookError(f"phrase {phrase!r} has quote marks around a word, which YAML keeps as part of the "
+                            f"phrase (so it never matches): quote the whole phrase instead, e.g. \"{fixed}\"",
+                            path=path, where=where)
 
 
 def _parse_target(value, path: Path, where: str | None) -> tuple[str, ...]:
@@ -178,7 +251,9 @@ def _parse_target(value, path: Path, where: str | None) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _parse_rule(r, category_id: str, k: int, order: int, lines: dict[int, int], path: Path) -> Rule:
+def _parse_rule(r, category_id: str, k: int, order: int, lines: dict[int, int], path: Path,
+                classes: dict[str, WordClass] | None = None) -> Rule:
+    classes = classes or {}
     if not isinstance(r, dict):
         raise CodebookError("each rule must be a mapping with an 'id'", path=path, where=where_in(category_id, f"#{k}"))
     line = lines.get(id(r))
@@ -201,19 +276,28 @@ def _parse_rule(r, category_id: str, k: int, order: int, lines: dict[int, int], 
         raise CodebookError(f"'attr' must be one of {', '.join(_PHRASE_ATTRS)}; got {attr!r}", path=path, where=where)
     patterns: tuple = ()
     phrases: tuple[str, ...] = ()
+    used: set[str] = set()
     if kinds[0] == "phrases":
         phrases = _text_list(r["phrases"], "phrases", path, where, required=True)
+        for phrase in phrases:
+            _check_quotes(phrase, path, where)
     else:
         raw = [r["pattern"]] if kinds[0] == "pattern" else r["patterns"]
         if not isinstance(raw, list) or not raw:
             raise CodebookError(f"'{kinds[0]}' must be a non-empty list", path=path, where=where)
-        patterns = tuple(check_pattern(p, path, where) for p in raw)
+        expanded = []
+        for p in raw:
+            if not isinstance(p, list) or not p or not all(isinstance(t, dict) for t in p):
+                check_pattern(p, path, where)  # raises the usual message
+            expanded.extend(expand_classes(p, classes, path, where, used))
+        patterns = tuple(check_pattern(p, path, where) for p in expanded)
     note = r.get("note", "")
     if not isinstance(note, str):
         raise CodebookError("'note' must be a string", path=path, where=where)
     target = _parse_target(r["target"], path, where) if "target" in r else None
-    return Rule(rule_id, category_id, patterns, phrases, attr, _parse_constraints(r, path, where), target,
-                " ".join(note.split()), order)
+    constraints = _parse_constraints(r, path, where, classes, used)
+    return Rule(rule_id, category_id, patterns, phrases, attr, constraints, target,
+                " ".join(note.split()), order, tuple(sorted(used)))
 
 
 def _window(value, path: Path, where: str | None, name: str, *, default, allow: tuple[str, ...] = ()):
@@ -240,17 +324,37 @@ def _spec(value, name: str, path: Path, where: str | None, keys: set[str]) -> di
     return value
 
 
-def _words(value, name: str, path: Path, where: str | None) -> frozenset[str]:
+def _words(value, name: str, path: Path, where: str | None) -> WordSet:
     if isinstance(value, list) and any(isinstance(w, bool) for w in value):
         raise CodebookError(f"{name}: YAML read a bare yes/no/on/off/true/false as a boolean; "
                             "put it in quotes (\"no\")",
                             path=path, where=where)
     if not isinstance(value, list) or not value or not all(isinstance(w, str) and w.strip() for w in value):
         raise CodebookError(f"{name}: 'words' must be a non-empty list of words", path=path, where=where)
-    multi = [w for w in value if len(w.split()) > 1]
-    if multi:
-        raise CodebookError(f"{name}: single words only, got {multi[0]!r}", path=path, where=where)
-    return forms_of(w.strip() for w in value)
+    for w in value:
+        _check_quotes(w, path, where)
+    return compile_entries([w.strip() for w in value])[0]
+
+
+def _word_set(s: dict, name: str, path: Path, where: str | None, classes: dict[str, WordClass],
+              used: set[str]) -> WordSet:
+    """The words (any form) and class members a context constraint looks for."""
+    if "words" not in s and "class" not in s:
+        raise CodebookError(f"{name}: give 'words' (a list) or 'class' (a class name or a list of them)",
+                            path=path, where=where)
+    found = _words(s["words"], name, path, where) if "words" in s else WordSet()
+    if "class" in s:
+        names = s["class"] if isinstance(s["class"], list) else [s["class"]]
+        for cls in names:
+            if not isinstance(cls, str) or cls not in classes:
+                raise CodebookError(f"{name}: unknown class {cls!r} (classes: {', '.join(classes) or 'none defined'})",
+                                    path=path, where=where)
+            used.add(cls)
+            found = found | classes[cls].members
+    return found
+
+
+_SIDES = ("both", "before", "after")
 
 
 def _choice(value, allowed: tuple[str, ...], name: str, path: Path, where: str | None):
@@ -263,30 +367,40 @@ def _choice(value, allowed: tuple[str, ...], name: str, path: Path, where: str |
     return None if "any" in values else frozenset(values)
 
 
-def _parse_constraints(r: dict, path: Path, where: str | None) -> Constraints:
+def _parse_constraints(r: dict, path: Path, where: str | None, classes: dict[str, WordClass] | None = None,
+                       used: set[str] | None = None) -> Constraints:
+    classes = classes or {}
+    used = used if used is not None else set()
     kw: dict[str, Any] = {}
     if "require_actor" in r:
-        s = _spec(r["require_actor"], "require_actor", path, where, {"camp", "type", "window"})
+        s = _spec(r["require_actor"], "require_actor", path, where, {"camp", "type", "window", "kind"})
         camps = _choice(s.get("camp"), _CAMPS, "require_actor camp", path, where)
         types = _choice(s.get("type"), _TYPES, "require_actor type", path, where)
+        kinds = _choice(s.get("kind"), (*ACTOR_KINDS, "any"), "require_actor kind", path, where)
         window = _window(s.get("window"), path, where, "require_actor", default="sentence", allow=("sentence", "match"))
-        kw["actor"] = (camps, types, window)
+        kw["actor"] = (camps, types, window, kinds)
     for key, attr in (("require_negation", "negation"), ("exclude_negation", "no_negation")):
         if key in r:
             s = _spec(r[key], key, path, where, {"window"})
             kw[attr] = _window(s.get("window"), path, where, key, default=3)
-    if "require_first_person" in r:
-        s = _spec(r["require_first_person"], "require_first_person", path, where, {"window"})
-        kw["first_person"] = _window(s.get("window"), path, where, "require_first_person", default=6,
-                                     allow=("sentence",))
-    if "require_context" in r:
-        s = _spec(r["require_context"], "require_context", path, where, {"words", "window"})
-        kw["context"] = (_words(s.get("words"), "require_context", path, where),
-                         _window(s.get("window"), path, where, "require_context", default="sentence",
-                                 allow=("sentence",)))
+    for key, attr in (("require_first_person", "first_person"), ("exclude_first_person", "no_first_person")):
+        if key in r:
+            s = _spec(r[key], key, path, where, {"window"})
+            kw[attr] = _window(s.get("window"), path, where, key, default=6, allow=("sentence",))
+    for key, attr in (("require_context", "context"), ("exclude_context", "no_context")):
+        if key in r:
+            s = _spec(r[key], key, path, where, {"words", "class", "window", "side"})
+            side = s.get("side", "both")
+            if side not in _SIDES:
+                raise CodebookError(f"{key}: 'side' must be one of {', '.join(_SIDES)}; got {side!r}", path=path,
+                                    where=where)
+            kw[attr] = (_word_set(s, key, path, where, classes, used),
+                        _window(s.get("window"), path, where, key, default="sentence", allow=("sentence",)), side)
     for key, attr in (("exclude_preceding", "not_before"), ("exclude_following", "not_after")):
         if key in r:
             value = r[key]
-            s = {"words": value} if isinstance(value, list) else _spec(value, key, path, where, {"words", "window"})
-            kw[attr] = (_words(s.get("words"), key, path, where), _window(s.get("window"), path, where, key, default=1))
+            s = {"words": value} if isinstance(value, list) else _spec(value, key, path, where,
+                                                                       {"words", "class", "window"})
+            kw[attr] = (_word_set(s, key, path, where, classes, used),
+                        _window(s.get("window"), path, where, key, default=1))
     return Constraints(**kw)

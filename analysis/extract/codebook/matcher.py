@@ -21,7 +21,15 @@ from spacy.tokens import Doc
 from ...errors import CodebookError
 from ...nlp.docarrays import spaceless_view, token_index, token_lower
 from .model import Codebook, Rule, where_in
-from .patterns import max_length, regex_extension, required_words, slot_words, transform_pattern
+from .patterns import (
+    max_length,
+    phrase_variants,
+    regex_extension,
+    required_words,
+    set_actor_mask,
+    slot_words,
+    transform_pattern,
+)
 
 __all__ = ["CompiledCodebook", "compile_codebook", "sentence_bounds", "blank_nlp"]
 
@@ -73,6 +81,9 @@ class CompiledCodebook:
       scanned; a rule with unbounded repeats whose patterns begin and end
       with required words runs from the first possible start to the last
       possible end in the sentence (and not at all when there is none);
+    * patterns that are only words (``LOWER`` or ``IN``, no ``OP``: a class on its
+      own, ``[{LEMMA: deceive}]``) go into the PhraseMatcher as every word
+      sequence they match;
     * rules without an anchor share one Matcher run over the whole Doc;
     * single-word wildcards (``deceit*``, from dictionaries) use a prefix table.
     """
@@ -86,6 +97,8 @@ class CompiledCodebook:
         self.phrase_matchers: dict[str, Any] = {}
         self.prefixes: dict[str, list[Rule]] = {}
         self.rules_by_hash: dict[int, Rule] = {}
+        #: whether some pattern tests ``{actor: ...}`` (then :meth:`matches` needs an actor mask)
+        self.uses_actors = False
         checker = Matcher(vocab, validate=True)
         tokenizer = blank_nlp().tokenizer
         path = codebook.path
@@ -145,7 +158,23 @@ class CompiledCodebook:
                     except Exception as e:  # spaCy's MatchPatternError / ValueError
                         raise CodebookError(f"invalid pattern (spaCy says: {_one_line(e)})", path=path,
                                             where=where) from None
-                    add_patterns(rule, key_hash, transformed)
+                    token_patterns = []
+                    word_docs = []
+                    for p in transformed:
+                        if any("_" in t and any(k.startswith("dk_actor_") for k in t["_"]) for t in p):
+                            self.uses_actors = True
+                        seqs = phrase_variants(p)
+                        if seqs is None:
+                            token_patterns.append(p)
+                        else:
+                            word_docs.extend(Doc(vocab, words=list(seq)) for seq in seqs)
+                    if word_docs:
+                        pm = self.phrase_matchers.get("LOWER")
+                        if pm is None:
+                            pm = self.phrase_matchers["LOWER"] = PhraseMatcher(vocab, attr="LOWER")
+                        pm.add(rule.key, word_docs)
+                    if token_patterns:
+                        add_patterns(rule, key_hash, token_patterns)
                     continue
                 exact: list = []
                 wild_patterns: list = []
@@ -192,20 +221,28 @@ class CompiledCodebook:
             keys_of_slot.setdefault(slot_id, set()).update(key for key, _ in entries)
         self.anchor_keys = [frozenset(k for s in slots for k in keys_of_slot.get(s, ())) for slots in self.anchor_slots]
 
-    def matches(self, doc, sent_starts: list[int] | None = None) -> list[tuple[Rule, int, int]]:
+    def matches(self, doc, sent_starts: list[int] | None = None, actor_mask=None) -> list[tuple[Rule, int, int]]:
         """Every raw match in ``doc`` as (rule, start token, end token), before constraints.
 
         ``sent_starts`` (token index of each sentence start, see
         :func:`sentence_bounds`) is computed when not given. Whitespace tokens
         (double spaces, hard-wrapped lines) are skipped: patterns and phrases
         match across them (:func:`analysis.nlp.docarrays.spaceless_view`), and the
-        match spans the whitespace in the original Doc.
+        match spans the whitespace in the original Doc. ``actor_mask`` (a
+        callable returning one ``uint8`` of :data:`~.patterns.ACTOR_BITS` per
+        token) is called only when a pattern has an ``{actor: ...}`` token;
+        without it such tokens match nothing.
         """
         starts = sent_starts if sent_starts is not None else sentence_bounds(doc)
+        mask = actor_mask() if (self.uses_actors and actor_mask is not None) else None
+        if mask is not None:
+            set_actor_mask(doc, mask)
         view = spaceless_view(doc)
         if view is None:
             return self._matches(doc, starts)
         compact, positions = view
+        if mask is not None:
+            set_actor_mask(compact, mask[positions])
         c_starts = sorted(set(np.searchsorted(positions, starts).tolist()) - {len(compact)})
         sentence = np.searchsorted(np.asarray(starts), positions, side="right")  # of each view token
         # phrases know no sentences: one that now runs over a paragraph break is dropped

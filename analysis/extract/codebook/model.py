@@ -8,6 +8,9 @@ from ...errors import CodebookError
 
 __all__ = [
     "Codebook",
+    "WordClass",
+    "WordSet",
+    "ACTOR_CLASSES",
     "Category",
     "Rule",
     "Constraints",
@@ -26,6 +29,8 @@ CONSTRAINTS = (
     "exclude_negation",
     "require_first_person",
     "require_context",
+    "exclude_context",
+    "exclude_first_person",
     "exclude_preceding",
     "exclude_following",
 )
@@ -39,6 +44,67 @@ NEGATORS = frozenset(
 FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our", "ours", "myself", "ourselves"})
 #: Regular expressions in patterns are never run on longer tokens.
 MAX_REGEX_TOKEN_CHARS = 200
+#: Classes with a fixed role: when a codebook defines them, their members count as actor
+#: references for ``{actor: ...}`` pattern tokens and ``require_actor`` (see the package docstring).
+ACTOR_CLASSES = ("actor_noun", "demonym", "not_a_name")
+
+
+@dataclass(frozen=True)
+class WordSet:
+    """Words and word sequences to look for around a match (lower-cased forms).
+
+    ``forms``: single tokens; ``sequences``: multi-token entries, each a tuple of
+    per-token form sets ("drag ... feet" -> ({drag, drags, dragged, dragging}, {their}, {feet})).
+    """
+
+    forms: frozenset = frozenset()
+    sequences: tuple = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.forms or self.sequences)
+
+    def __or__(self, other: "WordSet") -> "WordSet":
+        return WordSet(self.forms | other.forms, tuple(dict.fromkeys(self.sequences + other.sequences)))
+
+    def starts_at(self, lowers, i: int, hi: int) -> int:
+        """End (exclusive) of the longest member starting at token ``i`` and ending by ``hi``; 0 if none."""
+        best = i + 1 if lowers[i] in self.forms else 0
+        for seq in self.sequences:
+            end = i + len(seq)
+            if end <= hi and end > best and all(lowers[i + k] in forms for k, forms in enumerate(seq)):
+                best = end
+        return best
+
+    def occurs(self, lowers, lo: int, hi: int) -> bool:
+        """Whether a member lies wholly within tokens ``[lo, hi)``."""
+        return any(self.starts_at(lowers, i, hi) for i in range(lo, hi))
+
+
+@dataclass(frozen=True)
+class WordClass:
+    """A named word class of the codebook: lemmas or phrases, each matched in every inflected form.
+
+    Attributes:
+        name: the id rules use (``{class: name}``).
+        definition, source: what belongs in it and where the entries come from.
+        words: the entries as written (one word or a phrase each).
+        inflect: whether each word of an entry matches its inflected forms (default true).
+        examples: phrases or sentences that must contain a member (``codebook check``).
+        counter_examples: ones that must not.
+        members: the compiled :class:`WordSet`.
+        variants: every entry's token sequences as matched (lower-cased words).
+    """
+
+    name: str
+    definition: str
+    source: str
+    words: tuple[str, ...]
+    inflect: bool = True
+    examples: tuple[str, ...] = ()
+    counter_examples: tuple[str, ...] = ()
+    note: str = ""
+    members: WordSet = field(default_factory=WordSet)
+    variants: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -49,8 +115,10 @@ class Constraints:
     negation: int | None = None
     no_negation: int | None = None
     first_person: int | str | None = None
-    context: tuple | None = None  # (frozenset of forms, window)
-    not_before: tuple | None = None  # (frozenset of forms, window)
+    context: tuple | None = None  # (WordSet, window, side)
+    no_context: tuple | None = None  # (WordSet, window, side)
+    no_first_person: int | str | None = None
+    not_before: tuple | None = None  # (WordSet, window)
     not_after: tuple | None = None
 
     def __bool__(self) -> bool:
@@ -70,6 +138,7 @@ class Rule:
     target: tuple[str, ...] | None = None
     note: str = ""
     order: int = 0
+    classes: tuple[str, ...] = ()  # word classes the rule's patterns and constraints use
 
     @property
     def key(self) -> str:
@@ -102,10 +171,11 @@ class Codebook:
         sha256: SHA-256 of the file bytes (recorded in ``run.json``).
         kind: ``codebook``, ``quanteda`` or ``liwc``.
         categories: the categories, in file order.
+        classes: the word classes (name -> :class:`WordClass`), in file order.
     """
 
     def __init__(self, *, id: str, version: str, description: str, path: str, sha256: str,
-                 kind: str, categories: list[Category]):
+                 kind: str, categories: list[Category], classes: dict[str, WordClass] | None = None):
         self.id = id
         self.version = version
         self.description = description
@@ -113,6 +183,7 @@ class Codebook:
         self.sha256 = sha256
         self.kind = kind
         self.categories = list(categories)
+        self.classes: dict[str, WordClass] = dict(classes or {})
         self._by_id = {c.id: c for c in self.categories}
         self._rules = {r.id: r for c in self.categories for r in c.rules}
 

@@ -4,6 +4,9 @@
   table (``LEMMA`` in a pattern is expanded to them, case-insensitively);
 * :func:`regex_problem` -- why a ``REGEX`` is refused (catastrophic
   backtracking, back-references), so a run cannot hang;
+* :func:`compile_entries`, :func:`expand_classes` -- word classes: their
+  entries in every inflected form, and ``{class: ...}`` / ``{actor: ...}``
+  pattern tokens replaced by what the Matcher runs;
 * :func:`transform_pattern` -- a pattern as the Matcher runs it;
 * :func:`slot_words`, :func:`required_words`, :func:`max_length` -- the words a
   match must contain and how long it can be, which let the matcher
@@ -19,11 +22,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+import itertools
+import weakref
+
+import numpy as np
 import spacy_lookups_data
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from ...errors import CodebookError
-from .model import MAX_REGEX_TOKEN_CHARS
+from .model import MAX_REGEX_TOKEN_CHARS, WordClass, WordSet
 
 try:  # Python >= 3.11
     from re import _parser as _sre_parse  # type: ignore[attr-defined]
@@ -32,7 +39,15 @@ except ImportError:  # pragma: no cover - Python 3.10
 
 __all__ = [
     "REGEX_ATTRS",
+    "ACTOR_BITS",
+    "ACTOR_KINDS",
+    "MAX_VARIANTS",
     "word_forms",
+    "compile_entries",
+    "expand_classes",
+    "actor_extension",
+    "set_actor_mask",
+    "phrase_variants",
     "forms_of",
     "check_pattern",
     "regex_problem",
@@ -88,6 +103,150 @@ def forms_of(words: Iterable[str]) -> frozenset[str]:
     for w in words:
         out |= word_forms(w)
     return frozenset(out)
+
+
+#: Kinds of actor reference, one bit each in the per-token actor mask
+#: (:func:`analysis.extract.codebook.references.actor_mask`).
+ACTOR_KINDS = {"mention": 1, "title": 2, "noun": 4, "demonym": 8, "name": 16, "pronoun": 32}
+#: Bits an ``{actor: ...}`` pattern token tests: any kind, or a camp (gazetteer mentions and demonyms).
+ACTOR_BITS = {"any": 63, "russia": 64, "west": 128, "other": 256}
+#: Most token-pattern variants one rule may expand to (multi-word class entries multiply them).
+MAX_VARIANTS = 4000
+#: Tokens an ``{actor: ...}`` pattern token may span ("the Russian Federation", "Western delegations").
+ACTOR_SPAN = 6
+_ACTOR_MASKS: "weakref.WeakKeyDictionary[Doc, np.ndarray]" = weakref.WeakKeyDictionary()
+_PATTERN_KEYS = {"class", "actor", "OP"}
+
+
+def _entry_tokens(entry: str) -> list[str]:
+    from .matcher import blank_nlp  # the blank tokenizer splits entries as it splits text
+
+    return [t.text for t in blank_nlp().tokenizer(entry) if not t.is_space]
+
+
+def compile_entries(words, exact=(), *, inflect: bool = True) -> tuple[WordSet, tuple]:
+    """A class's entries as a :class:`WordSet` and as token sequences of per-token form sets.
+
+    Each word of an entry in ``words`` matches its inflected forms (:func:`word_forms`) when
+    ``inflect`` is true; entries in ``exact`` match only as written (case-insensitively).
+    """
+    variants = []
+    for entries, inflected in ((words, inflect), (exact, False)):
+        for entry in entries:
+            toks = _entry_tokens(entry)
+            if toks:
+                variants.append(tuple(word_forms(t) if inflected and t.isalpha() else frozenset({t.lower()})
+                                      for t in toks))
+    variants = tuple(dict.fromkeys(variants))
+    single = frozenset().union(*(v[0] for v in variants if len(v) == 1))
+    return WordSet(single, tuple(v for v in variants if len(v) > 1)), variants
+
+
+def actor_extension(camp: str) -> str:
+    """Register (once) the token extension an ``{actor: camp}`` pattern token tests; returns its name."""
+    name = f"dk_actor_{camp}"
+    if not Token.has_extension(name):
+        bit = ACTOR_BITS[camp]
+
+        def get(token, _bit=bit) -> bool:
+            mask = _ACTOR_MASKS.get(token.doc)
+            return mask is not None and bool(mask[token.i] & _bit)
+
+        Token.set_extension(name, getter=get)
+    return name
+
+
+def set_actor_mask(doc: Doc, mask: np.ndarray) -> None:
+    """Give ``doc`` its per-token actor bits (:data:`ACTOR_BITS`) for ``{actor: ...}`` pattern tokens."""
+    _ACTOR_MASKS[doc] = mask
+
+
+def expand_classes(pattern: list, classes: dict[str, WordClass], path: Path, where: str | None,
+                   used: set[str]) -> list[list]:
+    """The token pattern with its ``{class: ...}`` and ``{actor: ...}`` tokens replaced.
+
+    ``{class: name}`` (or a list of names) becomes one token matching every single-word member
+    (``LOWER IN`` its forms) and, for each multi-word member, a variant of the pattern with
+    that member's token sequence in its place; ``OP: "?"`` adds the variant without it.
+    ``{actor: any|russia|west|other}`` becomes a run of 1-6 tokens that refer to an actor
+    (``OP: "?"``: 0-6). Returns the list of variants (just ``[pattern]`` without such tokens);
+    the class names met are added to ``used``.
+    """
+    choices: list[list[list[dict]]] = []
+    for tok in pattern:
+        if not isinstance(tok, dict) or not ({"class", "actor"} & set(tok)):
+            choices.append([[tok]])
+            continue
+        extra = set(tok) - _PATTERN_KEYS
+        if extra or ("class" in tok and "actor" in tok):
+            raise CodebookError(f"a {{class: ...}} or {{actor: ...}} token takes only OP beside it; got "
+                                f"{', '.join(sorted(map(str, set(tok) - {'OP'})))}", path=path, where=where)
+        op = tok.get("OP")
+        if "actor" in tok:
+            camp = tok["actor"]
+            if camp not in ACTOR_BITS:
+                raise CodebookError(f"actor must be one of {', '.join(ACTOR_BITS)}; got {camp!r}", path=path,
+                                    where=where)
+            if op not in (None, "?"):
+                raise CodebookError(f"an {{actor: ...}} token takes OP '?' only (it spans 1-{ACTOR_SPAN} tokens); "
+                                    f"got {op!r}", path=path, where=where)
+            span = f"{{{0 if op == '?' else 1},{ACTOR_SPAN}}}"
+            choices.append([[{"_": {actor_extension(camp): True}, "OP": span}]])
+            continue
+        names = tok["class"] if isinstance(tok["class"], list) else [tok["class"]]
+        for name in names:
+            if not isinstance(name, str) or name not in classes:
+                known = ", ".join(classes) or "none defined"
+                raise CodebookError(f"unknown class {name!r} (classes: {known})", path=path, where=where)
+            used.add(name)
+        if op not in (None, "?"):
+            raise CodebookError(f"a {{class: ...}} token takes OP '?' or none; got {op!r}", path=path, where=where)
+        variants = dict.fromkeys(v for name in names for v in classes[name].variants)
+        single = sorted(set().union(*(v[0] for v in variants if len(v) == 1)))
+        alts: list[list[dict]] = []
+        if single:
+            alts.append([{"LOWER": {"IN": single}}])
+        alts.extend([{"LOWER": {"IN": sorted(forms)}} for forms in v] for v in variants if len(v) > 1)
+        if op == "?":
+            alts.append([])
+        choices.append(alts)
+    n = 1
+    for c in choices:
+        n *= len(c)
+    if n > MAX_VARIANTS:
+        raise CodebookError(f"the pattern's classes expand to {n:,} variants (at most {MAX_VARIANTS:,}): "
+                            "use fewer multi-word class entries in one pattern", path=path, where=where)
+    out = []
+    for combo in itertools.product(*choices):
+        variant = [t for part in combo for t in part]
+        if variant:
+            out.append(variant)
+    return out
+
+
+def phrase_variants(pattern: list, limit: int = 2000) -> list[tuple[str, ...]] | None:
+    """The pattern as the word sequences it matches, when it is just words (``LOWER`` / ``IN``, no OP).
+
+    Such a pattern is run by a PhraseMatcher (hash look-ups in C) instead of a Matcher; None
+    when the pattern has anything else, or more than ``limit`` sequences.
+    """
+    slots = []
+    for tok in pattern:
+        if set(tok) != {"LOWER"}:
+            return None
+        value = tok["LOWER"]
+        if isinstance(value, str):
+            slots.append((value.lower(),))
+        elif isinstance(value, dict) and set(value) == {"IN"} and value["IN"]:
+            slots.append(tuple(sorted({str(v).lower() for v in value["IN"]})))
+        else:
+            return None
+    n = 1
+    for s in slots:
+        n *= len(s)
+    if n > limit:
+        return None
+    return list(itertools.product(*slots))
 
 
 def check_pattern(pattern, path: Path, where: str | None) -> list:
