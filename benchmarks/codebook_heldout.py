@@ -155,7 +155,7 @@ def run(split: str, codebook: str | None, replicates: int, details: bool):
 
 
 def _print_details(gold, evidence, texts, doc_ids):
-    from analysis.agreement import match_spans
+    from analysis.tables.agreement import match_spans
 
     for doc_id in doc_ids:
         text = texts[doc_id]

@@ -11,9 +11,11 @@
 * ``demonym`` -- a gazetteer demonym or a member of the ``demonym`` class ("the Europeans",
   "Iranian", "Russian") -- not one that names people or places ("the Ukrainian people",
   "Western Europe") or follows anti-/pro-;
-* ``name`` -- a capitalised word inside a sentence that is not in the ``not_a_name`` class
-  (months, documents, forms of address...): names of states, capitals, leaders and bodies the
-  gazetteer does not list ("Tehran", "Maduro", "the Taliban");
+* ``name`` -- a capitalised word that is not in the ``not_a_name`` class (months, documents,
+  forms of address...): names of states, capitals, leaders and bodies the gazetteer does not
+  list ("Tehran", "Maduro", "the Taliban"); the first word of a sentence only when the document
+  also has it capitalised inside a sentence and never in lower case ("Tehran" in "Tehran said",
+  not "Torture" in "Torture is commonplace");
 * ``pronoun`` -- a third-person pronoun (it, its, they, their, he, his, she, her ...) with an
   actor reference of another kind earlier in its sentence or in the previous sentence; "it"
   before a form of *be* / *seem* (the impersonal "it is clear") is not one.
@@ -137,7 +139,14 @@ def actor_mask(doc: Doc, gazetteer: Gazetteer | None, codebook: Codebook | None 
             k += 1
         if k < e:
             starts[k] = True
-    capital = ((flags[:, 0] != 0) | (flags[:, 1] != 0)) & (flags[:, 2] != 0) & ~starts
+    alpha = flags[:, 2] != 0
+    capital = ((flags[:, 0] != 0) | (flags[:, 1] != 0)) & alpha
+    first = np.flatnonzero(capital & starts)
+    if len(first):
+        inner = capital & ~starts
+        lowercase = alpha & ~capital
+        named = np.isin(lower[first], lower[inner]) & ~np.isin(lower[first], lower[lowercase])
+        capital[first[~named]] = False
     forms, _ = _class_forms(codebook, "not_a_name")
     stop = _hash_array(forms | {"i"})
     capital &= ~np.isin(lower, stop)
