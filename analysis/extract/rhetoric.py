@@ -199,8 +199,6 @@ class _Context:
             return False
         if c.first_person is not None and not self._first_person(c.first_person, start, ss):
             return False
-        if c.no_first_person is not None and self._first_person(c.no_first_person, start, ss):
-            return False
         if c.context is not None and not self._context(c.context, start, end, ss, se):
             return False
         if c.no_context is not None and self._context(c.no_context, start, end, ss, se):

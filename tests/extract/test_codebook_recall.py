@@ -1,4 +1,9 @@
-"""Recall rules added to the bundled codebook (branch codebook-recall).
+"""Recall rules added to the bundled codebook (branch codebook-recall), as kept in codebook 2.0.
+
+Codebook 2.0 follows the coding guide where v1 did not: sponsorship ("fund and fuel the
+separatists", "trained and equipped by Russia") is not proxy, denials of hostile intent ("no
+offensive plans") are not ultimatum denials, and "let me make it clear" is an announcement of
+one's own speech, not a certainty marker; those wordings are near misses now.
 
 Each rule added for recall is exercised on several wordings that differ from the
 YAML examples (other actors, tenses, word orders), and on near misses that the
@@ -22,12 +27,11 @@ NEW_RULES = {
         "dec_claim_but", "dec_denial", "dec_truth", "dec_propaganda", "dec_spreading", "dec_deliberately",
         "dec_manufactured", "dec_what_has_done",
     ],
-    "ultimatum_denial": ["den_no_hostile_intent"],
     "outgroup_stereotype": ["ste_familiar", "ste_same_tactics", "ste_custom", "ste_predictably"],
     "urgency_deadline": ["urg_time_to", "urg_quickly"],
-    "proxy_attribution": ["prx_by_actor", "prx_support_groups", "prx_agents", "prx_green_light", "prx_bidding"],
+    "proxy_attribution": ["prx_by_actor", "prx_agents", "prx_green_light", "prx_bidding"],
     "authority_invocation": ["aut_as_outlined_by", "aut_quote"],
-    "status_diminution": ["dim_farce", "dim_legitimacy", "dim_if_that", "dim_not_represent"],
+    "status_diminution": ["dim_legitimacy", "dim_if_that", "dim_not_represent"],
     "certainty_marker": ["cer_we_know", "cer_is_obvious"],
     "historical_grievance": ["gri_annexed_by", "gri_scenario", "gri_coup_ukraine"],
     "loaded_label": ["lab_radicals", "lab_terrorists_ukraine"],
@@ -66,10 +70,7 @@ POSITIVE = [
     ("deception_accusation", "dec_not_fooled", "Our allies are not deceived by these promises.", "not deceived by"),
     ("deception_accusation", "dec_what_has_done", "And what has the Kremlin actually delivered on its Minsk obligations?", "what has the Kremlin actually delivered"),
     ("deception_accusation", "dec_truth", "Every statement from Moscow is at odds with the facts.", "at odds with the facts"),
-    ("proxy_attribution", "prx_support_groups", "Moscow continues to fund and fuel the heavily armed separatist movement.", "fuel the heavily armed separatist movement"),
     # ultimatum_denial
-    ("ultimatum_denial", "den_no_hostile_intent", "China has never had any hegemonic ambitions in the region.", "hegemonic ambitions"),
-    ("ultimatum_denial", "den_no_hostile_intent", "The Alliance has no offensive plans against anyone.", "offensive plans"),
     # outgroup_stereotype
     ("outgroup_stereotype", "ste_familiar", "We have seen this familiar playbook before: deny, distract, deflect.", "familiar playbook"),
     ("outgroup_stereotype", "ste_familiar", "The tactics are depressingly familiar to anyone who watched Georgia in 2008.", "tactics are depressingly familiar"),
@@ -87,11 +88,8 @@ POSITIVE = [
     ("urgency_deadline", "urg_quickly", "The Council demands the prompt return of the detained sailors.", "prompt return"),
     ("urgency_deadline", "urg_immediate", "The occupying forces must leave immediately.", "immediately"),
     # proxy_attribution
-    ("proxy_attribution", "prx_by_actor", "The insurgents, trained and equipped by Russia, crossed the border at night.", "equipped by Russia"),
     ("proxy_attribution", "prx_by_actor", "The so-called people's republics are run by officers from Moscow.", "run by officers from Moscow"),
     ("proxy_attribution", "prx_by_actor", "The protests in Kyiv were organised by the United States.", "organised by the United States"),
-    ("proxy_attribution", "prx_support_groups", "Moscow keeps supplying the rebels with heavy weapons.", "supplying the rebels"),
-    ("proxy_attribution", "prx_support_groups", "Iran's continued support for armed militias destabilises the region.", "support for armed militias"),
     ("proxy_attribution", "prx_agents", "Two Kremlin operatives were arrested in Kharkiv.", "Kremlin operatives"),
     ("proxy_attribution", "prx_green_light", "The new government takes its orders from Washington.", "orders from Washington"),
     ("proxy_attribution", "prx_bidding", "European capitals do their bidding without asking questions.", "do their bidding"),
@@ -102,22 +100,19 @@ POSITIVE = [
     ("authority_invocation", "aut_quote", "Let me recall the famous saying of Gandhi.", "saying of Gandhi"),
     ("authority_invocation", "aut_quote", "President Roosevelt said it best: we have nothing to fear but fear itself.", "Roosevelt said it best"),
     # status_diminution
-    ("status_diminution", "dim_farce", "The elections in the occupied areas were a charade of democracy.", "charade of democracy"),
-    ("status_diminution", "dim_farce", "Nobody will recognize the rigged vote in the Donbas.", "rigged vote"),
     ("status_diminution", "dim_legitimacy", "The Maduro regime has lost all legitimacy in the eyes of its people; Washington will not deal with it.", "lost all legitimacy"),
     ("status_diminution", "dim_if_that", "The so-called parliament, if one can call it that, met in Donetsk.", "if one can call it that"),
     ("status_diminution", "dim_not_represent", "The leaders installed by Moscow do not represent anyone in Crimea.", "not represent anyone"),
     # certainty_marker
     ("certainty_marker", "cer_we_know", "We know full well who shot down the airliner.", "We know full"),
     ("certainty_marker", "cer_we_know", "We already know that the sanctions have hurt ordinary people.", "We already know that"),
-    ("certainty_marker", "cer_phrases", "As we all know, the sanctions have hurt ordinary people.", "we all know"),
+    ("certainty_marker", "cer_we_know", "As we all know, the sanctions have hurt ordinary people.", "we all know"),
     ("certainty_marker", "cer_is_obvious", "The link between the two attacks is undeniable.", "is undeniable"),
-    ("certainty_marker", "cer_is_obvious", "Let me make it very clear: Russia will respond.", "Let me make it very clear"),
     ("certainty_marker", "cer_phrases", "It is no coincidence that the incident happened on the eve of the summit.", "It is no coincidence"),
     ("certainty_marker", "cer_phrases", "These numbers speak for themselves.", "speak for themselves"),
     # historical_grievance
     ("historical_grievance", "gri_annexed_by", "Parts of Georgia were occupied by Russia in 2008.", "occupied by Russia"),
-    ("historical_grievance", "gri_annexed_by", "Thousands have fled the temporarily occupied territories.", "temporarily occupied territories"),
+    ("historical_grievance", "gri_annexed_by", "The peninsula was seized by the Kremlin in a matter of days.", "seized by the Kremlin"),
     ("historical_grievance", "gri_scenario", "They are preparing a Yugoslav scenario for our country.", "Yugoslav scenario"),
     ("historical_grievance", "gri_scenario", "Nobody wants a replay of 2014 in the Baltic States.", "replay of 2014"),
     ("historical_grievance", "gri_coup_ukraine", "The putsch in Kyiv was financed from abroad.", "putsch"),
@@ -134,6 +129,13 @@ POSITIVE = [
 
 # (category, sentence): the category must stay silent
 NEGATIVE = [
+    # codebook 2.0: the coding guide's boundary decisions
+    ("proxy_attribution", "Moscow continues to fund and fuel the heavily armed separatist movement."),
+    ("proxy_attribution", "The insurgents, trained and equipped by Russia, crossed the border at night."),
+    ("proxy_attribution", "Iran's continued support for armed militias destabilises the region."),
+    ("ultimatum_denial", "China has never had any hegemonic ambitions in the region."),
+    ("ultimatum_denial", "The Alliance has no offensive plans against anyone."),
+    ("certainty_marker", "Let me make it very clear: Russia will respond."),
     ("deception_accusation", "The United States has never broken an agreement with its allies."),
     ("deception_accusation", "States should not violate the treaties they have signed."),
     ("deception_accusation", "In spite of the rain, thousands came to the square."),

@@ -143,7 +143,6 @@ POSITIVE = [
     ("authority_invocation", "As President Putin has repeatedly pointed out, NATO expansion threatens Russia.", "As President Putin has repeatedly pointed", ""),
     ("authority_invocation", "In the words of the Helsinki Final Act, borders may not be changed by force.", "In the words of", ""),
     ("authority_invocation", "As Secretary Blinken said, no country can redraw the borders of another by force.", "As Secretary Blinken said", ""),
-    ("authority_invocation", "As stipulated in the Minsk agreements, heavy weapons must be withdrawn.", "As stipulated in the Minsk", ""),
     ("status_diminution", "The so-called authorities in Kyiv do not control their own army.", "so-called", "Ukraine"),
     ("status_diminution", "The OSCE is nothing more than a talking platform for the West.", "nothing more than a", ""),
     ("status_diminution", "Ukraine is not a real state, Moscow claims.", "not a real state", "Ukraine"),
@@ -167,6 +166,7 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    ("authority_invocation", "As stipulated in the Minsk agreements, heavy weapons must be withdrawn."),  # texts are not voices
     ("deception_accusation", "The future of Europe lies in cooperation."),
     ("deception_accusation", "We have never misled our partners."),
     ("deception_accusation", "Both sides kept their promises this year."),
@@ -368,8 +368,8 @@ def test_empty_and_unsentenced_docs(nlp, codebook):
     "text, category, expected",
     [
         # hard-wrapped lines and double spaces leave whitespace tokens between words
-        ("Moscow's illegal annexation \nof Crimea in 2014 changed everything.", "historical_grievance", "annexation \nof Crimea"),
-        ("Their policy of double  standards fools nobody in the region.", "deception_accusation", "double  standards"),
+        ("The illegal annexation \nof Crimea in 2014 changed everything.", "historical_grievance", "annexation \nof Crimea"),
+        ("Moscow's policy of double  standards fools nobody in the region.", "deception_accusation", "double  standards"),
         ("We do not put forward any \nultimatums to our partners.", "ultimatum_denial", "not put forward any \nultimatums"),
     ],
 )

@@ -383,7 +383,7 @@ def _parse_constraints(r: dict, path: Path, where: str | None, classes: dict[str
         if key in r:
             s = _spec(r[key], key, path, where, {"window"})
             kw[attr] = _window(s.get("window"), path, where, key, default=3)
-    for key, attr in (("require_first_person", "first_person"), ("exclude_first_person", "no_first_person")):
+    for key, attr in (("require_first_person", "first_person"),):
         if key in r:
             s = _spec(r[key], key, path, where, {"window"})
             kw[attr] = _window(s.get("window"), path, where, key, default=6, allow=("sentence",))

@@ -30,7 +30,6 @@ CONSTRAINTS = (
     "require_first_person",
     "require_context",
     "exclude_context",
-    "exclude_first_person",
     "exclude_preceding",
     "exclude_following",
 )
@@ -117,7 +116,6 @@ class Constraints:
     first_person: int | str | None = None
     context: tuple | None = None  # (WordSet, window, side)
     no_context: tuple | None = None  # (WordSet, window, side)
-    no_first_person: int | str | None = None
     not_before: tuple | None = None  # (WordSet, window)
     not_after: tuple | None = None
 
