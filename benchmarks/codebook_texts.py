@@ -83,7 +83,8 @@ def main() -> int:
         for d in docs:
             by_source[d["source"]] = by_source.get(d["source"], 0) + 1
         words = sum(len(d["text"].split()) for d in docs)
-        print(f"{pool}: {len(docs)} documents, {words:,} words ({', '.join(f'{k} {v}' for k, v in sorted(by_source.items()))})")
+        sources = ", ".join(f"{k} {v}" for k, v in sorted(by_source.items()))
+        print(f"{pool}: {len(docs)} documents, {words:,} words ({sources})")
     return 0
 
 

@@ -184,7 +184,6 @@ class _Context:
     # -- constraints --------------------------------------------------------
     def satisfies(self, c: Constraints, start: int, end: int) -> bool:
         _, ss, se = self.sentence(start)
-        doc = self.doc
         if c.not_before is not None:
             words, window = c.not_before
             if words.occurs(self.lowers(), max(ss, start - window), start):

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import json
 import re
+import weakref
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
-
-import itertools
-import weakref
 
 import numpy as np
 import spacy_lookups_data
