@@ -11,7 +11,11 @@ of :data:`analysis.extract.records.EVIDENCE_COLUMNS` (the table:
 **Merge policy.** Within one category and one document, overlapping hits are
 resolved greedily: the longest span (in characters) is kept; ties go to the
 earliest start, then to the rule listed first in the codebook; a hit that
-overlaps a kept one is dropped. Hits of different categories may overlap.
+overlaps a kept one is dropped. Then two kept hits of one category in one
+sentence that are separated only by one or two linking words (:data:`LINK_WORDS`:
+"continuing *their* assault", "the growing list *of* breaches") are one span --
+the marker and what it applies to, as the coding guide spans them -- recorded
+with the rule of the longer hit. Hits of different categories may overlap.
 
 **Target.** For categories with a ``target`` strategy (accused, stereotyped,
 diminished, labelled, mouthpiece), ``target`` is the canonical name of the
@@ -417,11 +421,18 @@ class _Context:
         return found[0][2] if found else ""
 
 
-def merge_hits(hits: Iterable[tuple[Rule, int, int, int, int]]) -> list[tuple[Rule, int, int, int, int]]:
+#: Words that may link two hits of one category into one span (see the merge policy above).
+LINK_WORDS = frozenset({"the", "their", "its", "his", "her", "of", "a", "an", "to"})
+
+
+def merge_hits(hits: Iterable[tuple[Rule, int, int, int, int]], doc: Doc | None = None,
+               sent_starts: list[int] | None = None) -> list[tuple[Rule, int, int, int, int]]:
     """Resolve overlapping hits of the same category (longest wins; ties: earliest, then rule order).
 
     Each hit is ``(rule, start_token, end_token, start_char, end_char)``; the
-    result is sorted by position.
+    result is sorted by position. With ``doc`` (and its ``sent_starts``), hits of
+    one category in one sentence separated only by one or two :data:`LINK_WORDS`
+    become one span, with the rule of the longer hit.
     """
     by_cat: dict[str, list] = {}
     for h in hits:
@@ -436,9 +447,26 @@ def merge_hits(hits: Iterable[tuple[Rule, int, int, int, int]]) -> list[tuple[Ru
             if all(h[4] <= c[0] or h[3] >= c[1] for c in spans[max(0, at - 2) : at + 2]):
                 spans.insert(at, (h[3], h[4]))
                 chosen.append(h)
+        if doc is not None and len(chosen) > 1:
+            chosen = _link(sorted(chosen, key=lambda h: h[1]), doc, sent_starts or [0])
         kept.extend(chosen)
     kept.sort(key=lambda h: (h[3], h[4], h[0].order))
     return kept
+
+
+def _link(hits: list, doc: Doc, sent_starts: list[int]) -> list:
+    """Join neighbouring hits (sorted by start) separated by 1-2 :data:`LINK_WORDS` in one sentence."""
+    out = [hits[0]]
+    for h in hits[1:]:
+        prev = out[-1]
+        gap = h[1] - prev[2]
+        if (1 <= gap <= 2 and bisect_right(sent_starts, prev[1]) == bisect_right(sent_starts, h[2] - 1)
+                and all(doc[i].lower_ in LINK_WORDS for i in range(prev[2], h[1]))):
+            rule = prev[0] if prev[4] - prev[3] >= h[4] - h[3] else h[0]
+            out[-1] = (rule, prev[1], h[2], prev[3], h[4])
+        else:
+            out.append(h)
+    return out
 
 
 def doc_evidence(
@@ -489,7 +517,7 @@ def doc_evidence(
         hits.append((rule, start, end, doc[start].idx, last.idx + len(last)))
     doc_id = doc_id_of(doc)
     records = []
-    for rule, start, end, sc, ec in merge_hits(hits):
+    for rule, start, end, sc, ec in merge_hits(hits, doc, context.sent_starts):
         category = codebook.category(rule.category)
         strategies = rule.target if rule.target is not None else category.target
         target, source = context.target(strategies, start, end)

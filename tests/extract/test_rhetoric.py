@@ -324,6 +324,38 @@ def test_merge_policy_longest_wins_ties_earliest_and_categories_overlap(tmp_path
     assert len(b) == 4  # every "talks", overlapping cat_a freely
 
 
+LINKED = """
+id: linked
+version: "1"
+categories:
+  - id: grievance
+    definition: A marker of persistence and the wrong it applies to.
+    examples: [x]
+    rules:
+      - id: marker
+        phrases: [continuing, growing list]
+      - id: wrong
+        phrases: [assault on the city, breaches]
+"""
+
+
+def test_hits_of_one_category_joined_by_linking_words_are_one_span(tmp_path, make_doc):
+    path = tmp_path / "linked.yaml"
+    path.write_text(LINKED, encoding="utf-8")
+    book = load_codebook(path)
+    text = ("The militias are continuing their assault on the city. They add to the growing list of breaches. "
+            "The talks are continuing. The assault on the city stopped. Continuing, breaches.")
+    hits = [(h["rule_id"], h["text"]) for h in doc_evidence(make_doc(text), book)]
+    assert hits == [
+        ("wrong", "continuing their assault on the city"),  # one span, the longer hit's rule
+        ("marker", "growing list of breaches"),
+        ("marker", "continuing"),  # alone in its sentence
+        ("wrong", "assault on the city"),  # "The talks are continuing." ends before it
+        ("marker", "Continuing"),  # a comma is no linking word
+        ("wrong", "breaches"),
+    ]
+
+
 def test_merge_hits_tie_goes_to_the_earliest_then_to_rule_order():
     r1 = Rule(id="r1", category="c", order=0)
     r2 = Rule(id="r2", category="c", order=1)
