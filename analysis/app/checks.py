@@ -1,5 +1,10 @@
 """The codebook's self-test: every example must be coded, every counter-example must not.
 
+Word classes are checked too: each class's own examples must contain a member of the class
+(in any inflected form), its counter-examples none, and every class must be used by some rule
+(or be one the engine reads itself: ``actor_noun``, ``demonym``, ``not_a_name``). For these
+rows ``category`` is ``class:<name>``.
+
 ``discourse-kit codebook check [FILE]`` and notebook 05 call
 :func:`validate_codebook`.
 """
@@ -11,6 +16,7 @@ import pandas as pd
 from spacy.language import Language
 
 from ..extract.codebook import Codebook, load_codebook
+from ..extract.codebook.model import ACTOR_CLASSES
 from ..extract.rhetoric import doc_evidence
 from ..nlp.pipeline import gazetteer_of, make_nlp
 
@@ -30,14 +36,15 @@ def validate_codebook(codebook: Codebook | str | Path | None = None, nlp: Langua
 
     Returns:
         DataFrame with :data:`VALIDATION_COLUMNS`: ``category``, ``kind``
-        (``example`` | ``counter_example``), ``sentence``, ``passed`` and
+        (``example`` | ``counter_example``; for word classes ``class_example`` |
+        ``class_counter_example`` | ``class_used``), ``sentence``, ``passed`` and
         ``problem`` (empty when passed; otherwise which rule fired on what, or
         that nothing was coded).
 
     Example:
         >>> report = validate_codebook()
-        >>> bool(report["passed"].all()), sorted(set(report["kind"]))
-        (True, ['counter_example', 'example'])
+        >>> bool(report["passed"].all()), sorted(set(report["kind"]))[:2]
+        (True, ['class_counter_example', 'class_example'])
     """
     if not isinstance(codebook, Codebook):
         codebook = load_codebook(codebook)
@@ -55,6 +62,27 @@ def validate_codebook(codebook: Codebook | str | Path | None = None, nlp: Langua
             passed = not hits
             problem = "" if passed else "; ".join(f"coded by rule {h['rule_id']} on {h['text']!r}" for h in hits)
         rows.append({"category": category, "kind": kind, "sentence": sentence, "passed": passed, "problem": problem})
+    rows.extend(_class_checks(codebook, nlp))
     frame = pd.DataFrame(rows, columns=VALIDATION_COLUMNS)
     frame["passed"] = frame["passed"].astype(bool)
     return frame
+
+
+def _class_checks(codebook: Codebook, nlp: Language) -> list[dict]:
+    """Rows for the word classes: own examples hold a member, counter-examples none, every class used."""
+    used = {name for c in codebook.categories for r in c.rules for name in r.classes} | set(ACTOR_CLASSES)
+    rows = []
+    for name, cls in codebook.classes.items():
+        where = f"class:{name}"
+        texts = [("class_example", t) for t in cls.examples] + [("class_counter_example", t)
+                                                               for t in cls.counter_examples]
+        for (kind, text), doc in zip(texts, nlp.tokenizer.pipe(t for _, t in texts)):
+            lowers = [t.lower_ for t in doc]
+            found = cls.members.occurs(lowers, 0, len(lowers))
+            passed = found if kind == "class_example" else not found
+            problem = "" if passed else ("holds no member of the class" if kind == "class_example"
+                                         else "holds a member of the class")
+            rows.append({"category": where, "kind": kind, "sentence": text, "passed": passed, "problem": problem})
+        rows.append({"category": where, "kind": "class_used", "sentence": "", "passed": name in used,
+                     "problem": "" if name in used else "no rule uses this class"})
+    return rows

@@ -93,8 +93,17 @@ def test_rule_ids_are_unique_across_the_codebook(codebook):
 def test_validation_report_shape(report, codebook):
     assert list(report.columns) == ["category", "kind", "sentence", "passed", "problem"]
     n_expected = sum(len(c.examples) + len(c.counter_examples) for c in codebook)
+    n_expected += sum(len(k.examples) + len(k.counter_examples) + 1 for k in codebook.classes.values())
     assert len(report) == n_expected
-    assert set(report["kind"]) == {"example", "counter_example"}
+    assert set(report["kind"]) == {"example", "counter_example", "class_example", "class_counter_example",
+                                   "class_used"}
+
+
+def test_every_word_class_passes_its_own_checks_and_is_used(report):
+    rows = report[report["category"].str.startswith("class:")]
+    assert len(rows) > 0
+    failures = rows[~rows["passed"]]
+    assert failures.empty, failures[["category", "kind", "sentence", "problem"]].to_string()
 
 
 @pytest.mark.parametrize("category_id", CATEGORY_IDS)
@@ -118,6 +127,47 @@ def test_validation_reports_failures(tmp_path, nlp):
     bad = report[~report["passed"]].set_index("kind")
     assert bad.loc["example", "problem"] == "not coded by any rule of the category"
     assert "demo_rule" in bad.loc["counter_example", "problem"] and "'threat'" in bad.loc["counter_example", "problem"]
+
+
+CLASSES = """\
+id: classes
+version: "0.1"
+classes:
+  threat_noun:
+    definition: Nouns of threat.
+    source: a test
+    examples: [they posed threats, a menace to peace]
+    counter_examples: [a danger to peace, a threatening tone]
+    words: [threat, menace]
+  spare:
+    definition: A class no rule uses.
+    source: a test
+    words: [spare]
+categories:
+  - id: demo
+    definition: A demo category.
+    examples: [NATO is a threat.]
+    rules:
+      - id: demo_rule
+        pattern: [{class: threat_noun}]
+"""
+
+
+def test_codebook_check_covers_word_classes(tmp_path, nlp):
+    report = validate_codebook(load_codebook(_write(tmp_path, CLASSES)), nlp)
+    rows = report[report["category"].str.startswith("class:")]
+    own = rows[rows["category"] == "class:threat_noun"]
+    assert own[own["kind"] == "class_example"]["passed"].all()  # "threats": the plural of a member
+    assert own[own["kind"] == "class_counter_example"]["passed"].all()  # "threatening" is not "threat"
+    assert own[own["kind"] == "class_used"]["passed"].all()
+    bad = rows[~rows["passed"]]
+    assert list(zip(bad["category"], bad["kind"], bad["problem"])) == [
+        ("class:spare", "class_used", "no rule uses this class")]
+    broken = CLASSES.replace("counter_examples: [a danger to peace, a threatening tone]",
+                             "counter_examples: [a menace to peace]")
+    report = validate_codebook(load_codebook(_write(tmp_path, broken, "broken.yaml")), nlp)
+    bad = report[~report["passed"] & (report["kind"] == "class_counter_example")]
+    assert list(bad["problem"]) == ["holds a member of the class"]
 
 
 def test_codebook_check_cli(tmp_path, capsys):
