@@ -205,7 +205,18 @@ def test_lemma_in_patterns_matches_inflections_case_insensitively(tmp_path, make
 
 def test_word_forms_uses_the_lookup_table():
     assert {"deceive", "deceived", "deceives", "deceiving"} <= word_forms("Deceive")
-    assert word_forms("xyzzy") == {"xyzzy"}
+    assert word_forms("xyzzy") == {"xyzzy", "xyzzies"}  # unknown: the regular plural only
+
+
+def test_plurals_of_words_the_lookup_table_does_not_know(tmp_path, make_doc):
+    """Issue 12: plurals of listed nouns were missed when the lemma table lacked the noun."""
+    assert word_forms("kleptocrat") == {"kleptocrat", "kleptocrats"}
+    assert word_forms("globalist") == {"globalist", "globalists"}
+    assert word_forms("dispatch") >= {"dispatch", "dispatches"}
+    assert "buss" not in word_forms("bus")  # a final s takes no regular -s
+    path = _write(tmp_path, MINIMAL.replace("phrases: [threat]", "pattern: [{LEMMA: kleptocrat}]"))
+    hits = doc_evidence(make_doc("The kleptocrats in power fear one kleptocrat above all."), load_codebook(path))
+    assert [h["text"] for h in hits] == ["kleptocrats", "kleptocrat"]
 
 
 def test_constraint_vocabulary_is_small_and_documented():

@@ -93,7 +93,22 @@ def word_forms(word: str) -> frozenset[str]:
     ['deceive', 'deceived', 'deceives', 'deceiving']
     """
     w = word.lower()
-    return frozenset({w}) | _inverse_lemmas().get(w, frozenset())
+    forms = _inverse_lemmas().get(w)
+    if forms:
+        return frozenset({w}) | forms
+    return frozenset({w, *_regular_plural(w)})
+
+
+def _regular_plural(w: str) -> tuple[str, ...]:
+    """The regular -s/-es/-ies form of a word the lookup table does not know ("kleptocrat" ->
+    "kleptocrats", "globalist" -> "globalists"), so plurals of listed nouns are matched too."""
+    if len(w) < 4 or not w.isalpha() or w.endswith("s"):
+        return ()
+    if w.endswith(("sh", "ch", "x", "z")):
+        return (w + "es",)
+    if w.endswith("y") and w[-2] not in "aeiou":
+        return (w[:-1] + "ies",)
+    return (w + "s",)
 
 
 def forms_of(words: Iterable[str]) -> frozenset[str]:
