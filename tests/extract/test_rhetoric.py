@@ -344,7 +344,7 @@ def test_hits_of_one_category_joined_by_linking_words_are_one_span(tmp_path, mak
     path.write_text(LINKED, encoding="utf-8")
     book = load_codebook(path)
     text = ("The militias are continuing their assault on the city. They add to the growing list of breaches. "
-            "The talks are continuing. The assault on the city stopped. Continuing, breaches.")
+            "The talks are continuing. The assault on the city stopped. Continuing, breaches. Continuing breaches.")
     hits = [(h["rule_id"], h["text"]) for h in doc_evidence(make_doc(text), book)]
     assert hits == [
         ("wrong", "continuing their assault on the city"),  # one span, the longer hit's rule
@@ -353,6 +353,7 @@ def test_hits_of_one_category_joined_by_linking_words_are_one_span(tmp_path, mak
         ("wrong", "assault on the city"),  # "The talks are continuing." ends before it
         ("marker", "Continuing"),  # a comma is no linking word
         ("wrong", "breaches"),
+        ("marker", "Continuing breaches"),  # touching hits are one span
     ]
 
 
