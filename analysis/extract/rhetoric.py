@@ -12,7 +12,7 @@ of :data:`analysis.extract.records.EVIDENCE_COLUMNS` (the table:
 resolved greedily: the longest span (in characters) is kept; ties go to the
 earliest start, then to the rule listed first in the codebook; a hit that
 overlaps a kept one is dropped. Then two kept hits of one category in one
-sentence that touch or are separated only by one or two linking words (:data:`LINK_WORDS`:
+sentence that are separated only by one or two linking words (:data:`LINK_WORDS`:
 "continuing *their* assault", "the growing list *of* breaches") are one span --
 the marker and what it applies to, as the coding guide spans them -- recorded
 with the rule of the longer hit. Hits of different categories may overlap.
@@ -431,8 +431,9 @@ def merge_hits(hits: Iterable[tuple[Rule, int, int, int, int]], doc: Doc | None 
 
     Each hit is ``(rule, start_token, end_token, start_char, end_char)``; the
     result is sorted by position. With ``doc`` (and its ``sent_starts``), hits of
-    one category in one sentence that touch or are separated only by one or two
-    :data:`LINK_WORDS` become one span, with the rule of the longer hit.
+    one category in one sentence separated only by one or two :data:`LINK_WORDS`
+    become one span, with the rule of the longer hit (touching hits stay apart:
+    "the Minister's lies deceived no one" holds two).
     """
     by_cat: dict[str, list] = {}
     for h in hits:
@@ -455,12 +456,12 @@ def merge_hits(hits: Iterable[tuple[Rule, int, int, int, int]], doc: Doc | None 
 
 
 def _link(hits: list, doc: Doc, sent_starts: list[int]) -> list:
-    """Join neighbouring hits (sorted by start) that touch or are 1-2 :data:`LINK_WORDS` apart, in one sentence."""
+    """Join neighbouring hits (sorted by start) separated by 1-2 :data:`LINK_WORDS` in one sentence."""
     out = [hits[0]]
     for h in hits[1:]:
         prev = out[-1]
         gap = h[1] - prev[2]
-        if (0 <= gap <= 2 and bisect_right(sent_starts, prev[1]) == bisect_right(sent_starts, h[2] - 1)
+        if (1 <= gap <= 2 and bisect_right(sent_starts, prev[1]) == bisect_right(sent_starts, h[2] - 1)
                 and all(doc[i].lower_ in LINK_WORDS for i in range(prev[2], h[1]))):
             rule = prev[0] if prev[4] - prev[3] >= h[4] - h[3] else h[0]
             out[-1] = (rule, prev[1], h[2], prev[3], h[4])

@@ -131,7 +131,7 @@ def test_kwic_category_rule_and_phrase(seed_doc, codebook):
     by_cat = kwic([seed_doc], "certainty_marker", window=3, codebook=codebook)
     assert list(by_cat.columns) == KWIC_COLUMNS
     assert list(by_cat["match"]) == ["definitely", "it is clear that", "in fact", "of course"]
-    assert set(by_cat["rule_id"]) == {"cer_phrases", "cer_it_is_clear"}
+    assert set(by_cat["rule_id"]) == {"cer_adverb", "cer_it_is_clear"}  # codebook 2.0.0: the certainty_adverb class
     first = by_cat.iloc[0]
     assert first["left"] == "then it will" and first["right"] == "deceive,”"
     assert seed_doc.text[first["start_char"]:first["end_char"]] == "definitely"

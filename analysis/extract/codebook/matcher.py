@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import re
 import weakref
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import spacy
-from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
@@ -22,6 +19,7 @@ from ...errors import CodebookError
 from ...nlp.docarrays import spaceless_view, token_index, token_lower
 from .model import Codebook, Rule, where_in
 from .patterns import (
+    blank_nlp,
     max_length,
     phrase_variants,
     regex_extension,
@@ -43,12 +41,6 @@ def compile_codebook(codebook: Codebook, vocab) -> "CompiledCodebook":
     if entry is None or entry[0] is not vocab:
         entry = per_vocab[id(vocab)] = (vocab, CompiledCodebook(codebook, vocab))
     return entry[1]
-
-
-@lru_cache(maxsize=1)
-def blank_nlp() -> Language:
-    """A blank English pipeline: its tokenizer splits phrases, its vocab checks patterns at load time."""
-    return spacy.blank("en")
 
 
 def _one_line(e: Exception) -> str:

@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Iterable
 
 import numpy as np
+import spacy
 import spacy_lookups_data
+from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from ...errors import CodebookError
@@ -132,9 +134,14 @@ _ACTOR_MASKS: "weakref.WeakKeyDictionary[Doc, np.ndarray]" = weakref.WeakKeyDict
 _PATTERN_KEYS = {"class", "actor", "OP"}
 
 
-def _entry_tokens(entry: str) -> list[str]:
-    from .matcher import blank_nlp  # the blank tokenizer splits entries as it splits text
+@lru_cache(maxsize=1)
+def blank_nlp() -> Language:
+    """A blank English pipeline: its tokenizer splits phrases, its vocab checks patterns at load time."""
+    return spacy.blank("en")
 
+
+def _entry_tokens(entry: str) -> list[str]:
+    """A class entry's tokens, split by the blank tokenizer as text is split."""
     return [t.text for t in blank_nlp().tokenizer(entry) if not t.is_space]
 
 
