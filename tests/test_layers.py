@@ -66,6 +66,7 @@ LAZY_ALLOWED = {
     "pyarrow": "Parquet output only (optional 'parquet' extra)",
     "ipywidgets": "the review widget only (optional 'notebooks' extra)",
     "IPython": "the review widget only (optional 'notebooks' extra)",
+    "lxml": "REFI-QDA schema validation only",
 }
 #: What an extractor never imports (pure: Doc in, records out): tables, building or parsing a pipeline, ...
 EXTRACT_FORBIDDEN = ("pandas", "analysis.nlp.pipeline", "analysis.nlp.doccache")

@@ -9,6 +9,8 @@ Subcommands (each has ``--help``)::
     codebook check [FILE]       run a codebook's examples and counter-examples
     agreement GOLD PRED         rule-vs-human agreement per category
     reliability FILE FILE ...   inter-coder reliability (alpha, kappa, disagreements)
+    export-labelstudio CORPUS   Label Studio tasks + labelling config (import-labelstudio: back)
+    export-qdpx CORPUS          REFI-QDA project for QDA tools (import-qdpx: back)
     notebooks [DIR]             execute the notebooks headless (for make reproduce)
     compare RESULTS_DIR --by C  rates per group, contrasts with corrected p-values, time series
     kwic CORPUS QUERY           keyword in context (word, phrase, lemma, category, rule)

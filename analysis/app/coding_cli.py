@@ -14,8 +14,11 @@ from ..corpus.loading import load_corpus
 from ..errors import KitError
 from ..io import write_csv
 from ..tables.agreement import read_annotations
-from ..tables.annotations import read_annotation_file
+from ..tables.annotations import AnnotationWriter, read_annotation_file
 from ..tables.reliability import reliability
+from .labelstudio import export_labelstudio, read_labelstudio
+from .qdpx import read_qdpx, write_qdpx
+from .shortcuts import code_corpus
 
 __all__ = ["add_commands", "HANDLERS", "read_coding"]
 
@@ -36,7 +39,7 @@ def read_coding(path: str | Path) -> tuple[str, pd.DataFrame]:
 
 
 def add_commands(sub) -> None:
-    """Register ``reliability`` on the subparsers of the main parser."""
+    """Register ``reliability`` and the exchange commands on the subparsers of the main parser."""
     r = sub.add_parser(
         "reliability", help="inter-coder reliability (Krippendorff's alpha, Cohen's kappa)",
         description="Krippendorff's alpha per category and overall (with bootstrap intervals), Cohen's kappa and "
@@ -55,6 +58,26 @@ def add_commands(sub) -> None:
                    help="every coder read every document that any coder's file names (an empty file section "
                    "means nothing was found, not 'not read')")
     r.add_argument("--out", help="folder for reliability_alpha.csv, reliability_pairs.csv, disagreements.csv")
+
+    for fmt, what in (("labelstudio", "Label Studio tasks (tasks.json) and labelling config (labeling_config.xml)"),
+                      ("qdpx", "a REFI-QDA project (.qdpx) for MAXQDA, NVivo, ATLAS.ti, QDA Miner, QualCoder")):
+        e = sub.add_parser(f"export-{fmt}", help=f"export a coded corpus as {what.split(' (')[0]}",
+                           description=f"Write {what}: the documents of CORPUS with the rules' evidence (and, "
+                           "with --annotations, a coder's coding).")
+        e.add_argument("corpus", metavar="CORPUS")
+        e.add_argument("--out", required=True,
+                       help="output folder" if fmt == "labelstudio" else "output file, ending in .qdpx")
+        e.add_argument("--evidence", help="evidence.csv from `discourse-kit run` (default: code the corpus now)")
+        e.add_argument("--codebook", help="codebook YAML (default: the bundled one)")
+        if fmt == "qdpx":
+            e.add_argument("--annotations", help="an annotation file whose coded spans are added, by coder")
+        i = sub.add_parser(f"import-{fmt}", help=f"import coded segments from {what.split(' (')[0]}",
+                           description="Append the coded segments of FILE to an annotation file (decision 'added'); "
+                           "rows already in it are not repeated, nothing is overwritten.")
+        i.add_argument("file", metavar="FILE", help="Label Studio JSON export" if fmt == "labelstudio" else ".qdpx")
+        i.add_argument("--out", required=True, help="annotation file to append to (created if absent)")
+        if fmt == "labelstudio":
+            i.add_argument("--coder", help="coder name for every row (default: labelstudio:<completed_by>)")
 
 
 def _cmd_reliability(ns) -> int:
@@ -90,5 +113,48 @@ def _cmd_reliability(ns) -> int:
     return 0
 
 
+def _evidence(ns, corpus) -> pd.DataFrame:
+    if ns.evidence:
+        read_annotations(ns.evidence)  # validates, one line per problem
+        return pd.read_csv(ns.evidence, keep_default_na=False, dtype={"doc_id": str})
+    return code_corpus(corpus, codebook=ns.codebook)
+
+
+def _cmd_export(ns) -> int:
+    corpus = load_corpus(ns.corpus)
+    evidence = _evidence(ns, corpus)
+    if ns.command == "export-labelstudio":
+        paths = export_labelstudio(corpus, evidence, ns.out, codebook=ns.codebook)
+        print(f"wrote {len(corpus)} task(s) with {len(evidence)} pre-annotation(s): " + ", ".join(map(str, paths)))
+    else:
+        annotations = read_annotation_file(ns.annotations) if ns.annotations else None
+        path = write_qdpx(corpus, ns.out, evidence, annotations=annotations, codebook=ns.codebook)
+        print(f"wrote {path}: {len(corpus)} source(s), {len(evidence)} rule segment(s)"
+              + (f", {len(annotations)} annotation row(s) read" if annotations is not None else ""))
+    return 0
+
+
+def _cmd_import(ns) -> int:
+    if ns.command == "import-labelstudio":
+        rows = read_labelstudio(ns.file, coder=ns.coder)
+    else:
+        rows, _ = read_qdpx(ns.file)
+    existing = read_annotation_file(ns.out, missing_ok=True)
+    key = ["doc_id", "category", "start_char", "end_char", "coder", "decision"]
+    seen = set(map(tuple, existing[key].astype(str).values.tolist()))
+    n_new = 0
+    for row in rows.to_dict("records"):
+        if tuple(str(row[k]) for k in key) in seen:
+            continue
+        writer = AnnotationWriter(ns.out, coder=row["coder"] or "unknown")
+        writer.append(**{k: row[k] for k in ("doc_id", "category", "start_char", "end_char", "text", "decision",
+                                             "note")}, timestamp=row["timestamp"] or None)
+        seen.add(tuple(str(row[k]) for k in key))
+        n_new += 1
+    print(f"appended {n_new} row(s) to {ns.out} ({len(rows) - n_new} already there)")
+    return 0
+
+
 #: Subcommand -> handler, merged into the main CLI's table.
-HANDLERS = {"reliability": _cmd_reliability}
+HANDLERS = {"reliability": _cmd_reliability, "export-labelstudio": _cmd_export, "export-qdpx": _cmd_export,
+            "import-labelstudio": _cmd_import, "import-qdpx": _cmd_import}
