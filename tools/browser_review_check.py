@@ -5,7 +5,7 @@ What it does, bounded in time (default 400 s) and cleaned up afterwards:
 1. writes a small notebook into a temporary folder: the bundled corpus is coded, a
    ``ReviewSession`` over its first hits is opened on ``review.csv`` and the widget is shown;
 2. starts JupyterLab on 127.0.0.1 (a free port, a random token, no browser);
-3. opens the notebook in headless Chromium, runs all cells, waits for the widget;
+3. opens the notebook in headless Chromium, runs its cells, waits for the widget;
 4. reviews three hits (Correct, Wrong, Correct) and adds one missed span (pastes words, Add span);
 5. checks the saved ``review.csv``: four rows with those decisions, coder ``browser``, offsets that
    point at the right words; saves a screenshot;
@@ -77,7 +77,8 @@ def _start_lab(folder: Path, port: int, token: str) -> subprocess.Popen:
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(folder / ".jupyter"), "JUPYTER_RUNTIME_DIR": str(folder / ".rt")}
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
                f"--ServerApp.token={token}", f"--ServerApp.root_dir={folder}", "--ServerApp.open_browser=False",
-               "--LabApp.expose_app_in_browser=True"]
+               "--LabApp.expose_app_in_browser=True",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers often run as root
         command.append("--allow-root")
     log = open(folder / "jupyterlab.log", "w", encoding="utf-8")  # noqa: SIM115 - closed with the process
@@ -146,11 +147,14 @@ def run_check(*, timeout: float = 400, screenshot: Path | None = None, keep: boo
         def wait(seconds=None):
             return WebDriverWait(driver, max(1, min(seconds or 1e9, deadline - time.monotonic())))
 
-        step = "waiting for the notebook's kernel"
+        step = "waiting for the notebook and its kernel"
+        # the page exposes the JupyterLab app (--LabApp.expose_app_in_browser): a headless window has no
+        # focus, so the notebook is activated and run through JupyterLab's own commands
         wait().until(lambda d: d.execute_script(
-            "const a = window.jupyterapp; const w = a && a.shell.currentWidget;"
-            "return !!(w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel"
-            " && w.sessionContext.session.kernel.status === 'idle');"))
+            "const a = window.jupyterapp; if (!a) return false;"
+            "const p = Array.from(a.shell.widgets('main')).find(w => w.sessionContext);"
+            "if (!p) return false; a.shell.activateById(p.id);"
+            "return p.sessionContext.kernelDisplayStatus === 'idle';"))
         driver.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells');")
         step = "waiting for the widget (running the cells)"
         wait().until(EC.element_to_be_clickable((By.CSS_SELECTOR, ".dk-correct")))

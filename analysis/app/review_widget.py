@@ -23,7 +23,8 @@ def review_widget(session: ReviewSession):
 
     view = w.HTML(session.html())
     note = w.Text(placeholder="note (optional)", layout=w.Layout(width="60%"))
-    recode = w.Dropdown(options=session.labels, description="right category:", layout=w.Layout(width="45%"))
+    recode = w.Dropdown(options=session.labels, description="right category:", layout=w.Layout(width="45%"),
+                        style={"description_width": "initial"})
     words = w.Text(placeholder="missed words: select them above, copy, paste here", layout=w.Layout(width="60%"))
     add_category = w.Dropdown(options=session.labels, layout=w.Layout(width="30%"))
     status = w.HTML("")
