@@ -62,7 +62,9 @@ def _enable_legacy_tokens(label_studio: str, env: dict) -> None:
             "for o in Organization.objects.all():\n"
             "    o.jwt.legacy_api_tokens_enabled = True\n"
             "    o.jwt.save()\n")
-    subprocess.run([python, "-m", "label_studio.manage", "shell", "-c", code], env=env, check=True,
+    package = subprocess.run([python, "-c", "import label_studio, os; print(os.path.dirname(label_studio.__file__))"],
+                             check=True, capture_output=True, text=True, timeout=60).stdout.strip()
+    subprocess.run([python, "manage.py", "shell", "-c", code], cwd=package, env=env, check=True,
                    capture_output=True, timeout=120)
 
 
