@@ -277,20 +277,19 @@ def reliability(
         seen = np.isin(unit_docs, list(read[c]))
         data[i][:, seen] = _presence(units, coded[c], cats)[:, seen]
 
-    rng = np.random.default_rng(seed)
-    groups = _boot_groups(unit_docs, bootstrap)
-    weights = _boot_weights(groups, len(units), n_boot, rng)
+    stats = [_unit_stats(data[:, j, :]) for j in range(len(cats))]
+    # ALL pools unit x category cells; a cell's statistics are its category's, so per unit they add up
+    stats.append(tuple(sum(x[i] for x in stats) if stats else np.zeros(len(units)) for i in range(3)))
+    boots = _bootstrap(stats, _boot_groups(unit_docs, bootstrap), n_boot, np.random.default_rng(seed))
     rows = []
     for j, cat in enumerate([*cats, "ALL"]):
         block = data[:, j, :] if cat != "ALL" else data.transpose(0, 2, 1).reshape(len(coders), -1)
-        m, k, d = _unit_stats(block)
+        m, k, _ = _unit_stats(block)
         low = high = math.nan
-        if weights is not None:
-            w = weights if cat != "ALL" else np.repeat(weights, len(cats), axis=1)
-            boots = _alpha_from_sums(w @ m, w @ k, w @ d)
-            boots = boots[~np.isnan(boots)]
-            if boots.size:
-                low, high = (float(q) for q in np.quantile(boots, [(1 - level) / 2, (1 + level) / 2]))
+        if boots is not None:
+            b = boots[:, j][~np.isnan(boots[:, j])]
+            if b.size:
+                low, high = (float(q) for q in np.quantile(b, [(1 - level) / 2, (1 + level) / 2]))
         rows.append({"category": cat, "unit": unit, "n_units": int(block.shape[1]),
                      "n_pairable": int((m >= 2).sum()), "n_coded": int((np.nan_to_num(block) > 0).any(axis=0).sum()),
                      "agreement": _pair_agreement(m, k), "alpha": krippendorff_alpha(block),
@@ -301,24 +300,32 @@ def reliability(
     return Reliability(alpha=alpha, pairs=pairs, disagreements=disagreements, coders=coders)
 
 
-def _boot_groups(unit_docs: np.ndarray, bootstrap: str) -> list[np.ndarray]:
+def _boot_groups(unit_docs: np.ndarray, bootstrap: str) -> np.ndarray:
+    """The resampling group of each unit: itself, or its document."""
     if bootstrap == "unit":
-        return [np.array([i]) for i in range(len(unit_docs))]
-    _, inverse = np.unique(unit_docs, return_inverse=True)
-    return [np.flatnonzero(inverse == g) for g in range(inverse.max(initial=-1) + 1)]
+        return np.arange(len(unit_docs))
+    return np.unique(unit_docs, return_inverse=True)[1].reshape(-1)
 
 
-def _boot_weights(groups, n_units: int, n_boot: int, rng) -> np.ndarray | None:
-    """n_boot x n_units: how often each unit is drawn in each replicate (groups drawn with replacement)."""
-    if n_boot <= 0 or not groups:
+def _bootstrap(stats, groups: np.ndarray, n_boot: int, rng, chunk: int = 100) -> np.ndarray | None:
+    """n_boot x len(stats) bootstrap alphas: groups drawn with replacement, alpha from the drawn sums.
+
+    Memory stays at chunk x n_groups: per-group sums of (m, k, d) are computed once and each
+    replicate is a vector of group counts."""
+    n_groups = int(groups.max(initial=-1)) + 1
+    if n_boot <= 0 or n_groups == 0:
         return None
-    draws = rng.integers(0, len(groups), size=(n_boot, len(groups)))
-    counts = np.zeros((n_boot, len(groups)))
-    np.add.at(counts, (np.arange(n_boot)[:, None], draws), 1)
-    weights = np.zeros((n_boot, n_units))
-    for g, members in enumerate(groups):
-        weights[:, members] = counts[:, [g]]
-    return weights
+    per_group = np.stack([np.bincount(groups, weights=x, minlength=n_groups) for st in stats for x in st], axis=1)
+    out = []
+    for start in range(0, n_boot, chunk):
+        size = min(chunk, n_boot - start)
+        draws = rng.integers(0, n_groups, size=(size, n_groups))
+        counts = np.zeros((size, n_groups))
+        np.add.at(counts, (np.arange(size)[:, None], draws), 1)
+        sums = counts @ per_group  # size x (3 * len(stats)): m, k, d of each statistic
+        out.append(np.stack([_alpha_from_sums(sums[:, 3 * i], sums[:, 3 * i + 1], sums[:, 3 * i + 2])
+                             for i in range(len(stats))], axis=1))
+    return np.concatenate(out)
 
 
 def _pairs(data: np.ndarray, coders: list[str], cats: list[str]) -> pd.DataFrame:
