@@ -65,7 +65,6 @@ LAZY_ALLOWED = {
     "distributed": "the Dask engine only (optional 'dask' extra)",
     "pyarrow": "Parquet output only (optional 'parquet' extra)",
     "ipywidgets": "the review widget only (optional 'notebooks' extra)",
-    "IPython": "the review widget only (optional 'notebooks' extra)",
     "lxml": "REFI-QDA schema validation only",
 }
 #: What an extractor never imports (pure: Doc in, records out): tables, building or parsing a pipeline, ...
