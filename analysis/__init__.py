@@ -30,7 +30,11 @@ from .app.export import (
     term_matrix,
     write_matrix,
 )
+from .app.labelstudio import export_labelstudio, read_labelstudio
 from .app.outputs import load_results
+from .app.qdpx import read_qdpx, write_qdpx
+from .app.review import ReviewSession
+from .app.review_widget import review_widget
 from .app.shortcuts import actor_table, attributions, code_corpus, kwic, sentiment, voices
 from .app.words import collocates, group_keyness, ngrams
 from .corpus.documents import Corpus, Document
@@ -49,9 +53,11 @@ from .nlp.pipeline import make_nlp, parse
 from .plots.display import show_evidence
 from .plots.trends import plot_trend
 from .tables.agreement import agreement, read_annotations
+from .tables.annotations import AnnotationWriter, read_annotation_file, review_precision
 from .tables.features import cooccurrence, feature_table
 from .tables.frames import actor_frame, attributions_frame, evidence_frame, exposure_frame
 from .tables.groups import document_groups, features_by, features_over_time, group_contrasts
+from .tables.reliability import Reliability, reliability
 from .tables.stats import compare_features, keyness
 from .tables.summaries import summarize_sentiment
 
@@ -85,6 +91,18 @@ __all__ = [
     "show_evidence",
     "agreement",
     "read_annotations",
+    # human coding (issue 15): review, annotation files, reliability, exchange
+    "ReviewSession",
+    "review_widget",
+    "AnnotationWriter",
+    "read_annotation_file",
+    "review_precision",
+    "reliability",
+    "Reliability",
+    "export_labelstudio",
+    "read_labelstudio",
+    "write_qdpx",
+    "read_qdpx",
     "keyness",
     "compare_features",
     "sentiment",

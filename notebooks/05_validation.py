@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -135,6 +135,90 @@ if gum is None:
           "kit (a developer checkout has them beside the project). Nothing else in the notebooks depends on it.")
 else:
     display(pd.Series(gum["test"], name="GUM test").to_frame())
+
+# %% [markdown]
+# <!-- BEGIN human coding (issue 15): review, reliability, export -->
+# ## Human coding beside the rules: review, add, measure, hand over
+#
+# **1. Review the hits.** The widget below shows each hit of the rules in its sentence: mark it
+# *Correct*, *Wrong*, or *Wrong category* (choose the right one), add a note, and add what the
+# rules missed (select the words in the text above, copy, paste them into the box, choose the
+# category, *Add span*). Every decision is appended at once to `REVIEW_FILE` (the kit's annotation
+# format: doc_id, category, start_char, end_char, text, coder, decision, note, timestamp); nothing
+# is ever overwritten, and running the cell again resumes where you stopped. Set `CORPUS` at the
+# top to a folder of UN speeches to review those.
+
+# %%
+from analysis import ReviewSession, read_annotation_file, review_precision, review_widget
+
+CODER = "coder1"                                        # your name or initials
+REVIEW_FILE = P.project / "coding" / f"review_{CODER}.csv"  # your decisions (kept between sessions)
+N_HITS = 20                                             # hits to review in this session
+session = ReviewSession(tables["evidence"], docs.values(), path=REVIEW_FILE, coder=CODER, limit=N_HITS,
+                        labels=codebook.category_ids)
+print(f"{session.progress()[0]} of {session.progress()[1]} hits already reviewed by {CODER} in {REVIEW_FILE.name}")
+review_widget(session)
+
+# %% [markdown]
+# **2. Precision from the reviewed hits**, per category, with 95% Wilson intervals (small samples
+# give wide intervals: review more hits of a category before trusting its precision).
+
+# %%
+review = read_annotation_file(REVIEW_FILE, missing_ok=True)
+if review.empty:
+    print(f"No decisions in {REVIEW_FILE.name} yet: review some hits above, then run this cell again.")
+else:
+    display(review_precision(review))
+
+# %% [markdown]
+# **3. Rules against the coder** (`agreement`): the coder's coding is every hit marked correct plus
+# every added span; the rules' hits are scored in the documents the coder reviewed. Precision is
+# what the review measured; recall counts only the spans the coder added, so it is an upper bound
+# unless the coder read the whole document.
+
+# %%
+from analysis.tables.reliability import coder_codes
+
+if not review.empty:
+    reviewed_docs = sorted(set(review["doc_id"]))
+    display(agreement(coder_codes(review), tables["evidence"], sentences=[docs[d] for d in reviewed_docs],
+                      documents=reviewed_docs))
+
+# %% [markdown]
+# **4. Reliability.** Krippendorff's alpha per category and overall (sentences as units, 95%
+# bootstrap intervals), Cohen's kappa and raw agreement per pair, and the sentences the coders
+# disagree on, for adjudication. Here: the hand annotation in `corpus/annotations/` against the
+# rules treated as a second coder, and — once you have reviewed — against you.
+
+# %%
+from analysis import reliability
+
+if gold_files:
+    coders = {"hand annotation": gold, "rules": predicted}
+    if not review.empty and set(review["doc_id"]) & set(annotated):
+        coders[CODER] = review[review["doc_id"].isin(annotated)]
+    rel = reliability(coders, texts=[docs[d] for d in annotated], documents=annotated, n_boot=500)
+    display(rel.alpha)
+    display(rel.pairs[rel.pairs["category"] == "ALL"])
+    print(f"{len(rel.disagreements)} sentence(s) with disagreements; the first five:")
+    display(rel.disagreements.head())
+
+# %% [markdown]
+# **5. Hand the coded corpus over.** Label Studio: create a project, paste
+# `labeling_config.xml` under *Settings → Labeling Interface → Code*, import `tasks.json`; the rules'
+# hits appear as pre-annotations. Export the finished project as *JSON* and read it back with
+# `analysis.read_labelstudio` (or `discourse-kit import-labelstudio`). QDA tools: open
+# `coded_corpus.qdpx` in MAXQDA, NVivo, ATLAS.ti, QDA Miner or QualCoder (*Import → REFI-QDA
+# project*); read a project coded there with `analysis.read_qdpx`.
+
+# %%
+from analysis import export_labelstudio, write_qdpx
+
+ls_files = export_labelstudio(corpus, tables["evidence"], P.results / "labelstudio", codebook=codebook)
+qdpx = write_qdpx(corpus, P.results / "coded_corpus.qdpx", tables["evidence"], annotations=review,
+                  codebook=codebook)
+print("wrote", [f"{p.parent.name}/{p.name}" for p in [*ls_files, qdpx]])
+# <!-- END human coding (issue 15) -->
 
 # %%
 write_csv(check, P.results / "nb05_codebook_check.csv")

@@ -64,6 +64,8 @@ LAZY_ALLOWED = {
     "openpyxl": "Excel export only (`discourse-kit export --xlsx`); ~0.2 s to import",
     "distributed": "the Dask engine only (optional 'dask' extra)",
     "pyarrow": "Parquet output only (optional 'parquet' extra)",
+    "ipywidgets": "the review widget only (optional 'notebooks' extra)",
+    "lxml": "REFI-QDA schema validation only",
 }
 #: What an extractor never imports (pure: Doc in, records out): tables, building or parsing a pipeline, ...
 EXTRACT_FORBIDDEN = ("pandas", "analysis.nlp.pipeline", "analysis.nlp.doccache")

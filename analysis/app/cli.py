@@ -8,6 +8,9 @@ Subcommands (each has ``--help``)::
     run PATH --out DIR          analyse a corpus and write every table (--engine dask: on a Dask cluster)
     codebook check [FILE]       run a codebook's examples and counter-examples
     agreement GOLD PRED         rule-vs-human agreement per category
+    reliability FILE FILE ...   inter-coder reliability (alpha, kappa, disagreements)
+    export-labelstudio CORPUS   Label Studio tasks + labelling config (import-labelstudio: back)
+    export-qdpx CORPUS          REFI-QDA project for QDA tools (import-qdpx: back)
     notebooks [DIR]             execute the notebooks headless (for make reproduce)
     compare RESULTS_DIR --by C  rates per group, contrasts with corrected p-values, time series
     kwic CORPUS QUERY           keyword in context (word, phrase, lemma, category, rule)
@@ -33,6 +36,7 @@ from ..errors import KitError, one_line
 from ..extract.codebook import load_codebook
 from ..nlp.pipeline import make_nlp
 from ..tables.agreement import agreement, read_annotations
+from . import coding_cli
 from .checks import validate_codebook
 from .commands import HANDLERS as GROUP_HANDLERS
 from .commands import add_compare, add_export, add_kwic
@@ -171,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("pred")
     a.add_argument("--corpus", help="corpus the spans refer to: gives the sentence boundaries for Cohen's kappa "
                    "(without it the kappa column is empty)")
+
+    coding_cli.add_commands(sub)  # reliability, exchange formats (app/coding_cli.py)
 
     nb = sub.add_parser("notebooks", help="execute notebooks headless",
                         description="Execute every notebook in DIR (default notebooks/) top to bottom; executed "
@@ -331,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         "agreement": _cmd_agreement,
         "notebooks": _cmd_notebooks,
         **GROUP_HANDLERS,
+        **coding_cli.HANDLERS,
     }
     try:
         return handlers[ns.command](ns)

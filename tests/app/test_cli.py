@@ -12,7 +12,8 @@ from conftest import ROOT, SEED_ID
 
 from analysis.app.cli import build_parser, main
 
-SUBCOMMANDS = ["corpus", "run", "codebook", "agreement", "notebooks", "compare", "kwic", "export"]
+SUBCOMMANDS = ["corpus", "run", "codebook", "agreement", "notebooks", "compare", "kwic", "export", "reliability",
+               "export-labelstudio", "import-labelstudio", "export-qdpx", "import-qdpx"]
 
 
 def cli(*args: str, cwd: Path = ROOT, script: bool = False) -> subprocess.CompletedProcess:

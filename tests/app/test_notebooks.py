@@ -229,6 +229,9 @@ def test_notebook_outputs_say_what_they_show(executed):
     validation = _outputs(build / "05_validation.ipynb")
     assert "checks passed" in validation and "hand-annotated documents" in validation
     assert ("GUM" in validation or "quote_f1" in validation or "Skipped" in validation)
+    # human coding (issue 15): the review widget, reliability and both exchange formats
+    assert "hits already reviewed by" in validation and "n_pairable" in validation
+    assert {"coded_corpus.qdpx", "labelstudio"} <= {p.name for p in (out / "results").iterdir()}
     groups = _outputs(build / "06_groups_time_words.ipynb")
     if (ROOT.parent / "shared" / "corpora" / "ungdc" / "texts").is_dir():  # the UN comparison ran
         assert "49 speeches of 7 countries" in groups and "occurrence(s) of 'double standard'" in groups
