@@ -146,8 +146,9 @@ class DocContext:
             if c >= 0 and c != self.ent_cover[j] and self.ents[c].label_ == ACTOR_LABEL:
                 break
             k -= 1
-        while k < j and self.lower(k) in NOT_NAMES:
-            k += 1
+        while k < j and self.lower(k) in NOT_NAMES and not (self.lower(k) in HONORIFICS and k + 1 <= j
+                                                             and self.lower(k + 1) not in NOT_NAMES):
+            k += 1  # "The Mr. Emanuel" -> "Mr. Emanuel": an honorific before a name stays in it
         if k == j and j == self.sent_bounds(j)[0] and self.lower(j) in NOT_NAMES:
             return None
         return Mention(k, j + 1, "name")

@@ -13,11 +13,12 @@ from __future__ import annotations
 from .cues import CHARACTERISING
 from .model import Mention
 from .scan import Scan
-from .words import DASHES, DETERMINERS, LABEL_WORDS, PP_START, PREPOSITIONS, SENTENCE_PUNCT
+from .words import DASHES, DETERMINERS, LABEL_WORDS, PP_START, PREPOSITIONS, SENTENCE_PUNCT, TIME_OPENERS, TIME_WORDS
 
 __all__ = [
     "skip_left",
     "skip_left_plain",
+    "skip_time",
     "left_speaker",
     "right_speaker",
     "frame_after",
@@ -39,8 +40,13 @@ def skip_left(scan: Scan, j: int, lo: int) -> int:
     """
     context = scan.context
     skip = scan.lexicon.skip_before_verb
-    while j >= lo and context.lower(j) in skip:
-        j -= 1
+    while True:
+        while j >= lo and context.lower(j) in skip:
+            j -= 1
+        t = skip_time(scan, j, lo)  # "Obama on Tuesday said", "Clinton this week said"
+        if t == j:
+            break
+        j = t
     if j >= lo and context.lower(j) == ")":  # "The World Health Organisation (WHO) recommends"
         k = j - 1
         while k >= lo and j - k <= 8 and context.lower(k) != "(":
@@ -84,6 +90,22 @@ def skip_left(scan: Scan, j: int, lo: int) -> int:
             if m is not None and m.kind in ("actor", "name", "title") and m.start <= chain_start + 4:
                 return j - 1
         return -1
+    return j
+
+
+def skip_time(scan: Scan, j: int, lo: int) -> int:
+    """Skip a time phrase ending at token ``j`` ("on Tuesday", "this week", "earlier this month",
+    "on Tuesday night"): the token before it, or ``j`` when there is none."""
+    context = scan.context
+    k = j
+    while k >= lo and j - k < 3 and context.lower(k) in TIME_WORDS:
+        k -= 1
+    if k == j:
+        return j
+    while k >= lo and j - k < 5 and context.lower(k) in TIME_OPENERS:
+        k -= 1
+    if k + 1 <= j and context.lower(k + 1) in TIME_OPENERS or context.lower(j) in ("today", "yesterday", "tonight"):
+        return k
     return j
 
 

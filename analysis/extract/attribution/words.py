@@ -20,6 +20,8 @@ __all__ = [
     "POSSESSIVE",
     "DASHES",
     "LABEL_WORDS",
+    "TIME_WORDS",
+    "TIME_OPENERS",
 ]
 
 #: Pronouns that can name a speaker, with the gender (or number) they need.
@@ -89,3 +91,10 @@ LABEL_WORDS = frozenset(
     "subject date title summary keywords image credit via posted see also by from to cc re caption "
     "background context correction disclaimer warning".split()
 )
+#: Words that end a time phrase between a speaker and a verb ("Obama on Tuesday said", "X this week said").
+TIME_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday week month year weekend morning afternoon evening "
+    "night today yesterday tonight".split()
+)
+#: Words that open such a time phrase.
+TIME_OPENERS = frozenset("on this last earlier later late early next that in the".split())

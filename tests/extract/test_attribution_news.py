@@ -1,0 +1,82 @@
+"""Attribution on the forms political news uses (issue 13): ''…'' quotes, reporting clauses after
+unquoted content, parentheticals, time phrases and auxiliaries before the verb, honorifics,
+the addressee of "told". Sentences are written for the phenomena (not copied from PolNeAR)."""
+from __future__ import annotations
+
+from analysis.extract.attribution import doc_attributions
+from analysis.extract.attribution.quotes import find_quotes
+
+
+def _records(make_doc, text):
+    return [r for r in doc_attributions(make_doc(text), warnings=[]) if r["kind"] != "source_credit"]
+
+
+def _only(records):
+    assert len(records) == 1, records
+    return records[0]
+
+
+def test_two_apostrophes_are_one_double_quotation_mark():
+    text = "''We will not back down,'' the governor said. Rock 'n' roll is 'fine'."
+    quotes = find_quotes(text, "d", [])
+    assert [text[q.content_start:q.content_end] for q in quotes][0] == "We will not back down,"
+    assert text[quotes[0].start:quotes[0].end] == "''We will not back down,''"
+
+
+def test_nyt_style_quotation_with_speaker_after(make_doc):
+    r = _only(_records(make_doc, "''The budget is a disgrace,'' said Senator Warren Hale of Ohio."))
+    assert r["kind"] == "direct" and r["content"] == "The budget is a disgrace," and r["cue"] == "said"
+    assert r["speaker_text"].startswith("Senator Warren Hale")
+
+
+def test_nyt_style_quotation_split_by_its_reporting_clause(make_doc):
+    recs = _records(make_doc, "''In my view,'' Ms. Alvarez added, ''the vote was rigged from the start.''")
+    assert [r["content"] for r in recs] == ["In my view,", "the vote was rigged from the start."]
+    assert {r["speaker_text"] for r in recs} == {"Ms. Alvarez"}
+
+
+def test_honorific_name_after_a_quotation_is_the_speaker(make_doc):
+    recs = _records(make_doc, '"Nobody told us," Mr. Okafor said. "We learned it from the papers."')
+    assert [(r["speaker_text"], r["content"]) for r in recs] == [
+        ("Mr. Okafor", "Nobody told us,"), ("Mr. Okafor", "We learned it from the papers.")]
+
+
+def test_reporting_clause_after_unquoted_content(make_doc):
+    r = _only(_records(make_doc, "Inflation will ease by the spring, the central bank said on Wednesday."))
+    assert r["kind"] == "indirect" and r["speaker_text"] == "the central bank"
+    assert r["content"] == "Inflation will ease by the spring"
+    r = _only(_records(make_doc, "The hearing was a sham, Rep. Dana Cole told reporters."))
+    assert r["speaker_text"] == "Rep. Dana Cole" and r["content"] == "The hearing was a sham"
+
+
+def test_addressee_of_told_is_not_the_content(make_doc):
+    r = _only(_records(make_doc, "The plan has no votes, Sen. Lee Parker told The Boston Globe on Friday."))
+    assert r["content"] == "The plan has no votes" and r["cue"] == "told"
+    r = _only(_records(make_doc, "Parker told The Boston Globe on Friday that the plan has no votes."))
+    assert r["content"] == "the plan has no votes"
+
+
+def test_parenthetical_reporting_clause_keeps_both_sides(make_doc):
+    r = _only(_records(make_doc, "The new missile, the defense ministry said, can reach any city in the region."))
+    assert r["speaker_text"] == "the defense ministry" and r["cue"] == "said"
+    assert r["content"].startswith("The new missile") and r["content"].endswith("any city in the region")
+
+
+def test_adding_takes_the_speaker_of_the_reporting_clause(make_doc):
+    recs = _records(make_doc, "Turnout was low in the north, Ms. Brandt said, adding that rain kept voters home.")
+    assert [(r["speaker_text"], r["cue"]) for r in recs] == [("Ms. Brandt", "said"), ("Ms. Brandt", "adding")]
+
+
+def test_time_phrase_and_auxiliaries_between_subject_and_verb(make_doc):
+    for text in ("Governor Ames on Monday said the bridge would reopen.",
+                 "Governor Ames this week said the bridge would reopen.",
+                 "Governor Ames has been saying for months that the bridge would reopen."):
+        r = _only(_records(make_doc, text))
+        assert r["speaker_text"] == "Governor Ames", text
+        assert r["content"].startswith("the bridge would reopen"), text
+
+
+def test_what_is_not_an_attribution(make_doc):
+    # an infinitive after a speech verb in the passive, and "does not claim to belong"
+    assert _records(make_doc, "In 2001, at age nine, she was told to leave the school.") == []
+    assert _records(make_doc, "Also, a candidate who does not claim to belong to either party won.") == []
