@@ -80,3 +80,39 @@ def test_what_is_not_an_attribution(make_doc):
     # an infinitive after a speech verb in the passive, and "does not claim to belong"
     assert _records(make_doc, "In 2001, at age nine, she was told to leave the school.") == []
     assert _records(make_doc, "Also, a candidate who does not claim to belong to either party won.") == []
+
+
+def test_object_of_a_reporting_verb_is_the_content(make_doc):
+    r = _only(_records(make_doc, "The mayor has repeatedly called for an independent inquiry into the fire."))
+    assert (r["speaker_text"], r["cue"], r["content"]) == (
+        "The mayor", "called for", "an independent inquiry into the fire")
+    r = _only(_records(make_doc, "Several economists warned against raising tariffs before the election."))
+    assert r["cue"] == "warned against" and r["content"] == "raising tariffs before the election"
+    r = _only(_records(make_doc, "Ms. Ortega pledged Friday to veto the budget."))
+    assert r["speaker_text"] == "Ms. Ortega" and r["content"] == "to veto the budget"
+
+
+def test_object_rule_leaves_passives_and_following_clauses_alone(make_doc):
+    assert _records(make_doc, "The old harbour was also denied a permit.") == []
+    recs = _records(make_doc, "Tom Hale criticised the offer, saying that it ignored inflation.")
+    assert [(r["speaker_text"], r["cue"], r["content"]) for r in recs] == [
+        ("Tom Hale", "saying", "it ignored inflation")]
+
+
+def test_title_case_headline_forms(make_doc):
+    r = _only(_records(make_doc, "Tax Plan Will Hurt Families, Elena Voss Says"))
+    assert (r["speaker_text"], r["cue"], r["content"]) == ("Elena Voss", "Says", "Tax Plan Will Hurt Families")
+    r = _only(_records(make_doc, "Elena Voss: Tax Plan Will Hurt Families\n\nThe senator spoke on Monday."))
+    assert (r["kind"], r["speaker_text"], r["content"]) == ("direct", "Elena Voss", "Tax Plan Will Hurt Families")
+    assert _records(make_doc, "Elena Voss: A Life in Politics\n\nThe senator spoke on Monday.") == []
+    # mid-text title-case "Name:" lines are headings unless they recur as transcript turns
+    assert _records(make_doc, "Budget talks resumed.\n\nRegional Issues: roads and bridges.") == []
+
+
+def test_title_case_transcript_labels(make_doc):
+    text = ("Panel on the campaign\n\nNovak: The race is close. Very close.\n\nBrandt: I disagree.\n\n"
+            "Novak: Then look at the polls.\n\nBrandt: Polls were wrong before.")
+    recs = _records(make_doc, text)
+    assert [(r["speaker_text"], r["content"]) for r in recs] == [
+        ("Novak", "The race is close. Very close"), ("Brandt", "I disagree"),
+        ("Novak", "Then look at the polls"), ("Brandt", "Polls were wrong before")]

@@ -122,8 +122,9 @@ class Cues:
             for form, s, e in sorted(verb_hits, key=lambda x: (x[1], -(x[2] - x[1]))):
                 if s < last_end or context.ent_cover[s] >= 0:
                     continue
-                if doc[s].text[:1].isupper() and s != context.sents[int(context.sent_of[s])][0]:
-                    continue  # "United States", "Read More"
+                if doc[s].text[:1].isupper() and s != context.sents[int(context.sent_of[s])][0] \
+                        and not _title_case(context, int(context.sent_of[s])):
+                    continue  # "United States", "Read More" (but a headline: "…, Lindsey Graham Says")
                 lemma, mode = lexicon.verbs.get(form, (CHARACTERISING, "that"))
                 verb = (s, e, lemma, mode)
                 self.verbs.append(verb)
@@ -149,3 +150,15 @@ class Cues:
                 out.append(self.verbs[i])
             i += 1
         return out
+
+
+_SMALL_WORDS = frozenset("a an the of to in on at for and or but by with as from is are was be its it".split())
+
+
+def _title_case(context: DocContext, si: int) -> bool:
+    """A headline in title case: at least four content words, nearly all capitalised ("Obamacare Is
+    Failing, Lindsey Graham Says"); a capitalised verb there can be a cue."""
+    lo, hi = context.sents[si]
+    words = [context.doc[k].text for k in range(lo, min(hi, lo + 40))
+             if context.doc[k].is_alpha and context.lower(k) not in _SMALL_WORDS]
+    return len(words) >= 4 and sum(w[:1].isupper() for w in words) >= 0.9 * len(words)

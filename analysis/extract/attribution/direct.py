@@ -117,6 +117,18 @@ def _after_is_trailer(scan: Scan, a: int, hi: int) -> bool:
     return frame_after(scan, a, hi) is not None
 
 
+def _add_label(scan: Scan, si: int, s: int, k: int, m, turns: list) -> None:
+    """The ``direct`` record of the label ``tokens [s, k)`` + ``:`` opening sentence ``si``."""
+    context = scan.context
+    colon_char = context.tstart(k)
+    content = scan.trim(context.tstart(k + 1), context.tend(context.sents[si][1] - 1))
+    if content[1] <= content[0]:
+        return
+    raw = scan.add(Raw("direct", si, m, (colon_char, colon_char + 1), content))
+    raw.extra["label"] = " ".join(scan.text[context.tstart(s):colon_char].split()).lower()
+    turns.append((context.tstart(s), raw))
+
+
 def find_labels(scan: Scan) -> None:
     """``Russian Foreign Ministry: Negotiations …`` — a speaker label opening a line.
 
@@ -133,6 +145,7 @@ def find_labels(scan: Scan) -> None:
     seen: set[int] = set()
     turns: list[tuple[int, Raw]] = []  # (char where the label line starts, its record)
     breaks: list[int] = []  # chars where any label-like line starts: a turn ends there
+    pending: list[tuple[int, int, int, object]] = []  # title-case name labels (a transcript's?)
     for k in np.flatnonzero(context.lower_arr == colon).tolist():
         si = int(context.sent_of[k])
         s, e = context.sents[si]
@@ -156,18 +169,29 @@ def find_labels(scan: Scan) -> None:
             continue
         if any(context.lower(t) in LABEL_WORDS for t in range(s, k)):
             continue
-        if m.kind == "name" and not all(context.doc[t].is_upper or not context.doc[t].is_alpha for t in range(s, k)):
-            continue  # "Regional Issues: …" is a heading; "TAPPER: …" a transcript label
+        title_case_name = m.kind == "name" and not all(
+            context.doc[t].is_upper or not context.doc[t].is_alpha for t in range(s, k))
+        if title_case_name and (k - s > 4 or text[:context.tstart(s)].strip()
+                                or context.lower(k + 1) in ("a", "an", "the")):
+            # (a headline "Frank Messina: An Interview with …" names a topic, not a claim)
+            # "Regional Issues: …" is a heading, "TAPPER: …" a transcript label; a name in title
+            # case is a label in the headline ("Paul Ryan: FBI Decision …", the first line) or
+            # in a transcript where two or more such labels recur (decided below)
+            if k - s <= 4:
+                pending.append((si, s, k, m))
+            continue
         if m.kind == "title" and not context.doc[s].is_upper and not context.doc[s].text[:1].isupper():
             continue
         if m.kind == "actor" and is_media(scan, m.canonical):
             continue
-        content = scan.trim(nxt, context.tend(e - 1))
-        if content[1] <= content[0]:
-            continue
-        raw = scan.add(Raw("direct", si, m, (colon_char, colon_char + 1), content))
-        raw.extra["label"] = " ".join(scan.text[context.tstart(s):colon_char].split()).lower()
-        turns.append((context.tstart(s), raw))
+        _add_label(scan, si, s, k, m, turns)
+    labels = [" ".join(text[context.tstart(s):context.tstart(k)].split()).lower() for _, s, k, _ in pending]
+    recurring = {x for x in labels if labels.count(x) >= 2}
+    if len(recurring) >= 2:
+        for (si, s, k, m), label in zip(pending, labels):
+            if label in recurring:
+                _add_label(scan, si, s, k, m, turns)
+        turns.sort(key=lambda t: t[0])
     if len(turns) >= 2 and len({raw.extra["label"] for _, raw in turns}) >= 2:
         breaks.append(len(text))
         for start, raw in turns:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ...nlp.gazetteer import ACTOR_LABEL
 from .cues import CHARACTERISING, listeners_by_first
-from .frames import first_actor, left_speaker, right_speaker, skip_left_plain, subject_mention
+from .frames import first_actor, is_source, left_speaker, right_speaker, skip_left_plain, subject_mention
 from .model import Mention, Raw
 from .scan import Scan
 from .words import (
@@ -22,6 +22,7 @@ from .words import (
     PREPOSITIONS,
     PRONOUNS,
     SPOKESPERSONS,
+    TIME_WORDS,
     WH_WORDS,
 )
 
@@ -42,20 +43,11 @@ def find_indirect(scan: Scan) -> None:
             continue
         comp = _complement(scan, e, hi, mode, lemma)
         if comp is None or comp >= hi:
+            if mode == "object" and _object_attribution(scan, v, lo, hi):
+                continue
             _reversed_indirect(scan, v, lo, hi)
             continue
-        # speaker
-        m = None
-        if context.lower(s).endswith("ing") and s - 1 >= lo and context.lower(s - 1) == ",":
-            # "…, Mr. Manafort said, adding that …": the speaker of the sentence's reporting clause
-            m = _earlier_speaker(scan, lo, s)
-            if m is None:
-                m = first_actor(scan, lo, s)
-        if m is None:
-            m = left_speaker(scan, s, lo)
-        if m is None and s - 1 >= lo and context.lower(skip_left_plain(scan, s - 1, lo)) in ("and", "but"):
-            # "He resigned and said that …": the subject of the sentence
-            m = subject_mention(scan, lo, s)
+        m = _speaker_of_verb(scan, s, lo)
         if m is None:
             continue
         if m.start - 1 >= lo and context.lower(m.start - 1) in ("as", "if", "than"):
@@ -85,6 +77,66 @@ def _spokesperson_of(scan: Scan, m: Mention) -> Mention | None:
     if actor is not None and actor.type == "person":
         return None
     return m.owner
+
+
+def _speaker_of_verb(scan: Scan, s: int, lo: int) -> Mention | None:
+    """The speaker of the verb at token ``s``: left of it, the reporting clause's for "…, adding",
+    the sentence's subject for "He resigned and said"."""
+    context = scan.context
+    m = None
+    if context.lower(s).endswith("ing") and s - 1 >= lo and context.lower(s - 1) == ",":
+        # "…, Mr. Manafort said, adding that …": the speaker of the sentence's reporting clause
+        m = _earlier_speaker(scan, lo, s)
+        if m is None:
+            m = first_actor(scan, lo, s)
+    if m is None:
+        m = left_speaker(scan, s, lo)
+    if m is None and s - 1 >= lo and context.lower(skip_left_plain(scan, s - 1, lo)) in ("and", "but"):
+        # "He resigned and said that …": the subject of the sentence
+        m = subject_mention(scan, lo, s)
+    return m
+
+
+#: Forms of "be" (a passive before a verb).
+_BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s", "’s"})
+#: Punctuation that ends the object of a verb (outside quotations).
+_OBJECT_END = frozenset({",", ";", ".", ":", "!", "?", "—", "–", "(", "--"})
+
+
+def _object_attribution(scan: Scan, v: tuple, lo: int, hi: int) -> bool:
+    """``Sanders called for a moratorium``, ``The senator urged restraint``, ``X promised to build
+    a wall``: a ``takes_object`` verb whose object is the content (up to the end of the clause);
+    the speaker must be a source phrase (a name, title, pronoun, or a speaker/source noun)."""
+    context = scan.context
+    s, e = v[0], v[1]
+    k = e
+    while k < hi and (context.doc[k].is_space or context.lower(k) in TIME_WORDS):
+        k += 1  # "promised Monday to …"
+    if k >= hi or (context.is_punct(k) and scan.quote_at(context.tstart(k)) < 0):
+        return False
+    end = k
+    while end < hi and end - k < 40:
+        if context.lower(end) in _OBJECT_END and not scan.in_quote[end]:
+            break
+        end += 1
+    if end == k:
+        return False
+    j = s - 1
+    while j >= lo and context.lower(j) in scan.lexicon.skip_before_verb - _BE:
+        j -= 1
+    if j >= lo and context.lower(j) in _BE:
+        return False  # a passive: "Seattle was also proposed as a site"
+    if any(w[2] != CHARACTERISING and w[3] != "object" for w in scan.cues.verbs_in(k, hi)):
+        return False  # "X criticised the plan, saying that …": the clause is the content
+    m = _speaker_of_verb(scan, s, lo)
+    if m is None or not is_source(scan, m) or (m.start - 1 >= lo and context.lower(m.start - 1) in ("as", "if")):
+        return False
+    content = scan.trim(context.tstart(k), context.tend(end - 1))
+    if content[1] <= content[0]:
+        return False
+    scan.used_verbs.add(s)
+    scan.add(Raw("indirect", int(context.sent_of[s]), m, context.char_span(s, e), content))
+    return True
 
 
 def _earlier_speaker(scan: Scan, lo: int, s: int) -> Mention | None:
