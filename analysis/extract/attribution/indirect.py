@@ -193,8 +193,13 @@ def _complement(scan: Scan, e: int, hi: int, mode: str, lemma: str = "") -> int 
         lg = context.lower(g)
         if lg == "that":
             return g + 1
-        if (context.is_punct(g) and lg not in DASHES) or g in scan.cues.verb_at:
+        if (context.is_punct(g) and lg != "-") or g in scan.cues.verb_at:
             break
+    while k < hi and context.lower(k) in TIME_WORDS:
+        k += 1  # "said Wednesday (morning) the talks …"
+    if k >= hi or context.is_punct(k):
+        return None
+    low = context.lower(k)
     start = k
     if low in PP_START:  # "said on Monday the talks …", "said in a statement the ministry …"
         j = k + 1
@@ -252,6 +257,14 @@ def _inverted_indirect(scan: Scan, v: tuple, lo: int, hi: int) -> bool:
     left = scan.trim(context.tstart(lo), context.tstart(s - 1))
     right = scan.trim(context.tstart(after), context.tend(hi - 1)) if after < hi else (0, 0)
     content = left if left[1] - left[0] >= right[1] - right[0] else right
+    if left[1] > left[0] and right[1] > right[0]:
+        nxt = after + 1 if after < hi and context.lower(after) == "," else after
+        if nxt < hi and context.lower(nxt) in AUXILIARIES:
+            # "The sanctions, said Price, will hurt": the content runs on after the clause
+            content = scan.trim(context.tstart(lo), context.tend(hi - 1))
+        else:
+            # "…, said David Autor, a professor of economics, who …": an apposition, not content
+            content = left
     if content[1] <= content[0]:
         return False
     scan.used_verbs.add(s)
@@ -280,7 +293,7 @@ def _reversed_indirect(scan: Scan, v: tuple, lo: int, hi: int) -> None:
     while tail < hi and not context.is_punct(tail) and tail - k < 8:
         tail += 1
     words = [context.lower(g) for g in range(k, tail)]
-    if "that" in words or (words and words[0] not in PP_START):
+    if "that" in words or (words and words[0] not in PP_START and words[0] not in TIME_WORDS):
         return
     if tail < hi and not context.is_punct(tail):
         return
@@ -301,7 +314,7 @@ def _reversed_indirect(scan: Scan, v: tuple, lo: int, hi: int) -> None:
                 return
             # parenthetical: the content runs on after the reporting clause
             content = scan.trim(context.tstart(lo), context.tend(hi - 1))
-    elif tail < hi and context.lower(tail) not in (".", "!", "?", ";", ":"):
+    elif tail < hi and context.lower(tail) not in (".", "!", "?", ";", ":") and context.lower(tail) not in DASHES:
         return
     scan.used_verbs.add(s)
     scan.add(Raw("indirect", int(context.sent_of[s]), m, context.char_span(s, e), content))
