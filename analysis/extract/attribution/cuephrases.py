@@ -120,7 +120,9 @@ def find_cue_phrases(scan: Scan) -> None:
         m = context.mention_ending_at(j, lo)
         if m is None or m.start - 1 < lo or context.lower(m.start - 1) != "as":
             continue
-        if m.kind == "pronoun":
+        own = (m.kind == "pronoun" and m.key in ("i", "we") and bool(scan.narrator_speaker)
+               and scan.quote_at(context.tstart(m.start)) < 0)
+        if m.kind == "pronoun" and not own:
             continue
         if context.lower(s) == lemma and j == s - 1:
             continue  # a base form right after the noun phrase is a noun: "as the best possible reply"
@@ -132,7 +134,10 @@ def find_cue_phrases(scan: Scan) -> None:
         content = scan.content_around((m.start - 1, after), lo, hi)
         in_q = scan.quote_at(cue_chars[0])
         scan.used_verbs.add(s)
-        if in_q >= 0 or inside_indirect(scan, cue_chars[0]) or scan.narrator_speaker:
+        if own:
+            # "as I said", "as we have warned" in a speech: the speaker's own earlier words
+            scan.add(Raw("according_to", int(context.sent_of[s]), m, cue_chars, content))
+        elif in_q >= 0 or inside_indirect(scan, cue_chars[0]) or scan.narrator_speaker:
             scan.add(Raw("authority", int(context.sent_of[s]), None, cue_chars, content, principal=m, needs="outer"))
         else:
             scan.add(Raw("according_to", int(context.sent_of[s]), m, cue_chars, content))

@@ -126,8 +126,10 @@ def _object_attribution(scan: Scan, v: tuple, lo: int, hi: int) -> bool:
         j -= 1
     if j >= lo and context.lower(j) in _BE:
         return False  # a passive: "Seattle was also proposed as a site"
-    if any(w[2] != CHARACTERISING and w[3] != "object" for w in scan.cues.verbs_in(k, hi)):
-        return False  # "X criticised the plan, saying that …": the clause is the content
+    if any(w[2] != CHARACTERISING and w[3] != "object" and w[0] - 1 >= k
+           and context.lower(skip_left_plain(scan, w[0] - 1, k)) in (",", "and", "but")
+           for w in scan.cues.verbs_in(k, hi)):
+        return False  # "X criticised the plan, saying that …" / "… and said that …": the clause is the content
     m = _speaker_of_verb(scan, s, lo)
     if m is None or not is_source(scan, m) or (m.start - 1 >= lo and context.lower(m.start - 1) in ("as", "if")):
         return False

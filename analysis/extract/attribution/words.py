@@ -2,6 +2,8 @@
 ``analysis/data/reporting_verbs.yaml``, see :mod:`.lexicon`)."""
 from __future__ import annotations
 
+from ..records import THIRD_PERSON_GENRES as _THIRD_PERSON_GENRES
+
 __all__ = [
     "PRONOUNS",
     "DETERMINERS",
@@ -76,7 +78,7 @@ AUXILIARIES = frozenset({"is", "are", "was", "were", "will", "would", "has", "ha
                          "may",
                   "might", "must", "did", "does", "do", "'s", "'re", "’s", "’re", "wo", "ca", "shall", "'ll", "’ll"})
 #: Genres written by a reporter: their narration is not the metadata speaker's voice.
-THIRD_PERSON_GENRES = ("news", "article", "report", "wire", "dispatch", "feature", "editorial", "blog")
+THIRD_PERSON_GENRES = _THIRD_PERSON_GENRES
 #: Tokens: the longest stretch a rule looks at (longer sentences are cut into windows).
 MAX_WINDOW = 400  # tokens: the longest stretch a rule looks at
 #: Punctuation that ends a clause.
