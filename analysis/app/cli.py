@@ -8,6 +8,7 @@ Subcommands (each has ``--help``)::
     run PATH --out DIR          analyse a corpus and write every table (--engine dask: on a Dask cluster)
     codebook check [FILE]       run a codebook's examples and counter-examples
     agreement GOLD PRED         rule-vs-human agreement per category
+    actors suggest PATH         unknown speakers of a corpus as gazetteer entries to paste
     notebooks [DIR]             execute the notebooks headless (for make reproduce)
     compare RESULTS_DIR --by C  rates per group, contrasts with corrected p-values, time series
     kwic CORPUS QUERY           keyword in context (word, phrase, lemma, category, rule)
@@ -172,6 +173,18 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--corpus", help="corpus the spans refer to: gives the sentence boundaries for Cohen's kappa "
                    "(without it the kappa column is empty)")
 
+    ac = sub.add_parser("actors", help="suggest gazetteer entries for a corpus's unknown speakers",
+                        description="`actors suggest PATH` lists the capitalised speaker names of PATH's "
+                        "attributions that the gazetteer does not resolve, most frequent first, as gazetteer "
+                        "entries (YAML) to check and paste into your own actors file (`run --actors FILE`).")
+    ac.add_argument("action", choices=["suggest"])
+    ac.add_argument("path", metavar="PATH", help="corpus folder or file")
+    ac.add_argument("--actors", help="the gazetteer to extend (default: the bundled actors.yaml)")
+    ac.add_argument("--min-count", type=int, default=2, help="fewest attributions a name needs (default 2)")
+    ac.add_argument("--csv", action="store_true", help="print the table (name, count, documents, ...) as CSV")
+    ac.add_argument("--encoding",
+                    help="encoding of files that are not UTF-8, e.g. latin-1 (a byte-order mark always wins)")
+
     nb = sub.add_parser("notebooks", help="execute notebooks headless",
                         description="Execute every notebook in DIR (default notebooks/) top to bottom; executed "
                         "copies go to build/notebooks/, the committed notebooks stay without outputs.")
@@ -314,6 +327,22 @@ def _cmd_agreement(ns) -> int:
     return 0
 
 
+def _cmd_actors(ns) -> int:
+    from ..nlp.gazetteer import load_gazetteer
+    from .actors import suggest_actors, suggestions_yaml
+
+    if ns.min_count < 1:
+        raise KitError("--min-count must be 1 or more")
+    gazetteer = load_gazetteer(ns.actors)
+    corpus = load_corpus(ns.path, encoding=ns.encoding)
+    table = suggest_actors(corpus, nlp=make_nlp(actors=gazetteer), gazetteer=gazetteer, min_count=ns.min_count)
+    if ns.csv:
+        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        print(suggestions_yaml(table, source=ns.path), end="")
+    return 0
+
+
 def _cmd_notebooks(ns) -> int:
     for path, seconds in execute_notebooks(ns.folder, timeout=ns.timeout):
         print(f"executed {path} in {seconds:.1f}s")
@@ -329,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         "run": _cmd_run,
         "codebook": _cmd_codebook,
         "agreement": _cmd_agreement,
+        "actors": _cmd_actors,
         "notebooks": _cmd_notebooks,
         **GROUP_HANDLERS,
     }
