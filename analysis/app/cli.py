@@ -32,8 +32,10 @@ from ..corpus.loading import load_corpus
 from ..corpus.ungdc import fetch_ungdc
 from ..errors import KitError, one_line
 from ..extract.codebook import load_codebook
+from ..nlp.gazetteer import load_gazetteer
 from ..nlp.pipeline import make_nlp
 from ..tables.agreement import agreement, read_annotations
+from .actors import suggest_actors, suggestions_yaml
 from .checks import validate_codebook
 from .commands import HANDLERS as GROUP_HANDLERS
 from .commands import add_compare, add_export, add_kwic
@@ -328,9 +330,6 @@ def _cmd_agreement(ns) -> int:
 
 
 def _cmd_actors(ns) -> int:
-    from ..nlp.gazetteer import load_gazetteer
-    from .actors import suggest_actors, suggestions_yaml
-
     if ns.min_count < 1:
         raise KitError("--min-count must be 1 or more")
     gazetteer = load_gazetteer(ns.actors)

@@ -12,7 +12,7 @@ from conftest import ROOT, SEED_ID
 
 from analysis.app.cli import build_parser, main
 
-SUBCOMMANDS = ["corpus", "run", "codebook", "agreement", "notebooks", "compare", "kwic", "export"]
+SUBCOMMANDS = ["corpus", "run", "codebook", "agreement", "actors", "notebooks", "compare", "kwic", "export"]
 
 
 def cli(*args: str, cwd: Path = ROOT, script: bool = False) -> subprocess.CompletedProcess:
