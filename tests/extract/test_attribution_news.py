@@ -116,3 +116,12 @@ def test_title_case_transcript_labels(make_doc):
     assert [(r["speaker_text"], r["content"]) for r in recs] == [
         ("Novak", "The race is close. Very close"), ("Brandt", "I disagree"),
         ("Novak", "Then look at the polls"), ("Brandt", "Polls were wrong before")]
+
+
+def test_poll_and_group_subjects(make_doc):
+    r = _only(_records(make_doc, "About 40 percent said they would not vote in November."))
+    assert r["speaker_text"] == "percent" and r["content"] == "they would not vote in November"
+    r = _only(_records(make_doc, "Nearly half of respondents said the economy was their first concern."))
+    assert r["speaker_text"] == "respondents"
+    r = _only(_records(make_doc, "The mayor's budget was approved, according to the city's annual report."))
+    assert r["kind"] == "according_to" and r["content"] == "The mayor's budget was approved"
