@@ -125,3 +125,13 @@ def test_poll_and_group_subjects(make_doc):
     assert r["speaker_text"] == "respondents"
     r = _only(_records(make_doc, "The mayor's budget was approved, according to the city's annual report."))
     assert r["kind"] == "according_to" and r["content"] == "The mayor's budget was approved"
+
+
+def test_another_first_name_before_a_known_surname_is_another_person(make_doc):
+    # "Trump" is a gazetteer alias of Donald Trump; Eric Trump is someone else (unresolved, not Donald Trump)
+    r = _only(_records(make_doc, '"Her record is weak," Eric Trump said on Sunday.'))
+    assert (r["speaker_text"], r["speaker"]) == ("Eric Trump", "")
+    r = _only(_records(make_doc, '"Her record is weak," Trump said on Sunday.'))
+    assert r["speaker"] == "Donald Trump"
+    r = _only(_records(make_doc, '"The hearing was unfair," Ms. Adler testified.'))
+    assert (r["speaker_text"], r["cue"]) == ("Ms. Adler", "testified")

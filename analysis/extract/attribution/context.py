@@ -31,6 +31,13 @@ from .words import (
 
 __all__ = ["DocContext"]
 
+#: Capitalised words before a surname that are not first names ("Republican Trump", "Candidate Trump").
+_NOT_FIRST_NAMES = frozenset(
+    "republican republicans democrat democrats democratic gop independent conservative liberal former candidate "
+    "nominee billionaire businessman businesswoman mogul speaker leader chairman chief vice deputy acting "
+    "spokesman spokeswoman senior late young elder".split()
+)
+
 
 class DocContext:
     """Per-document arrays, look-ups and phrase finders shared by the rules and the resolver.
@@ -153,6 +160,20 @@ class DocContext:
             return None
         return Mention(k, j + 1, "name")
 
+    def _other_first_name(self, ent, lo: int) -> bool:
+        """A capitalised first name right before a one-word person alias ("Eric Trump", "Jeb Bush"):
+        not a title, honorific, demonym or party word, not the sentence's first word, not an entity."""
+        k = ent.start - 1
+        if ent.label_ != ACTOR_LABEL or ent.end - ent.start != 1 or k < lo or k == self.sent_bounds(k)[0]:
+            return False
+        actor = self.gazetteer.get(ent.ent_id_ or ent.text)
+        if actor is None or actor.type != "person" or self.ent_cover[k] >= 0:
+            return False
+        t = self.doc[k]
+        low = t.lower_
+        return (t.is_alpha and t.is_title and low not in NOT_NAMES and low not in HONORIFICS
+                and low not in _NOT_FIRST_NAMES and self.gazetteer.demonym_owner(low) is None)
+
     def _is_acronym(self, i: int) -> bool:
         t = self.doc[i].text
         return len(t) >= 2 and t.isupper() and t.isalpha()
@@ -175,6 +196,9 @@ class DocContext:
         if self.lower(j) in POSSESSIVE and j - 1 >= lo:
             j -= 1
         ent = self.ent_end_at.get(j)
+        if ent is not None and ent.start >= lo and self._other_first_name(ent, lo):
+            # "Eric Trump" when only "Trump" is an alias: another person of that surname, unresolved
+            return Mention(ent.start - 1, ent.end, "name")
         if ent is not None and ent.start >= lo:
             m = self.ent_mention(ent)
             # "Foreign Minister Sergei Lavrov": keep the title in the speaker text

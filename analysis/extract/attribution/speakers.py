@@ -271,7 +271,11 @@ class Speakers:
             m.antecedent = (m.start, m.end)
             # a name the case-sensitive ruler missed ("SECRETARY BLINKEN", "Mr LAVROV")
             context = self.context
-            for a, b in ((m.start, m.end), (m.end - 1, m.end)):
+            # the surname alone only after capitals or forms of address ("SECRETARY BLINKEN", "Mr LAVROV"),
+            # not after another first name ("Eric Trump" is not Donald Trump)
+            last_ok = all(context.doc[t].is_upper or context.lower(t) in HONORIFICS or not context.doc[t].is_alpha
+                          for t in range(m.start, m.end - 1))
+            for a, b in ((m.start, m.end), (m.end - 1, m.end)) if last_ok else ((m.start, m.end),):
                 found = self.resolver.gazetteer.lookup(" ".join(context.doc[t].text for t in range(a, b)))
                 if found:
                     return found
