@@ -135,3 +135,15 @@ def test_another_first_name_before_a_known_surname_is_another_person(make_doc):
     assert r["speaker"] == "Donald Trump"
     r = _only(_records(make_doc, '"The hearing was unfair," Ms. Adler testified.'))
     assert (r["speaker_text"], r["cue"]) == ("Ms. Adler", "testified")
+
+
+def test_quoted_show_title_is_not_a_quotation(make_doc):
+    recs = _records(make_doc, '"We were robbed," she said on CBS\'s "Face the Nation." "It was a disgrace."')
+    assert [r["content"] for r in recs] == ["We were robbed,", "It was a disgrace."]
+    assert {r["speaker_text"] for r in recs} == {"she"}
+
+
+def test_saying_after_a_comma_introduces_a_quotation(make_doc):
+    recs = _records(make_doc, "Later, she joined the critics, writing on Facebook: ''This bill is a scandal.''")
+    r = _only([r for r in recs if r["kind"] == "direct"])
+    assert (r["speaker_text"], r["content"]) == ("she", "This bill is a scandal.")

@@ -42,6 +42,9 @@ def find_quotations(scan: Scan) -> None:
         n_words = 0
         if q.close_tok > q.open_tok + 1:
             n_words = int(q.close_tok - q.open_tok - 1 - context.punct_arr[q.open_tok + 1 : q.close_tok].sum())
+        if q.open_tok - 1 >= sent_lo and context.lower(q.open_tok - 1) in _TITLE_BEFORE \
+                and _is_title(scan, q, final_stop=True):
+            continue  # a show, book or article: on MSNBC's “Morning Joe,” in his book “Crippled America”
         after_frame = frame_after(scan, q.close_tok + 1, next_start)
         if after_frame is None and not after_words and s_close + 1 < len(context.sents) and next_start == sent_hi:
             # '"…" - Matthew Ingram' split off as its own sentence
@@ -93,14 +96,23 @@ def find_quotations(scan: Scan) -> None:
         scan.add(Raw("direct", s_open, None, (-1, -1), content, needs="context", quote=qi))
 
 
-def _is_title(scan: Scan, q: Quote) -> bool:
-    """Quoted words that are all capitalised (a title or name), at most ten of them."""
+#: Words right before a quoted title ("on MSNBC's “Morning Joe”", "in his book “Crippled America”").
+_TITLE_BEFORE = frozenset({"'s", "’s", "on", "in", "titled", "entitled", "show", "program", "programme", "book",
+                           "article", "column", "film", "headline", "op-ed", "essay", "documentary", "series"})
+
+
+def _is_title(scan: Scan, q: Quote, *, final_stop: bool = False) -> bool:
+    """Quoted words that are all capitalised (a title or name), at most ten of them (``final_stop``:
+    a stop before the closing mark is allowed, as after "on MSNBC's")."""
     context = scan.context
     words = [k for k in range(q.open_tok + 1, q.close_tok) if not context.is_punct(k)]
     if not words or len(words) > 10:
         return False
     small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with", "or"}
-    if any(context.lower(k) in (".", "!", "?") for k in range(q.open_tok + 1, q.close_tok)):
+    last = q.close_tok - 1  # a final stop inside the marks ("on MSNBC's “Morning Joe.”") is the sentence's
+    while final_stop and last > q.open_tok and context.lower(last) in (".", ",", "!", "?"):
+        last -= 1
+    if any(context.lower(k) in (".", "!", "?") for k in range(q.open_tok + 1, last + 1)):
         return False
     caps = [k for k in words if context.lower(k) not in small]
     return bool(caps) and all(context.doc[k].text[:1].isupper() or context.doc[k].text[:1].isdigit() for k in caps) \

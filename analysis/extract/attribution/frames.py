@@ -188,6 +188,9 @@ def frame_before(scan: Scan, lo: int, b: int) -> tuple[Mention | None, tuple[int
             m = left_speaker(scan, v[0], lo)
             if m is None:
                 m = right_speaker(scan, v[1], b)
+            if m is None and context.lower(v[0]).endswith("ing") and v[0] - 1 >= lo \
+                    and context.lower(v[0] - 1) == ",":
+                m = first_actor(scan, lo, v[0])  # "he joined them, saying in a post: “…”"
             if m is not None:
                 return m, context.char_span(v[0], v[1]), "intro"
     # "According to Lavrov," / "a quote attributed to Einstein —"
