@@ -147,3 +147,9 @@ def test_saying_after_a_comma_introduces_a_quotation(make_doc):
     recs = _records(make_doc, "Later, she joined the critics, writing on Facebook: ''This bill is a scandal.''")
     r = _only([r for r in recs if r["kind"] == "direct"])
     assert (r["speaker_text"], r["content"]) == ("she", "This bill is a scandal.")
+
+
+def test_according_to_a_bare_source_noun_phrase(make_doc):
+    r = _only(_records(make_doc, "Turnout fell in rural counties, according to preliminary census data."))
+    assert (r["kind"], r["speaker_text"]) == ("according_to", "preliminary census data")
+    assert _records(make_doc, "The vote went according to plan.") == []

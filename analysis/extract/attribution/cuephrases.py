@@ -38,6 +38,12 @@ def find_cue_phrases(scan: Scan) -> None:
             m = None
         elif slot == "end":
             m = context.mention_starting_at(e, hi)
+            if m is None and family == "according_to":
+                # "according to exit polling data": a bare noun phrase (a source only with a source noun)
+                j = e
+                while j < hi and j - e < 8 and not context.is_punct(j) and context.lower(j) not in NP_STOP:
+                    j += 1
+                m = Mention(e, j, "np", context.lower(j - 1)) if j > e else None
             if m is None:
                 continue
             cue = (s, e)
