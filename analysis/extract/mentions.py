@@ -29,6 +29,7 @@ from spacy.tokens import Doc
 
 from ..nlp.docarrays import doc_ents, doc_id_of, token_index
 from ..nlp.gazetteer import ACTOR_LABEL, TITLE_LABEL, Gazetteer
+from .attribution.context import in_other_name
 from .attribution.speakers import Resolver
 from .records import NARRATOR, present
 from .voices import VoiceMap
@@ -112,7 +113,7 @@ def doc_mentions(
     if resolver is None or resolver.doc is not doc or resolver.gazetteer is not gazetteer:
         resolver = Resolver(doc, gazetteer, speaker=speaker)
     resolved = resolver.titles()
-    ents = doc_ents(doc)
+    ents = [e for e in doc_ents(doc) if not in_other_name(doc, e)]  # not "Washington" in "The Washington Post"
     # a title inside an authority cue ("as the President said") is that authority
     cues = [(int(r["cue_start"]), int(r["cue_end"]), r["principal"]) for r in attributions
             if r.get("kind") == "authority" and r.get("principal") and present(r.get("cue_start"))]

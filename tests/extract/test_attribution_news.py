@@ -153,3 +153,18 @@ def test_according_to_a_bare_source_noun_phrase(make_doc):
     r = _only(_records(make_doc, "Turnout fell in rural counties, according to preliminary census data."))
     assert (r["kind"], r["speaker_text"]) == ("according_to", "preliminary census data")
     assert _records(make_doc, "The vote went according to plan.") == []
+
+
+def test_place_name_inside_a_newspaper_name_is_not_the_state(make_doc):
+    from analysis.extract.mentions import doc_mentions
+    from analysis.nlp.gazetteer import load_gazetteer
+
+    text = "Talks stalled, The Washington Post reported. Washington said the offer stands."
+    doc = make_doc(text)
+    recs = _records(make_doc, text)
+    assert [(r["speaker_text"], r["speaker"]) for r in recs] == [
+        ("The Washington Post", ""), ("Washington", "United States")]
+    mentioned = [m for m in doc_mentions(doc, load_gazetteer()) if m["role"] == "mentioned"]
+    assert [(m["actor"], text[m["start_char"]:m["end_char"]]) for m in mentioned] == [
+        ("United States", "Washington")]
+    assert mentioned[0]["start_char"] == text.index("Washington said")

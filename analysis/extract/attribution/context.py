@@ -21,6 +21,7 @@ from .words import (
     DETERMINERS,
     HONORIFICS,
     MAX_WINDOW,
+    NAME_HEADS,
     NAME_PARTICLES,
     NOT_NAMES,
     NP_STOP,
@@ -29,7 +30,7 @@ from .words import (
     PRONOUNS,
 )
 
-__all__ = ["DocContext"]
+__all__ = ["DocContext", "in_other_name"]
 
 #: Capitalised words before a surname that are not first names ("Republican Trump", "Candidate Trump").
 _NOT_FIRST_NAMES = frozenset(
@@ -37,6 +38,15 @@ _NOT_FIRST_NAMES = frozenset(
     "nominee billionaire businessman businesswoman mogul speaker leader chairman chief vice deputy acting "
     "spokesman spokeswoman senior late young elder".split()
 )
+
+
+def in_other_name(doc: Doc, ent) -> bool:
+    """An ACTOR alias that is only part of another name: "Washington" in "The Washington Post",
+    "Moscow" in "the Moscow Times" (followed by a capitalised word of :data:`~.words.NAME_HEADS`)."""
+    if ent.label_ != ACTOR_LABEL or ent.end >= len(doc):
+        return False
+    nxt = doc[ent.end]
+    return nxt.text[:1].isupper() and nxt.lower_ in NAME_HEADS
 
 
 class DocContext:
@@ -77,7 +87,7 @@ class DocContext:
                 self.sent_of[a:b] = i
         self.strings = doc.vocab.strings
         self.lower_arr, self.punct_arr = token_lower(doc), token_punct(doc)
-        self.ents = [e for e in doc_ents(doc) if e.label_ in (ACTOR_LABEL, TITLE_LABEL)]
+        self.ents = [e for e in doc_ents(doc) if e.label_ in (ACTOR_LABEL, TITLE_LABEL) and not in_other_name(doc, e)]
         self.ent_end_at = {e.end - 1: e for e in self.ents}
         self.ent_start_at = {e.start: e for e in self.ents}
         self.ent_cover = np.full(self.n, -1, dtype=np.int64)

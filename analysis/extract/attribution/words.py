@@ -24,6 +24,7 @@ __all__ = [
     "LABEL_WORDS",
     "TIME_WORDS",
     "TIME_OPENERS",
+    "NAME_HEADS",
 ]
 
 #: Pronouns that can name a speaker, with the gender (or number) they need.
@@ -100,3 +101,10 @@ TIME_WORDS = frozenset(
 )
 #: Words that open such a time phrase.
 TIME_OPENERS = frozenset("on this last earlier later late early next that in the".split())
+#: Capitalised words that make a place name part of another name: "The Washington Post", "the Moscow
+#: Times", "Kyiv Independent", "Washington Examiner" are newspapers, not the United States, Russia or Ukraine.
+NAME_HEADS = frozenset(
+    "post times examiner journal herald tribune globe news free beacon monthly review magazine daily star sun "
+    "chronicle gazette observer independent telegraph guardian record standard press insider institute "
+    "university college redskins nationals wizards capitals mystics monument state".split()
+)
