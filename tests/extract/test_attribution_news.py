@@ -168,3 +168,8 @@ def test_place_name_inside_a_newspaper_name_is_not_the_state(make_doc):
     assert [(m["actor"], text[m["start_char"]:m["end_char"]]) for m in mentioned] == [
         ("United States", "Washington")]
     assert mentioned[0]["start_char"] == text.index("Washington said")
+
+
+def test_poll_share_subject(make_doc):
+    r = _only(_records(make_doc, "In the new survey, seven in 10 say the country is on the wrong track."))
+    assert (r["speaker_text"], r["content"]) == ("seven in 10", "the country is on the wrong track")

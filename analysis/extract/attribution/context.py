@@ -230,6 +230,8 @@ class DocContext:
         low = self.lower(j)
         if low in PRONOUNS:
             return Mention(j, j + 1, "pronoun", low)
+        if doc[j].like_num and j - 2 >= lo and self.lower(j - 1) == "in" and doc[j - 2].like_num:
+            return Mention(j - 2, j + 1, "np", low)  # a poll share: "Six in 10 say", "two in three said"
         if low == "who" and j - 1 >= lo:  # "Mr Rathbun, who had told Montalvo …"
             k = j - 1 if self.lower(j - 1) != "," else j - 2
             m = self.mention_ending_at(k, lo) if k >= lo else None
