@@ -173,3 +173,11 @@ def test_place_name_inside_a_newspaper_name_is_not_the_state(make_doc):
 def test_poll_share_subject(make_doc):
     r = _only(_records(make_doc, "In the new survey, seven in 10 say the country is on the wrong track."))
     assert (r["speaker_text"], r["content"]) == ("seven in 10", "the country is on the wrong track")
+
+
+def test_speaker_after_a_quotation_with_modifier_or_long_apposition(make_doc):
+    r = _only(_records(make_doc, '"The party has moved left," said former Gov. Ann Lowe of Idaho, a Democrat.'))
+    assert (r["kind"], r["speaker_text"]) == ("direct", "former Gov. Ann Lowe")
+    r = _only(_records(make_doc, '"This law is cruel," Dana Ruiz, policy director for the civil liberties group '
+                                 'Justice Forward, said.'))
+    assert (r["kind"], r["speaker_text"]) == ("direct", "Dana Ruiz")

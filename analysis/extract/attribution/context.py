@@ -32,6 +32,9 @@ from .words import (
 
 __all__ = ["DocContext", "in_other_name"]
 
+#: Lower-case words that may open a speaker phrase before a title or name ("former Gov. X").
+_MODIFIERS = frozenset("former then ex longtime long-time veteran top senior acting outgoing incoming "
+                       "retired late".split())
 #: Capitalised words before a surname that are not first names ("Republican Trump", "Candidate Trump").
 _NOT_FIRST_NAMES = frozenset(
     "republican republicans democrat democrats democratic gop independent conservative liberal former candidate "
@@ -285,6 +288,12 @@ class DocContext:
         """The speaker phrase starting at token ``k`` (``said the spokesman``)."""
         if k >= hi:
             return None
+        if self.lower(k) in _MODIFIERS and k + 1 < hi:
+            # "said former Gov. Bill Richardson", "said longtime adviser Jane Doe"
+            m = self.mention_starting_at(k + 1, hi)
+            if m is not None and m.kind in ("actor", "title", "name"):
+                m.start = k
+                return m
         ent = self.ent_start_at.get(k)
         low = self.lower(k)
         det = -1

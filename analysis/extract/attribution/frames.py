@@ -149,7 +149,7 @@ def frame_after(scan: Scan, a: int, hi: int) -> tuple[Mention, tuple[int, int]] 
         if m is not None:
             return m, (v[0], v[1])
         return None
-    for v in scan.cues.verbs_in(a, min(hi, a + 14)):
+    for v in scan.cues.verbs_in(a, min(hi, a + 24)):  # '"…," Sarah Warbelow, legal director for …, said
         if v[2] == CHARACTERISING:
             continue
         m = left_speaker(scan, v[0], a)
