@@ -181,3 +181,12 @@ def test_speaker_after_a_quotation_with_modifier_or_long_apposition(make_doc):
     r = _only(_records(make_doc, '"This law is cruel," Dana Ruiz, policy director for the civil liberties group '
                                  'Justice Forward, said.'))
     assert (r["kind"], r["speaker_text"]) == ("direct", "Dana Ruiz")
+
+
+def test_more_reporting_verbs_from_the_lexicon(make_doc):
+    r = _only(_records(make_doc, "The governor decried the ruling as a disgrace to the state."))
+    assert (r["cue"], r["content"]) == ("decried", "the ruling as a disgrace to the state")
+    r = _only(_records(make_doc, "Mr. Lind reminded voters that the tax had never been collected."))
+    assert (r["speaker_text"], r["content"]) == ("Mr. Lind", "the tax had never been collected")
+    r = _only(_records(make_doc, "Ms. Ruiz joked the committee would need a bigger room."))
+    assert r["cue"] == "joked" and r["content"] == "the committee would need a bigger room"
