@@ -43,10 +43,13 @@ _NOT_FIRST_NAMES = frozenset(
 )
 
 
-def in_other_name(doc: Doc, ent) -> bool:
+def in_other_name(doc: Doc, ent, lower_ids: list | None = None) -> bool:
     """An ACTOR alias that is only part of another name: "Washington" in "The Washington Post",
-    "Moscow" in "the Moscow Times" (followed by a capitalised word of :data:`~.words.NAME_HEADS`)."""
-    if ent.label_ != ACTOR_LABEL or ent.end >= len(doc):
+    "Moscow" in "the Moscow Times" (followed by a capitalised word of :data:`~.words.NAME_HEADS`).
+    ``lower_ids``: the Doc's lower-case string ids, when the caller has them (faster)."""
+    if ent.end >= len(doc) or ent.label_ != ACTOR_LABEL:
+        return False
+    if lower_ids is not None and doc.vocab.strings[lower_ids[ent.end]] not in NAME_HEADS:
         return False
     nxt = doc[ent.end]
     return nxt.text[:1].isupper() and nxt.lower_ in NAME_HEADS
@@ -90,7 +93,10 @@ class DocContext:
                 self.sent_of[a:b] = i
         self.strings = doc.vocab.strings
         self.lower_arr, self.punct_arr = token_lower(doc), token_punct(doc)
-        self.ents = [e for e in doc_ents(doc) if e.label_ in (ACTOR_LABEL, TITLE_LABEL) and not in_other_name(doc, e)]
+        self._lower_ids = self.lower_arr.tolist()  # plain ints: lower() without numpy scalar overhead
+        self._punct = self.punct_arr.tolist()
+        self.ents = [e for e in doc_ents(doc) if e.label_ in (ACTOR_LABEL, TITLE_LABEL)
+                     and not in_other_name(doc, e, self._lower_ids)]
         self.ent_end_at = {e.end - 1: e for e in self.ents}
         self.ent_start_at = {e.start: e for e in self.ents}
         self.ent_cover = np.full(self.n, -1, dtype=np.int64)
@@ -115,7 +121,7 @@ class DocContext:
 
     def lower(self, i: int) -> str:
         """The lower-case form of token ``i``."""
-        return self.strings[int(self.lower_arr[i])]
+        return self.strings[self._lower_ids[i]]
 
     def tstart(self, i: int) -> int:
         """The first character of token ``i``."""
@@ -133,7 +139,7 @@ class DocContext:
 
     def is_punct(self, i: int) -> bool:
         """Whether token ``i`` is punctuation or whitespace."""
-        return bool(self.punct_arr[i])
+        return bool(self._punct[i])
 
     def sent_bounds(self, i: int) -> tuple[int, int]:
         """Token span ``(start, end)`` of the sentence window holding token ``i``."""

@@ -114,25 +114,25 @@ def _object_attribution(scan: Scan, v: tuple, lo: int, hi: int) -> bool:
         k += 1  # "promised Monday to …"
     if k >= hi or (context.is_punct(k) and scan.quote_at(context.tstart(k)) < 0):
         return False
+    j = s - 1
+    while j >= lo and context.lower(j) in scan.lexicon.skip_before_verb and context.lower(j) not in _BE:
+        j -= 1
+    if j >= lo and context.lower(j) in _BE:
+        return False  # a passive: "Seattle was also proposed as a site"
+    m = _speaker_of_verb(scan, s, lo)
+    if m is None or not is_source(scan, m) or (m.start - 1 >= lo and context.lower(m.start - 1) in ("as", "if")):
+        return False
     end = k
     while end < hi and end - k < 40:
-        if context.lower(end) in _OBJECT_END and not scan.in_quote[end]:
+        if context.is_punct(end) and context.lower(end) in _OBJECT_END and not scan.in_quote[end]:
             break
         end += 1
     if end == k:
         return False
-    j = s - 1
-    while j >= lo and context.lower(j) in scan.lexicon.skip_before_verb - _BE:
-        j -= 1
-    if j >= lo and context.lower(j) in _BE:
-        return False  # a passive: "Seattle was also proposed as a site"
     if any(w[2] != CHARACTERISING and w[3] != "object" and w[0] - 1 >= k
            and context.lower(skip_left_plain(scan, w[0] - 1, k)) in (",", "and", "but")
            for w in scan.cues.verbs_in(k, hi)):
         return False  # "X criticised the plan, saying that …" / "… and said that …": the clause is the content
-    m = _speaker_of_verb(scan, s, lo)
-    if m is None or not is_source(scan, m) or (m.start - 1 >= lo and context.lower(m.start - 1) in ("as", "if")):
-        return False
     content = scan.trim(context.tstart(k), context.tend(end - 1))
     if content[1] <= content[0]:
         return False

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 
 __all__ = ["Quote", "find_quotes", "paragraph_breaks", "next_break", "at_line_start"]
 
-#: ``''`` (two apostrophes, the double quotation mark of NYT and Penn-Treebank-style texts) is one mark.
-_QUOTE_MARKS = re.compile(r"''(?!')|[\"“”«»„‟‘’'‹›‚]")
+_QUOTE_MARKS = re.compile(r"[\"“”«»„‟‘’'‹›‚]")
 _DOUBLE_OPEN = frozenset("“„‟")
 _DOUBLE_CLOSE = frozenset("”")
 _SINGLE_OPEN = frozenset("‘‹‚")
@@ -87,15 +86,19 @@ def find_quotes(text: str, doc_id: str, warnings: list[str] | None) -> list[Quot
 
     doubles: list[tuple[int, str]] = []
     singles: list[tuple[int, str]] = []
-    wide: set[int] = set()  # positions of two-character marks ('')
+    wide: set[int] = set()  # positions of two-character marks: '' (two apostrophes, the double quotation
+    skip = -1  # mark of NYT and Penn-Treebank-style texts) is one mark
     for m in _QUOTE_MARKS.finditer(text):
         p = m.start()
+        if p == skip:
+            continue
         c = text[p]
-        prev = text[p - 1] if p > 0 else " "
-        nxt = text[m.end()] if m.end() < n else " "
-        if m.end() - p == 2:
+        end = p + 1
+        if c == "'" and end < n and text[end] == "'" and (end + 1 >= n or text[end + 1] != "'"):
             wide.add(p)
-            c = '"'
+            c, end, skip = '"', end + 1, end
+        prev = text[p - 1] if p > 0 else " "
+        nxt = text[end] if end < n else " "
         if c in "'’":
             if prev.isalnum() and nxt.isalnum():
                 continue  # apostrophe: don't, Russia’s
