@@ -55,6 +55,21 @@ def in_other_name(doc: Doc, ent, lower_ids: list | None = None) -> bool:
     return nxt.text[:1].isupper() and nxt.lower_ in NAME_HEADS
 
 
+def _other_first_name(ctx: "DocContext", ent, lo: int) -> bool:
+    """A capitalised first name right before a one-word person alias ("Eric Trump", "Jeb Bush"):
+    not a title, honorific, demonym or party word, not the sentence's first word, not an entity."""
+    k = ent.start - 1
+    if ent.label_ != ACTOR_LABEL or ent.end - ent.start != 1 or k < lo or k == ctx.sent_bounds(k)[0]:
+        return False
+    actor = ctx.gazetteer.get(ent.ent_id_ or ent.text)
+    if actor is None or actor.type != "person" or ctx.ent_cover[k] >= 0:
+        return False
+    t = ctx.doc[k]
+    low = t.lower_
+    return (t.is_alpha and t.is_title and low not in NOT_NAMES and low not in HONORIFICS
+            and low not in _NOT_FIRST_NAMES and ctx.gazetteer.demonym_owner(low) is None)
+
+
 class DocContext:
     """Per-document arrays, look-ups and phrase finders shared by the rules and the resolver.
 
@@ -179,20 +194,6 @@ class DocContext:
             return None
         return Mention(k, j + 1, "name")
 
-    def _other_first_name(self, ent, lo: int) -> bool:
-        """A capitalised first name right before a one-word person alias ("Eric Trump", "Jeb Bush"):
-        not a title, honorific, demonym or party word, not the sentence's first word, not an entity."""
-        k = ent.start - 1
-        if ent.label_ != ACTOR_LABEL or ent.end - ent.start != 1 or k < lo or k == self.sent_bounds(k)[0]:
-            return False
-        actor = self.gazetteer.get(ent.ent_id_ or ent.text)
-        if actor is None or actor.type != "person" or self.ent_cover[k] >= 0:
-            return False
-        t = self.doc[k]
-        low = t.lower_
-        return (t.is_alpha and t.is_title and low not in NOT_NAMES and low not in HONORIFICS
-                and low not in _NOT_FIRST_NAMES and self.gazetteer.demonym_owner(low) is None)
-
     def _is_acronym(self, i: int) -> bool:
         t = self.doc[i].text
         return len(t) >= 2 and t.isupper() and t.isalpha()
@@ -215,7 +216,7 @@ class DocContext:
         if self.lower(j) in POSSESSIVE and j - 1 >= lo:
             j -= 1
         ent = self.ent_end_at.get(j)
-        if ent is not None and ent.start >= lo and self._other_first_name(ent, lo):
+        if ent is not None and ent.start >= lo and _other_first_name(self, ent, lo):
             # "Eric Trump" when only "Trump" is an alias: another person of that surname, unresolved
             return Mention(ent.start - 1, ent.end, "name")
         if ent is not None and ent.start >= lo:
