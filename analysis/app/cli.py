@@ -11,6 +11,7 @@ Subcommands (each has ``--help``)::
     reliability FILE FILE ...   inter-coder reliability (alpha, kappa, disagreements)
     export-labelstudio CORPUS   Label Studio tasks + labelling config (import-labelstudio: back)
     export-qdpx CORPUS          REFI-QDA project for QDA tools (import-qdpx: back)
+    actors suggest PATH         unknown speakers of a corpus as gazetteer entries to paste
     notebooks [DIR]             execute the notebooks headless (for make reproduce)
     compare RESULTS_DIR --by C  rates per group, contrasts with corrected p-values, time series
     kwic CORPUS QUERY           keyword in context (word, phrase, lemma, category, rule)
@@ -34,9 +35,11 @@ from ..corpus.loading import load_corpus
 from ..corpus.ungdc import fetch_ungdc
 from ..errors import KitError, one_line
 from ..extract.codebook import load_codebook
+from ..nlp.gazetteer import load_gazetteer
 from ..nlp.pipeline import make_nlp
 from ..tables.agreement import agreement, read_annotations
 from . import coding_cli
+from .actors import suggest_actors, suggestions_yaml
 from .checks import validate_codebook
 from .commands import HANDLERS as GROUP_HANDLERS
 from .commands import add_compare, add_export, add_kwic
@@ -177,6 +180,17 @@ def build_parser() -> argparse.ArgumentParser:
                    "(without it the kappa column is empty)")
 
     coding_cli.add_commands(sub)  # reliability, exchange formats (app/coding_cli.py)
+    ac = sub.add_parser("actors", help="suggest gazetteer entries for a corpus's unknown speakers",
+                        description="`actors suggest PATH` lists the capitalised speaker names of PATH's "
+                        "attributions that the gazetteer does not resolve, most frequent first, as gazetteer "
+                        "entries (YAML) to check and paste into your own actors file (`run --actors FILE`).")
+    ac.add_argument("action", choices=["suggest"])
+    ac.add_argument("path", metavar="PATH", help="corpus folder or file")
+    ac.add_argument("--actors", help="the gazetteer to extend (default: the bundled actors.yaml)")
+    ac.add_argument("--min-count", type=int, default=2, help="fewest attributions a name needs (default 2)")
+    ac.add_argument("--csv", action="store_true", help="print the table (name, count, documents, ...) as CSV")
+    ac.add_argument("--encoding",
+                    help="encoding of files that are not UTF-8, e.g. latin-1 (a byte-order mark always wins)")
 
     nb = sub.add_parser("notebooks", help="execute notebooks headless",
                         description="Execute every notebook in DIR (default notebooks/) top to bottom; executed "
@@ -320,6 +334,19 @@ def _cmd_agreement(ns) -> int:
     return 0
 
 
+def _cmd_actors(ns) -> int:
+    if ns.min_count < 1:
+        raise KitError("--min-count must be 1 or more")
+    gazetteer = load_gazetteer(ns.actors)
+    corpus = load_corpus(ns.path, encoding=ns.encoding)
+    table = suggest_actors(corpus, nlp=make_nlp(actors=gazetteer), gazetteer=gazetteer, min_count=ns.min_count)
+    if ns.csv:
+        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        print(suggestions_yaml(table, source=ns.path), end="")
+    return 0
+
+
 def _cmd_notebooks(ns) -> int:
     for path, seconds in execute_notebooks(ns.folder, timeout=ns.timeout):
         print(f"executed {path} in {seconds:.1f}s")
@@ -335,6 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         "run": _cmd_run,
         "codebook": _cmd_codebook,
         "agreement": _cmd_agreement,
+        "actors": _cmd_actors,
         "notebooks": _cmd_notebooks,
         **GROUP_HANDLERS,
         **coding_cli.HANDLERS,

@@ -22,9 +22,11 @@ from spacy.tokens import Doc
 from ..corpus.documents import Corpus, Document
 from ..errors import KitError
 from ..extract.analyze import DocResult, analyze_doc
+from ..extract.attribution.speakers import canonical_speaker
 from ..extract.codebook import Codebook, load_codebook
 from ..extract.collocation import term_spans
 from ..extract.concordance import doc_concordance, phrase_codebook, phrase_spans
+from ..extract.records import NARRATOR, document_voice
 from ..extract.terms import token_terms
 from ..extract.voices import doc_voices, voice_map
 from ..nlp.docarrays import doc_id_of
@@ -181,7 +183,11 @@ def voices(
     out: list[Document] = []
     for doc, meta, result in analysed(docs, only=("attributions",), nlp=nlp, gazetteer=gazetteer, metadata=metadata,
                                       cache=False):
-        out.extend(doc_voices(doc, voice_map(doc, result.attributions), metadata=meta or {}, separator=separator))
+        own = document_voice(meta or {})  # a speech's unquoted words are its speaker's
+        gz = gazetteer if gazetteer is not None else (gazetteer_of(nlp) if nlp is not None else load_gazetteer())
+        default = canonical_speaker(gz, own) if own else NARRATOR
+        out.extend(doc_voices(doc, voice_map(doc, result.attributions, default=default), metadata=meta or {},
+                              separator=separator))
     return out
 
 

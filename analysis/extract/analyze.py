@@ -23,9 +23,10 @@ from ..errors import KitError
 from ..nlp.docarrays import doc_id_of, sentence_spans, word_mask
 from ..nlp.gazetteer import Gazetteer, load_gazetteer
 from .attribution import Resolver, doc_attributions
+from .attribution.speakers import canonical_speaker
 from .codebook import Codebook, load_codebook
 from .mentions import doc_mentions
-from .records import NARRATOR
+from .records import NARRATOR, document_voice
 from .rhetoric import doc_evidence
 from .sentiment import doc_sentiment
 from .terms import check_by, voice_terms
@@ -133,7 +134,8 @@ def analyze_doc(
     warnings: list[str] = []
     attributions = doc_attributions(doc, gazetteer=gazetteer, metadata=metadata, warnings=warnings,
                                     resolver=resolver)
-    voices = make_voice_map(doc, attributions)
+    own = document_voice(metadata)  # a speech's unquoted words are its speaker's (README, Methods: Voice)
+    voices = make_voice_map(doc, attributions, default=canonical_speaker(gazetteer, own) if own else NARRATOR)
     sentences = doc_sentences(doc, voices)
     evidence: list[dict] = []
     if codebook is not False and wanted & {"evidence", "mentions"}:

@@ -27,8 +27,9 @@ from typing import Iterable
 import numpy as np
 from spacy.tokens import Doc
 
-from ..nlp.docarrays import doc_ents, doc_id_of, token_index
+from ..nlp.docarrays import doc_ents, doc_id_of, token_index, token_lower
 from ..nlp.gazetteer import ACTOR_LABEL, TITLE_LABEL, Gazetteer
+from .attribution.context import in_other_name
 from .attribution.speakers import Resolver
 from .records import NARRATOR, present
 from .voices import VoiceMap
@@ -112,7 +113,8 @@ def doc_mentions(
     if resolver is None or resolver.doc is not doc or resolver.gazetteer is not gazetteer:
         resolver = Resolver(doc, gazetteer, speaker=speaker)
     resolved = resolver.titles()
-    ents = doc_ents(doc)
+    lower_ids = token_lower(doc).tolist()
+    ents = [e for e in doc_ents(doc) if not in_other_name(doc, e, lower_ids)]  # not "Washington" in "… Post"
     # a title inside an authority cue ("as the President said") is that authority
     cues = [(int(r["cue_start"]), int(r["cue_end"]), r["principal"]) for r in attributions
             if r.get("kind") == "authority" and r.get("principal") and present(r.get("cue_start"))]

@@ -22,6 +22,8 @@ __all__ = [
     "SENTENCE_COLUMNS",
     "NARRATOR",
     "UNKNOWN_SPEAKER",
+    "THIRD_PERSON_GENRES",
+    "document_voice",
     "present",
 ]
 
@@ -58,6 +60,50 @@ SENTENCE_COLUMNS = ["doc_id", "sentence_id", "start_char", "end_char", "n_tokens
 NARRATOR = "narrator"
 #: The voice of a quotation whose speaker is not resolved.
 UNKNOWN_SPEAKER = "unknown speaker"
+#: Genres written by a reporter (a ``genre`` containing one of these words): their unquoted text is the
+#: narrator's, whoever the metadata ``speaker`` is.
+THIRD_PERSON_GENRES = ("news", "article", "report", "wire", "dispatch", "feature", "editorial", "blog")
+
+
+def document_voice(metadata: Any) -> str:
+    """Whose words a document's unquoted text is: its metadata ``speaker``, or ``""`` for the narrator.
+
+    The rule (README, Methods: Voice):
+
+    * a ``voice`` metadata column decides when it is filled: ``speaker`` (the
+      metadata speaker's own words), ``narrator``, or a speaker's name (the
+      sub-documents of :func:`analysis.extract.voices.doc_voices` carry it);
+    * otherwise a document whose metadata names a ``speaker`` and whose
+      ``genre`` is filled and is not a reporter's genre (:data:`THIRD_PERSON_GENRES`:
+      news, article, report, ...) -- a speech, statement, press release,
+      interview transcript, letter -- is that speaker's own words;
+    * everything else (news, no genre, no speaker) is the narrator's.
+
+    >>> document_voice({"speaker": "Wang Yi", "genre": "speech"})
+    'Wang Yi'
+    >>> document_voice({"speaker": "Sergei Lavrov", "genre": "news"})
+    ''
+    >>> document_voice({"speaker": "Sergei Lavrov", "genre": "news", "voice": "speaker"})
+    'Sergei Lavrov'
+    """
+    if not isinstance(metadata, dict):
+        return ""
+    speaker = metadata.get("speaker")
+    speaker = " ".join(speaker.split()) if isinstance(speaker, str) else ""
+    voice = metadata.get("voice")
+    voice = " ".join(voice.split()) if isinstance(voice, str) else ""
+    if voice:
+        if voice.lower() in (NARRATOR, UNKNOWN_SPEAKER):
+            return ""
+        # "speaker": the metadata speaker's; a name (a voice sub-document of doc_voices): that voice's
+        return speaker if voice.lower() == "speaker" else voice
+    if not speaker:
+        return ""
+    genre = metadata.get("genre")
+    genre = genre.strip().lower() if isinstance(genre, str) else ""
+    if not genre or any(g in genre for g in THIRD_PERSON_GENRES):
+        return ""
+    return speaker
 
 
 def present(value: Any) -> bool:

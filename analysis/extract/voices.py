@@ -6,7 +6,10 @@ who may quote his president. The voice of a stretch of text is
 * the canonical speaker of the quotation that contains it (``direct`` and
   ``partial`` attributions, see :mod:`analysis.extract.attribution`), or
   ``"unknown speaker"`` when that quotation's speaker is not resolved;
-* ``"narrator"`` everywhere else.
+* ``"narrator"`` everywhere else -- or, in a first-person document (a speech,
+  statement or press release whose metadata names its ``speaker``; the rule is
+  :func:`analysis.extract.records.document_voice`), that speaker: their
+  unquoted words are their own voice, the *default* voice of the map.
 
 Nested quotation keeps the **outer** speaker: a quote inside Lavrov's quoted
 words is still Lavrov's voice (he chose to repeat it). Quotation marks belong
@@ -43,10 +46,13 @@ class VoiceMap:
         doc: the parsed document.
         spans: ``(start_char, end_char, voice)`` for quoted stretches; where
             they overlap, the outer (longer, earlier) one wins.
+        default: the voice of everything outside them: ``"narrator"``, or the
+            speaker of a first-person document.
     """
 
-    def __init__(self, doc: Doc, spans: Iterable[tuple[int, int, str]] = ()):
+    def __init__(self, doc: Doc, spans: Iterable[tuple[int, int, str]] = (), *, default: str = NARRATOR):
         self.doc = doc
+        self.default = default or NARRATOR
         merged: list[tuple[int, int, str]] = []
         # Outer spans first: earlier start, then longer.
         for start, end, voice in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
@@ -68,12 +74,12 @@ class VoiceMap:
             i = bisect.bisect_right(self._starts, start_char) - 1
             if i >= 0 and self.spans[i][0] <= start_char < self.spans[i][1]:
                 return self.spans[i][2]
-            return NARRATOR
+            return self.default
         i = max(bisect.bisect_right(self._starts, start_char) - 1, 0)
         if not self.spans or self.spans[i][0] >= end_char or (
             self.spans[i][1] <= start_char and (i + 1 >= len(self.spans) or self.spans[i + 1][0] >= end_char)
         ):
-            return NARRATOR  # no quotation overlaps the span
+            return self.default  # no quotation overlaps the span
         if self.spans[i][0] <= start_char and end_char <= self.spans[i][1]:
             return self.spans[i][2]  # inside one quotation
         overlap: Counter[str] = Counter()
@@ -85,11 +91,11 @@ class VoiceMap:
                 overlap[voice] += n
                 covered += n
             i += 1
-        overlap[NARRATOR] += (end_char - start_char) - covered
+        overlap[self.default] += (end_char - start_char) - covered
         best = max(overlap.values())
-        # ties go to the narrator, then alphabetically (deterministic)
-        if overlap[NARRATOR] == best:
-            return NARRATOR
+        # ties go to the default voice (the narrator), then alphabetically (deterministic)
+        if overlap[self.default] == best:
+            return self.default
         return min(v for v, n in overlap.items() if n == best)
 
     def _arrays(self) -> tuple[np.ndarray, np.ndarray, list[str], list[tuple[int, int]]]:
@@ -97,7 +103,7 @@ class VoiceMap:
         if self._token_voices is None:
             doc = self.doc
             idx, _, sents = self._index or token_index(doc)
-            names = [NARRATOR] + sorted({v for _, _, v in self.spans} - {NARRATOR})
+            names = [self.default] + sorted({v for _, _, v in self.spans} - {self.default})
             code = {v: i for i, v in enumerate(names)}
             voices_ = np.zeros(len(doc), dtype=np.int64)
             for s, e, voice in self.spans:
@@ -120,11 +126,11 @@ class VoiceMap:
             raise IndexError(f"sentence_id {sentence_id} out of range (0..{len(sents) - 1})")
         start, end = sents[sentence_id]
         if len(names) == 1:
-            return NARRATOR
+            return self.default
         counts = np.bincount(voices_[start:end][words[start:end]], minlength=len(names))
         best = counts.max()
         if best == 0 or counts[0] == best:
-            return NARRATOR
+            return self.default
         return names[int(np.flatnonzero(counts == best)[0])]
 
     def token_counts(self) -> dict[str, int]:
@@ -134,12 +140,15 @@ class VoiceMap:
         return {v: int(counts[i]) for i, v in sorted(enumerate(names), key=lambda x: x[1]) if counts[i]}
 
 
-def voice_map(doc: Doc, attribution_records: Iterable[dict]) -> VoiceMap:
+def voice_map(doc: Doc, attribution_records: Iterable[dict], *, default: str = NARRATOR) -> VoiceMap:
     """Build the :class:`VoiceMap` of ``doc`` from its attribution records.
 
     Only ``direct`` and ``partial`` records give a voice: their content span,
     widened to the quotation marks around it, is the speaker's
-    (``"unknown speaker"`` when ``speaker`` is empty).
+    (``"unknown speaker"`` when ``speaker`` is empty). Everything else has the
+    ``default`` voice: ``"narrator"``, or the speaker of a first-person
+    document (``analyze_doc`` passes it, see
+    :func:`analysis.extract.records.document_voice`).
     """
     index = token_index(doc)
     idx = index[0]
@@ -171,7 +180,7 @@ def voice_map(doc: Doc, attribution_records: Iterable[dict]) -> VoiceMap:
             e += 1
         speaker = rec.get("speaker") or UNKNOWN_SPEAKER
         spans.append((s, e, speaker))
-    voices = VoiceMap(doc, spans)
+    voices = VoiceMap(doc, spans, default=default)
     voices._index = index
     return voices
 
@@ -179,9 +188,10 @@ def voice_map(doc: Doc, attribution_records: Iterable[dict]) -> VoiceMap:
 _QUOTE_CHARS = frozenset('"“”«»„‚‘’\'‹›')
 
 
-def voice_label(voice: str) -> str:
-    """The sub-document label of a voice: ``"narrator"`` or ``"<speaker> (quoted)"``."""
-    return voice if voice == NARRATOR else f"{voice} (quoted)"
+def voice_label(voice: str, *, own: bool = False) -> str:
+    """The sub-document label of a voice: ``"narrator"``, ``"<speaker> (quoted)"``, or
+    ``"<speaker>"`` for a first-person document's own speaker (``own``)."""
+    return voice if voice == NARRATOR or own else f"{voice} (quoted)"
 
 
 def _segments(voices: VoiceMap, length: int) -> list[tuple[int, int, str]]:
@@ -189,11 +199,11 @@ def _segments(voices: VoiceMap, length: int) -> list[tuple[int, int, str]]:
     pos = 0
     for s, e, voice in voices.spans:
         if s > pos:
-            out.append((pos, s, NARRATOR))
+            out.append((pos, s, voices.default))
         out.append((s, e, voice))
         pos = e
     if pos < length:
-        out.append((pos, length, NARRATOR))
+        out.append((pos, length, voices.default))
     return out
 
 
@@ -230,7 +240,7 @@ def doc_voices(doc: Doc, voices: VoiceMap, *, metadata: dict | None = None, sepa
     for s, e, voice in _segments(voices, len(text)):
         # trim whitespace (and, for quoted voices, the enclosing quotation marks) so that the
         # segments join into plain first-person text
-        edge = _QUOTE_CHARS if voice != NARRATOR else frozenset()
+        edge = _QUOTE_CHARS if voice != voices.default else frozenset()
         while s < e and (text[s].isspace() or text[s] in edge):
             s += 1
         while e > s and (text[e - 1].isspace() or text[e - 1] in edge):
@@ -239,14 +249,14 @@ def doc_voices(doc: Doc, voices: VoiceMap, *, metadata: dict | None = None, sepa
             parts.setdefault(voice, []).append((s, e))
     parent = doc_id_of(doc)
     out = []
-    order = sorted(parts, key=lambda v: (v != NARRATOR, v))
+    order = sorted(parts, key=lambda v: (v != voices.default, v))
     for voice in order:
         segs = parts[voice]
-        label = voice_label(voice)
+        label = voice_label(voice, own=voice == voices.default)
         # the parent's metadata, without its agency credit (it would be counted again per voice);
         # quoted words are the speaker's first-person speech
         meta = {k: v for k, v in (metadata or {}).items() if k not in _PARENT_ONLY}
-        if voice not in (NARRATOR, UNKNOWN_SPEAKER):
+        if voice not in (NARRATOR, UNKNOWN_SPEAKER, voices.default):
             meta.update({"speaker": voice, "genre": "quoted speech"})
         meta.update(
             {

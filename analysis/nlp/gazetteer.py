@@ -33,7 +33,7 @@ TITLE_LABEL = "TITLE"
 ACTOR_TYPES = ("person", "state", "organisation", "bloc", "media")
 CAMPS = ("russia", "west", "other")
 _DEMONYM_RE = re.compile(r"[^\W\d_]+")
-_ACTOR_KEYS = {"name", "type", "camp", "gender", "aliases", "titles", "demonyms", "note"}
+_ACTOR_KEYS = {"name", "type", "camp", "gender", "aliases", "titles", "demonyms", "represents", "note"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class Actor:
     aliases: tuple[str, ...] = ()
     titles: tuple[str, ...] = ()
     demonyms: tuple[str, ...] = ()
+    represents: str = ""  # the state or institution a person speaks for ("we" in their speech)
 
 
 @dataclass
@@ -223,8 +224,17 @@ def _load_cached(path_str: str, _stamp: tuple[int, int] | None = None) -> Gazett
             if not _title_key(title):  # would be an empty (zero-token) spaCy pattern
                 raise GazetteerError(f"title {title!r} has no words besides an article", path=path, where=where)
         demonyms = _demonyms(entry.get("demonyms"), name, demonym_owner, path, where)
-        actors.append(Actor(name.strip(), actor_type, camp, gender, aliases or (name.strip(),), titles, demonyms))
+        represents = entry.get("represents") or ""
+        if not isinstance(represents, str):
+            raise GazetteerError("represents must be the name of another actor", path=path, where=where)
+        actors.append(Actor(name.strip(), actor_type, camp, gender, aliases or (name.strip(),), titles, demonyms,
+                            represents.strip()))
     _check_demonyms_are_not_aliases(actors, alias_owner, path)
+    names = {a.name for a in actors}
+    for a in actors:
+        if a.represents and a.represents not in names:
+            raise GazetteerError(f"represents {a.represents!r}, which is not an actor of this file", path=path,
+                                 where=f"actor {a.name!r}")
     return Gazetteer(
         actors,
         path=str(path),

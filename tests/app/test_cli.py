@@ -12,8 +12,8 @@ from conftest import ROOT, SEED_ID
 
 from analysis.app.cli import build_parser, main
 
-SUBCOMMANDS = ["corpus", "run", "codebook", "agreement", "notebooks", "compare", "kwic", "export", "reliability",
-               "export-labelstudio", "import-labelstudio", "export-qdpx", "import-qdpx"]
+SUBCOMMANDS = ["corpus", "run", "codebook", "agreement", "actors", "notebooks", "compare", "kwic", "export",
+               "reliability", "export-labelstudio", "import-labelstudio", "export-qdpx", "import-qdpx"]
 
 
 def cli(*args: str, cwd: Path = ROOT, script: bool = False) -> subprocess.CompletedProcess:

@@ -315,8 +315,9 @@ def test_indirect_other_wordings(make_doc, text, speaker, cue, content):
          "Professor Anna Berg", "the treaty is dead"),
         ("According to Interfax, Deputy Minister Ryabkov, who led the delegation, said the talks were useful.",
          "Deputy Minister Ryabkov", "the talks were useful"),
-        # an aside splits the content: the longer side is kept
-        ("The sanctions, said Ned Price, will remain in place.", "Ned Price", "will remain in place"),
+        # an aside splits the content: the content is the sentence around it (one span)
+        ("The sanctions, said Ned Price, will remain in place.", "Ned Price",
+         "The sanctions, said Ned Price, will remain in place"),
         ("The Kremlin rejected the offer and said that it would respond.", "Kremlin", "it would respond"),
         ("The World Health Organisation (WHO) recommends that every country act.",
          "World Health Organisation", "every country act"),

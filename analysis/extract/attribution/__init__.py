@@ -8,13 +8,17 @@ One record per attribution (keys :data:`ATTRIBUTION_COLUMNS`); ``kind`` is
 
 ``direct``
     a quotation (any style: ``"…" “…” «…» « … » ‘…’ '…'``, German ``„…“``
-    and ``‚…‘``, reversed ``»…«``) with its speaker, given
+    and ``‚…‘``, reversed ``»…«``, two apostrophes ``''…''``) with its speaker, given
     after (``"…," the Minister said``, ``"…," said Lavrov``, ``"…" - Matthew
     Ingram``), before (``Lavrov said: "…"``, ``Lavrov specified that "…"``
     when the quotation runs to the end of the sentence, ``a quote attributed
     to Einstein — "…"``), around (``"The talks," he said, "will …"``: one
     record per quoted stretch), as a headline or transcript label
-    (``Russian Foreign Ministry: …``, ``THE PRESIDENT: …``; a label is
+    (``Russian Foreign Ministry: …``, ``THE PRESIDENT: …``; a name in title
+    case is a label on a document's first line, ``Paul Ryan: FBI Decision …``
+    but not ``X: A Life``, or when two or more such labels recur, as in a
+    transcript; a title-case headline ``…, Lindsey Graham Says`` has its
+    capitalised verb as cue; a label is
     resolved once per document, the document's ``speaker`` metadata first
     for titles), or in a neighbouring sentence: an introduction ending in
     ``:``, the attribution or speech verb of the sentence before, the next
@@ -35,7 +39,14 @@ One record per attribution (keys :data:`ATTRIBUTION_COLUMNS`); ``kind`` is
     when a finite auxiliary soon follows: "noted pollution is rising"),
     ``…, saying that …`` (speaker: the first actor of the sentence),
     ``X resigned and said that …``, ``…, Zakharova claimed.``,
-    ``The sanctions, said Price, will …`` and ``as announced by X``.
+    ``…, the IMF said on Tuesday.``, ``…, Sen. X told reporters.``, the
+    parenthetical ``The sanctions, said Price, will …`` (content: the whole
+    sentence), ``as announced by X``, and the object of a ``takes_object``
+    verb when no clause follows (``called for a moratorium``, ``urged
+    restraint``, ``pledged to veto the bill``; not in a passive, nor when a
+    clause-taking speech verb follows in the sentence). Time phrases and
+    adverbs may stand between speaker and verb (``Obama on Tuesday said``,
+    ``has been saying``); the addressee of ``told`` is never content.
 ``according_to``
     ``according to X``, ``citing X``, ``X's spokesperson said``, ``in X's
     words``, ``as X said`` in the narrator's voice; X must be a source (a
@@ -88,9 +99,11 @@ the rules per kind, :mod:`.resolve` resolves the speakers and
 
 Known limits: no syntax, so long subjects ("The head of the committee that
 … said") are cut to their last noun phrase, object clauses without ``that``
-after verbs that require it are missed, content split by an aside keeps its
-longer side, block quotations without quotation marks are not found, and
-coreference is a recency rule. GUM Wikinews figures: ``benchmarks/attribution_gum.py``.
+after verbs that require it are missed, content split by a reporting aside
+("The latest test, North Korea said, was its biggest yet") is one span that
+includes the aside, block quotations without quotation marks are not found, and
+coreference is a recency rule. GUM Wikinews figures: ``benchmarks/attribution_gum.py``;
+PolNeAR political news: ``benchmarks/attribution_polnear.py``.
 """
 from __future__ import annotations
 

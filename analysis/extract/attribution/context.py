@@ -21,6 +21,7 @@ from .words import (
     DETERMINERS,
     HONORIFICS,
     MAX_WINDOW,
+    NAME_HEADS,
     NAME_PARTICLES,
     NOT_NAMES,
     NP_STOP,
@@ -29,7 +30,44 @@ from .words import (
     PRONOUNS,
 )
 
-__all__ = ["DocContext"]
+__all__ = ["DocContext", "in_other_name"]
+
+#: Lower-case words that may open a speaker phrase before a title or name ("former Gov. X").
+_MODIFIERS = frozenset("former then ex longtime long-time veteran top senior acting outgoing incoming "
+                       "retired late".split())
+#: Capitalised words before a surname that are not first names ("Republican Trump", "Candidate Trump").
+_NOT_FIRST_NAMES = frozenset(
+    "republican republicans democrat democrats democratic gop independent conservative liberal former candidate "
+    "nominee billionaire businessman businesswoman mogul speaker leader chairman chief vice deputy acting "
+    "spokesman spokeswoman senior late young elder".split()
+)
+
+
+def in_other_name(doc: Doc, ent, lower_ids: list | None = None) -> bool:
+    """An ACTOR alias that is only part of another name: "Washington" in "The Washington Post",
+    "Moscow" in "the Moscow Times" (followed by a capitalised word of :data:`~.words.NAME_HEADS`).
+    ``lower_ids``: the Doc's lower-case string ids, when the caller has them (faster)."""
+    if ent.end >= len(doc) or ent.label_ != ACTOR_LABEL:
+        return False
+    if lower_ids is not None and doc.vocab.strings[lower_ids[ent.end]] not in NAME_HEADS:
+        return False
+    nxt = doc[ent.end]
+    return nxt.text[:1].isupper() and nxt.lower_ in NAME_HEADS
+
+
+def _other_first_name(ctx: "DocContext", ent, lo: int) -> bool:
+    """A capitalised first name right before a one-word person alias ("Eric Trump", "Jeb Bush"):
+    not a title, honorific, demonym or party word, not the sentence's first word, not an entity."""
+    k = ent.start - 1
+    if ent.label_ != ACTOR_LABEL or ent.end - ent.start != 1 or k < lo or k == ctx.sent_bounds(k)[0]:
+        return False
+    actor = ctx.gazetteer.get(ent.ent_id_ or ent.text)
+    if actor is None or actor.type != "person" or ctx.ent_cover[k] >= 0:
+        return False
+    t = ctx.doc[k]
+    low = t.lower_
+    return (t.is_alpha and t.is_title and low not in NOT_NAMES and low not in HONORIFICS
+            and low not in _NOT_FIRST_NAMES and ctx.gazetteer.demonym_owner(low) is None)
 
 
 class DocContext:
@@ -70,7 +108,10 @@ class DocContext:
                 self.sent_of[a:b] = i
         self.strings = doc.vocab.strings
         self.lower_arr, self.punct_arr = token_lower(doc), token_punct(doc)
-        self.ents = [e for e in doc_ents(doc) if e.label_ in (ACTOR_LABEL, TITLE_LABEL)]
+        self._lower_ids = self.lower_arr.tolist()  # plain ints: lower() without numpy scalar overhead
+        self._punct = self.punct_arr.tolist()
+        self.ents = [e for e in doc_ents(doc) if e.label_ in (ACTOR_LABEL, TITLE_LABEL)
+                     and not in_other_name(doc, e, self._lower_ids)]
         self.ent_end_at = {e.end - 1: e for e in self.ents}
         self.ent_start_at = {e.start: e for e in self.ents}
         self.ent_cover = np.full(self.n, -1, dtype=np.int64)
@@ -95,7 +136,7 @@ class DocContext:
 
     def lower(self, i: int) -> str:
         """The lower-case form of token ``i``."""
-        return self.strings[int(self.lower_arr[i])]
+        return self.strings[self._lower_ids[i]]
 
     def tstart(self, i: int) -> int:
         """The first character of token ``i``."""
@@ -113,7 +154,7 @@ class DocContext:
 
     def is_punct(self, i: int) -> bool:
         """Whether token ``i`` is punctuation or whitespace."""
-        return bool(self.punct_arr[i])
+        return bool(self._punct[i])
 
     def sent_bounds(self, i: int) -> tuple[int, int]:
         """Token span ``(start, end)`` of the sentence window holding token ``i``."""
@@ -146,8 +187,9 @@ class DocContext:
             if c >= 0 and c != self.ent_cover[j] and self.ents[c].label_ == ACTOR_LABEL:
                 break
             k -= 1
-        while k < j and self.lower(k) in NOT_NAMES:
-            k += 1
+        while k < j and self.lower(k) in NOT_NAMES and not (self.lower(k) in HONORIFICS and k + 1 <= j
+                                                             and self.lower(k + 1) not in NOT_NAMES):
+            k += 1  # "The Mr. Emanuel" -> "Mr. Emanuel": an honorific before a name stays in it
         if k == j and j == self.sent_bounds(j)[0] and self.lower(j) in NOT_NAMES:
             return None
         return Mention(k, j + 1, "name")
@@ -174,6 +216,9 @@ class DocContext:
         if self.lower(j) in POSSESSIVE and j - 1 >= lo:
             j -= 1
         ent = self.ent_end_at.get(j)
+        if ent is not None and ent.start >= lo and _other_first_name(self, ent, lo):
+            # "Eric Trump" when only "Trump" is an alias: another person of that surname, unresolved
+            return Mention(ent.start - 1, ent.end, "name")
         if ent is not None and ent.start >= lo:
             m = self.ent_mention(ent)
             # "Foreign Minister Sergei Lavrov": keep the title in the speaker text
@@ -195,6 +240,8 @@ class DocContext:
         low = self.lower(j)
         if low in PRONOUNS:
             return Mention(j, j + 1, "pronoun", low)
+        if doc[j].like_num and j - 2 >= lo and self.lower(j - 1) == "in" and doc[j - 2].like_num:
+            return Mention(j - 2, j + 1, "np", low)  # a poll share: "Six in 10 say", "two in three said"
         if low == "who" and j - 1 >= lo:  # "Mr Rathbun, who had told Montalvo …"
             k = j - 1 if self.lower(j - 1) != "," else j - 2
             m = self.mention_ending_at(k, lo) if k >= lo else None
@@ -248,6 +295,12 @@ class DocContext:
         """The speaker phrase starting at token ``k`` (``said the spokesman``)."""
         if k >= hi:
             return None
+        if self.lower(k) in _MODIFIERS and k + 1 < hi:
+            # "said former Gov. Bill Richardson", "said longtime adviser Jane Doe"
+            m = self.mention_starting_at(k + 1, hi)
+            if m is not None and m.kind in ("actor", "title", "name"):
+                m.start = k
+                return m
         ent = self.ent_start_at.get(k)
         low = self.lower(k)
         det = -1

@@ -38,6 +38,12 @@ def find_cue_phrases(scan: Scan) -> None:
             m = None
         elif slot == "end":
             m = context.mention_starting_at(e, hi)
+            if m is None and family == "according_to":
+                # "according to exit polling data": a bare noun phrase (a source only with a source noun)
+                j = e
+                while j < hi and j - e < 8 and not context.is_punct(j) and context.lower(j) not in NP_STOP:
+                    j += 1
+                m = Mention(e, j, "np", context.lower(j - 1)) if j > e else None
             if m is None:
                 continue
             cue = (s, e)
@@ -120,7 +126,9 @@ def find_cue_phrases(scan: Scan) -> None:
         m = context.mention_ending_at(j, lo)
         if m is None or m.start - 1 < lo or context.lower(m.start - 1) != "as":
             continue
-        if m.kind == "pronoun":
+        own = (m.kind == "pronoun" and m.key in ("i", "we") and bool(scan.narrator_speaker)
+               and scan.quote_at(context.tstart(m.start)) < 0)
+        if m.kind == "pronoun" and not own:
             continue
         if context.lower(s) == lemma and j == s - 1:
             continue  # a base form right after the noun phrase is a noun: "as the best possible reply"
@@ -132,7 +140,10 @@ def find_cue_phrases(scan: Scan) -> None:
         content = scan.content_around((m.start - 1, after), lo, hi)
         in_q = scan.quote_at(cue_chars[0])
         scan.used_verbs.add(s)
-        if in_q >= 0 or inside_indirect(scan, cue_chars[0]) or scan.narrator_speaker:
+        if own:
+            # "as I said", "as we have warned" in a speech: the speaker's own earlier words
+            scan.add(Raw("according_to", int(context.sent_of[s]), m, cue_chars, content))
+        elif in_q >= 0 or inside_indirect(scan, cue_chars[0]) or scan.narrator_speaker:
             scan.add(Raw("authority", int(context.sent_of[s]), None, cue_chars, content, principal=m, needs="outer"))
         else:
             scan.add(Raw("according_to", int(context.sent_of[s]), m, cue_chars, content))

@@ -119,11 +119,21 @@ class Cues:
                 else:
                     self.anchor_hits.append((k, s, e))
             last_end = -1
+            title_case: dict[int, bool] = {}  # sentence -> whether it is a title-case headline
             for form, s, e in sorted(verb_hits, key=lambda x: (x[1], -(x[2] - x[1]))):
                 if s < last_end or context.ent_cover[s] >= 0:
                     continue
-                if doc[s].text[:1].isupper() and s != context.sents[int(context.sent_of[s])][0]:
-                    continue  # "United States", "Read More"
+                si = int(context.sent_of[s])
+                lo_s, hi_s = context.sents[si]
+                if doc[s].text[:1].isupper() and s != lo_s:
+                    # a capitalised verb mid-sentence is part of a name ("Member States", "Read More"), unless
+                    # the sentence is a title-case headline ("…, Lindsey Graham Says", "Rubio Says Abandoning …")
+                    if e < hi_s and not context.is_punct(e) and not doc[e].text[:1].isupper():
+                        continue
+                    if si not in title_case:
+                        title_case[si] = _title_case(context, si)
+                    if not title_case[si]:
+                        continue
                 lemma, mode = lexicon.verbs.get(form, (CHARACTERISING, "that"))
                 verb = (s, e, lemma, mode)
                 self.verbs.append(verb)
@@ -149,3 +159,17 @@ class Cues:
                 out.append(self.verbs[i])
             i += 1
         return out
+
+
+_SMALL_WORDS = frozenset("a an the of to in on at for and or but by with as from is are was be its it".split())
+
+
+def _title_case(context: DocContext, si: int) -> bool:
+    """A headline in title case: at least four content words, nearly all capitalised ("Obamacare Is
+    Failing, Lindsey Graham Says"); a capitalised verb there can be a cue."""
+    lo, hi = context.sents[si]
+    if hi - lo > 40:
+        return False  # headlines are short
+    words = [context.doc[k].text for k in range(lo, hi)
+             if context.doc[k].is_alpha and context.lower(k) not in _SMALL_WORDS]
+    return len(words) >= 4 and sum(w[:1].isupper() for w in words) >= 0.9 * len(words)

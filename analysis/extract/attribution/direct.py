@@ -42,6 +42,9 @@ def find_quotations(scan: Scan) -> None:
         n_words = 0
         if q.close_tok > q.open_tok + 1:
             n_words = int(q.close_tok - q.open_tok - 1 - context.punct_arr[q.open_tok + 1 : q.close_tok].sum())
+        if q.open_tok - 1 >= sent_lo and context.lower(q.open_tok - 1) in _TITLE_BEFORE \
+                and _is_title(scan, q, final_stop=True):
+            continue  # a show, book or article: on MSNBC's “Morning Joe,” in his book “Crippled America”
         after_frame = frame_after(scan, q.close_tok + 1, next_start)
         if after_frame is None and not after_words and s_close + 1 < len(context.sents) and next_start == sent_hi:
             # '"…" - Matthew Ingram' split off as its own sentence
@@ -93,14 +96,23 @@ def find_quotations(scan: Scan) -> None:
         scan.add(Raw("direct", s_open, None, (-1, -1), content, needs="context", quote=qi))
 
 
-def _is_title(scan: Scan, q: Quote) -> bool:
-    """Quoted words that are all capitalised (a title or name), at most ten of them."""
+#: Words right before a quoted title ("on MSNBC's “Morning Joe”", "in his book “Crippled America”").
+_TITLE_BEFORE = frozenset({"'s", "’s", "on", "in", "titled", "entitled", "show", "program", "programme", "book",
+                           "article", "column", "film", "headline", "op-ed", "essay", "documentary", "series"})
+
+
+def _is_title(scan: Scan, q: Quote, *, final_stop: bool = False) -> bool:
+    """Quoted words that are all capitalised (a title or name), at most ten of them (``final_stop``:
+    a stop before the closing mark is allowed, as after "on MSNBC's")."""
     context = scan.context
     words = [k for k in range(q.open_tok + 1, q.close_tok) if not context.is_punct(k)]
     if not words or len(words) > 10:
         return False
     small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with", "or"}
-    if any(context.lower(k) in (".", "!", "?") for k in range(q.open_tok + 1, q.close_tok)):
+    last = q.close_tok - 1  # a final stop inside the marks ("on MSNBC's “Morning Joe.”") is the sentence's
+    while final_stop and last > q.open_tok and context.lower(last) in (".", ",", "!", "?"):
+        last -= 1
+    if any(context.lower(k) in (".", "!", "?") for k in range(q.open_tok + 1, last + 1)):
         return False
     caps = [k for k in words if context.lower(k) not in small]
     return bool(caps) and all(context.doc[k].text[:1].isupper() or context.doc[k].text[:1].isdigit() for k in caps) \
@@ -115,6 +127,18 @@ def _quote_starts_clause(scan: Scan, lo: int, open_tok: int) -> bool:
 def _after_is_trailer(scan: Scan, a: int, hi: int) -> bool:
     """Words after a quotation that do not continue the clause (``, he said.``, ``, on Monday.``)."""
     return frame_after(scan, a, hi) is not None
+
+
+def _add_label(scan: Scan, si: int, s: int, k: int, m, turns: list) -> None:
+    """The ``direct`` record of the label ``tokens [s, k)`` + ``:`` opening sentence ``si``."""
+    context = scan.context
+    colon_char = context.tstart(k)
+    content = scan.trim(context.tstart(k + 1), context.tend(context.sents[si][1] - 1))
+    if content[1] <= content[0]:
+        return
+    raw = scan.add(Raw("direct", si, m, (colon_char, colon_char + 1), content))
+    raw.extra["label"] = " ".join(scan.text[context.tstart(s):colon_char].split()).lower()
+    turns.append((context.tstart(s), raw))
 
 
 def find_labels(scan: Scan) -> None:
@@ -133,6 +157,7 @@ def find_labels(scan: Scan) -> None:
     seen: set[int] = set()
     turns: list[tuple[int, Raw]] = []  # (char where the label line starts, its record)
     breaks: list[int] = []  # chars where any label-like line starts: a turn ends there
+    pending: list[tuple[int, int, int, object]] = []  # title-case name labels (a transcript's?)
     for k in np.flatnonzero(context.lower_arr == colon).tolist():
         si = int(context.sent_of[k])
         s, e = context.sents[si]
@@ -156,18 +181,29 @@ def find_labels(scan: Scan) -> None:
             continue
         if any(context.lower(t) in LABEL_WORDS for t in range(s, k)):
             continue
-        if m.kind == "name" and not all(context.doc[t].is_upper or not context.doc[t].is_alpha for t in range(s, k)):
-            continue  # "Regional Issues: …" is a heading; "TAPPER: …" a transcript label
+        title_case_name = m.kind == "name" and not all(
+            context.doc[t].is_upper or not context.doc[t].is_alpha for t in range(s, k))
+        if title_case_name and (k - s > 4 or text[:context.tstart(s)].strip()
+                                or context.lower(k + 1) in ("a", "an", "the")):
+            # (a headline "Frank Messina: An Interview with …" names a topic, not a claim)
+            # "Regional Issues: …" is a heading, "TAPPER: …" a transcript label; a name in title
+            # case is a label in the headline ("Paul Ryan: FBI Decision …", the first line) or
+            # in a transcript where two or more such labels recur (decided below)
+            if k - s <= 4:
+                pending.append((si, s, k, m))
+            continue
         if m.kind == "title" and not context.doc[s].is_upper and not context.doc[s].text[:1].isupper():
             continue
         if m.kind == "actor" and is_media(scan, m.canonical):
             continue
-        content = scan.trim(nxt, context.tend(e - 1))
-        if content[1] <= content[0]:
-            continue
-        raw = scan.add(Raw("direct", si, m, (colon_char, colon_char + 1), content))
-        raw.extra["label"] = " ".join(scan.text[context.tstart(s):colon_char].split()).lower()
-        turns.append((context.tstart(s), raw))
+        _add_label(scan, si, s, k, m, turns)
+    labels = [" ".join(text[context.tstart(s):context.tstart(k)].split()).lower() for _, s, k, _ in pending]
+    recurring = {x for x in labels if labels.count(x) >= 2}
+    if len(recurring) >= 2:
+        for (si, s, k, m), label in zip(pending, labels):
+            if label in recurring:
+                _add_label(scan, si, s, k, m, turns)
+        turns.sort(key=lambda t: t[0])
     if len(turns) >= 2 and len({raw.extra["label"] for _, raw in turns}) >= 2:
         breaks.append(len(text))
         for start, raw in turns:

@@ -52,7 +52,7 @@ def find_attributions(
         find_labels(scan)
         find_indirect(scan)
         find_credits(scan)
-    return resolve_speakers(scan, Speakers(resolver, scan.in_quote))
+    return resolve_speakers(scan, Speakers(resolver, scan.in_quote, own_speaker=scan.narrator_speaker))
 
 
 def doc_attributions(

@@ -13,11 +13,12 @@ from __future__ import annotations
 from .cues import CHARACTERISING
 from .model import Mention
 from .scan import Scan
-from .words import DASHES, DETERMINERS, LABEL_WORDS, PP_START, PREPOSITIONS, SENTENCE_PUNCT
+from .words import DASHES, DETERMINERS, LABEL_WORDS, PP_START, PREPOSITIONS, SENTENCE_PUNCT, TIME_OPENERS, TIME_WORDS
 
 __all__ = [
     "skip_left",
     "skip_left_plain",
+    "skip_time",
     "left_speaker",
     "right_speaker",
     "frame_after",
@@ -39,8 +40,13 @@ def skip_left(scan: Scan, j: int, lo: int) -> int:
     """
     context = scan.context
     skip = scan.lexicon.skip_before_verb
-    while j >= lo and context.lower(j) in skip:
-        j -= 1
+    while True:
+        while j >= lo and context.lower(j) in skip:
+            j -= 1
+        t = skip_time(scan, j, lo)  # "Obama on Tuesday said", "Clinton this week said"
+        if t == j:
+            break
+        j = t
     if j >= lo and context.lower(j) == ")":  # "The World Health Organisation (WHO) recommends"
         k = j - 1
         while k >= lo and j - k <= 8 and context.lower(k) != "(":
@@ -87,6 +93,22 @@ def skip_left(scan: Scan, j: int, lo: int) -> int:
     return j
 
 
+def skip_time(scan: Scan, j: int, lo: int) -> int:
+    """Skip a time phrase ending at token ``j`` ("on Tuesday", "this week", "earlier this month",
+    "on Tuesday night"): the token before it, or ``j`` when there is none."""
+    context = scan.context
+    k = j
+    while k >= lo and j - k < 3 and context.lower(k) in TIME_WORDS:
+        k -= 1
+    if k == j:
+        return j
+    while k >= lo and j - k < 5 and context.lower(k) in TIME_OPENERS:
+        k -= 1
+    if k + 1 <= j and context.lower(k + 1) in TIME_OPENERS or context.lower(j) in ("today", "yesterday", "tonight"):
+        return k
+    return j
+
+
 def skip_left_plain(scan: Scan, j: int, lo: int) -> int:
     """Token index left of ``j`` after skipping adverbs and auxiliaries (no asides)."""
     context = scan.context
@@ -127,7 +149,7 @@ def frame_after(scan: Scan, a: int, hi: int) -> tuple[Mention, tuple[int, int]] 
         if m is not None:
             return m, (v[0], v[1])
         return None
-    for v in scan.cues.verbs_in(a, min(hi, a + 14)):
+    for v in scan.cues.verbs_in(a, min(hi, a + 24)):  # '"…," Sarah Warbelow, legal director for …, said
         if v[2] == CHARACTERISING:
             continue
         m = left_speaker(scan, v[0], a)
@@ -166,6 +188,9 @@ def frame_before(scan: Scan, lo: int, b: int) -> tuple[Mention | None, tuple[int
             m = left_speaker(scan, v[0], lo)
             if m is None:
                 m = right_speaker(scan, v[1], b)
+            if m is None and context.lower(v[0]).endswith("ing") and v[0] - 1 >= lo \
+                    and context.lower(v[0] - 1) == ",":
+                m = first_actor(scan, lo, v[0])  # "he joined them, saying in a post: “…”"
             if m is not None:
                 return m, context.char_span(v[0], v[1]), "intro"
     # "According to Lavrov," / "a quote attributed to Einstein —"

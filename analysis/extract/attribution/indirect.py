@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ...nlp.gazetteer import ACTOR_LABEL
 from .cues import CHARACTERISING, listeners_by_first
-from .frames import first_actor, left_speaker, right_speaker, skip_left_plain, subject_mention
+from .frames import first_actor, is_source, left_speaker, right_speaker, skip_left_plain, subject_mention
 from .model import Mention, Raw
 from .scan import Scan
 from .words import (
@@ -22,6 +22,7 @@ from .words import (
     PREPOSITIONS,
     PRONOUNS,
     SPOKESPERSONS,
+    TIME_WORDS,
     WH_WORDS,
 )
 
@@ -40,19 +41,13 @@ def find_indirect(scan: Scan) -> None:
         lo, hi = context.sent_bounds(s)
         if _inverted_indirect(scan, v, lo, hi):
             continue
-        comp = _complement(scan, e, hi, mode)
+        comp = _complement(scan, e, hi, mode, lemma)
         if comp is None or comp >= hi:
+            if mode == "object" and _object_attribution(scan, v, lo, hi):
+                continue
             _reversed_indirect(scan, v, lo, hi)
             continue
-        # speaker
-        m = None
-        if context.lower(s).endswith("ing") and s - 1 >= lo and context.lower(s - 1) == ",":
-            m = first_actor(scan, lo, s)
-        if m is None:
-            m = left_speaker(scan, s, lo)
-        if m is None and s - 1 >= lo and context.lower(skip_left_plain(scan, s - 1, lo)) in ("and", "but"):
-            # "He resigned and said that …": the subject of the sentence
-            m = subject_mention(scan, lo, s)
+        m = _speaker_of_verb(scan, s, lo)
         if m is None:
             continue
         if m.start - 1 >= lo and context.lower(m.start - 1) in ("as", "if", "than"):
@@ -84,7 +79,80 @@ def _spokesperson_of(scan: Scan, m: Mention) -> Mention | None:
     return m.owner
 
 
-def _complement(scan: Scan, e: int, hi: int, mode: str) -> int | None:
+def _speaker_of_verb(scan: Scan, s: int, lo: int) -> Mention | None:
+    """The speaker of the verb at token ``s``: left of it, the reporting clause's for "…, adding",
+    the sentence's subject for "He resigned and said"."""
+    context = scan.context
+    m = None
+    if context.lower(s).endswith("ing") and s - 1 >= lo and context.lower(s - 1) == ",":
+        # "…, Mr. Manafort said, adding that …": the speaker of the sentence's reporting clause
+        m = _earlier_speaker(scan, lo, s)
+        if m is None:
+            m = first_actor(scan, lo, s)
+    if m is None:
+        m = left_speaker(scan, s, lo)
+    if m is None and s - 1 >= lo and context.lower(skip_left_plain(scan, s - 1, lo)) in ("and", "but"):
+        # "He resigned and said that …": the subject of the sentence
+        m = subject_mention(scan, lo, s)
+    return m
+
+
+#: Forms of "be" (a passive before a verb).
+_BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s", "’s"})
+#: Punctuation that ends the object of a verb (outside quotations).
+_OBJECT_END = frozenset({",", ";", ".", ":", "!", "?", "—", "–", "(", "--"})
+
+
+def _object_attribution(scan: Scan, v: tuple, lo: int, hi: int) -> bool:
+    """``Sanders called for a moratorium``, ``The senator urged restraint``, ``X promised to build
+    a wall``: a ``takes_object`` verb whose object is the content (up to the end of the clause);
+    the speaker must be a source phrase (a name, title, pronoun, or a speaker/source noun)."""
+    context = scan.context
+    s, e = v[0], v[1]
+    k = e
+    while k < hi and (context.doc[k].is_space or context.lower(k) in TIME_WORDS):
+        k += 1  # "promised Monday to …"
+    if k >= hi or (context.is_punct(k) and scan.quote_at(context.tstart(k)) < 0):
+        return False
+    j = s - 1
+    while j >= lo and context.lower(j) in scan.lexicon.skip_before_verb and context.lower(j) not in _BE:
+        j -= 1
+    if j >= lo and context.lower(j) in _BE:
+        return False  # a passive: "Seattle was also proposed as a site"
+    m = _speaker_of_verb(scan, s, lo)
+    if m is None or not is_source(scan, m) or (m.start - 1 >= lo and context.lower(m.start - 1) in ("as", "if")):
+        return False
+    end = k
+    while end < hi and end - k < 40:
+        if context.is_punct(end) and context.lower(end) in _OBJECT_END and not scan.in_quote[end]:
+            break
+        end += 1
+    if end == k:
+        return False
+    if any(w[2] != CHARACTERISING and w[3] != "object" and w[0] - 1 >= k
+           and context.lower(skip_left_plain(scan, w[0] - 1, k)) in (",", "and", "but")
+           for w in scan.cues.verbs_in(k, hi)):
+        return False  # "X criticised the plan, saying that …" / "… and said that …": the clause is the content
+    content = scan.trim(context.tstart(k), context.tend(end - 1))
+    if content[1] <= content[0]:
+        return False
+    scan.used_verbs.add(s)
+    scan.add(Raw("indirect", int(context.sent_of[s]), m, context.char_span(s, e), content))
+    return True
+
+
+def _earlier_speaker(scan: Scan, lo: int, s: int) -> Mention | None:
+    """The speaker of an attribution found earlier in the sentence, its cue before token ``s``."""
+    context = scan.context
+    start = context.tstart(lo)
+    end = context.tstart(s)
+    for raw in reversed(scan.raws):
+        if raw.mention is not None and raw.cue[0] >= start and raw.cue[1] <= end:
+            return raw.mention
+    return None
+
+
+def _complement(scan: Scan, e: int, hi: int, mode: str, lemma: str = "") -> int | None:
     """Token where the reported clause after a speech verb starts, or None.
 
     ``[listener] that …`` / ``[listener] how|what|whether …``; a bare
@@ -98,6 +166,11 @@ def _complement(scan: Scan, e: int, hi: int, mode: str) -> int | None:
     while k < hi and context.doc[k].is_space:
         k += 1
     listener_end = _listener(scan, k, hi)
+    if listener_end is None and lemma == "tell":
+        # the addressee of "told": "told The Huffington Post (on Thursday) that …" is no content
+        m = context.mention_starting_at(k, hi)
+        if m is not None and m.kind in ("actor", "name", "title", "np", "pronoun"):
+            listener_end = m.end
     if listener_end is not None:
         k = listener_end
     if k >= hi:
@@ -122,8 +195,13 @@ def _complement(scan: Scan, e: int, hi: int, mode: str) -> int | None:
         lg = context.lower(g)
         if lg == "that":
             return g + 1
-        if (context.is_punct(g) and lg not in DASHES) or g in scan.cues.verb_at:
+        if (context.is_punct(g) and lg != "-") or g in scan.cues.verb_at:
             break
+    while k < hi and context.lower(k) in TIME_WORDS:
+        k += 1  # "said Wednesday (morning) the talks …"
+    if k >= hi or context.is_punct(k):
+        return None
+    low = context.lower(k)
     start = k
     if low in PP_START:  # "said on Monday the talks …", "said in a statement the ministry …"
         j = k + 1
@@ -166,9 +244,13 @@ def _inverted_indirect(scan: Scan, v: tuple, lo: int, hi: int) -> bool:
         return False
     if scan.quote_at(context.tstart(s - 1)) >= 0 or (s - 2 >= 0 and scan.in_quote[s - 2]):
         return False
+    if context.lower(s).endswith("ing"):
+        return False  # "…, adding that …" is no inversion
     m = right_speaker(scan, e, hi)
     if m is None or m.kind == "pronoun" and m.key not in ("he", "she", "they"):
         return False
+    if context.lower(m.start) in ("that", "this", "these", "those"):
+        return False  # "…, noted that the talks …": a clause, not a speaker
     after = m.end
     while after < hi and context.doc[after].is_space:
         after += 1
@@ -177,6 +259,14 @@ def _inverted_indirect(scan: Scan, v: tuple, lo: int, hi: int) -> bool:
     left = scan.trim(context.tstart(lo), context.tstart(s - 1))
     right = scan.trim(context.tstart(after), context.tend(hi - 1)) if after < hi else (0, 0)
     content = left if left[1] - left[0] >= right[1] - right[0] else right
+    if left[1] > left[0] and right[1] > right[0]:
+        nxt = after + 1 if after < hi and context.lower(after) == "," else after
+        if nxt < hi and context.lower(nxt) in AUXILIARIES:
+            # "The sanctions, said Price, will hurt": the content runs on after the clause
+            content = scan.trim(context.tstart(lo), context.tend(hi - 1))
+        else:
+            # "…, said David Autor, a professor of economics, who …": an apposition, not content
+            content = left
     if content[1] <= content[0]:
         return False
     scan.used_verbs.add(s)
@@ -185,19 +275,48 @@ def _inverted_indirect(scan: Scan, v: tuple, lo: int, hi: int) -> bool:
 
 
 def _reversed_indirect(scan: Scan, v: tuple, lo: int, hi: int) -> None:
-    """``Kyiv acts at Washington's behest, Zakharova claimed.``: the content precedes the speaker."""
+    """The content precedes the speaker: ``Kyiv acts at Washington's behest, Zakharova claimed.``,
+    ``…, the IMF said on Tuesday.``, ``…, Sen. X told reporters.``; and the parenthetical
+    ``The latest test, North Korea said, was its biggest yet``, whose content is the whole
+    sentence around the reporting clause (one span: the clause stays inside it)."""
     context = scan.context
-    s, e = v[0], v[1]
-    tail = [k for k in range(e, min(hi, e + 12)) if not context.is_punct(k)]
-    if len(tail) > 4 or any(context.lower(k) == "that" for k in tail):
+    s, e, lemma = v[0], v[1], v[2]
+    # after the verb: nothing, a listener ("told reporters", "told The Huffington Post") and/or
+    # a time or place phrase ("on Tuesday", "in a statement"), up to punctuation
+    k = e
+    listener_end = _listener(scan, k, hi)
+    if listener_end is not None:
+        k = listener_end
+    elif lemma == "tell" and k < hi:
+        m = context.mention_starting_at(k, hi)
+        if m is not None and m.kind in ("actor", "name", "title", "np", "pronoun"):
+            k = m.end
+    tail = k
+    while tail < hi and not context.is_punct(tail) and tail - k < 8:
+        tail += 1
+    words = [context.lower(g) for g in range(k, tail)]
+    if "that" in words or (words and words[0] not in PP_START and words[0] not in TIME_WORDS):
+        return
+    if tail < hi and not context.is_punct(tail):
         return
     m = left_speaker(scan, s, lo)
+    if m is not None and m.start - 1 > lo and context.lower(m.start - 1) in ("the", "a", "an"):
+        m.start -= 1  # "…, the IMF said"
     if m is None or m.start - 1 <= lo or context.lower(m.start - 1) not in (",", "—", "–"):
         return
     if scan.quote_at(context.tstart(m.start - 1)) >= 0 or scan.in_quote[m.start - 2]:
         return
     content = scan.trim(context.tstart(lo), context.tstart(m.start - 1))
     if content[1] <= content[0]:
+        return
+    if tail < hi and context.lower(tail) in (",", "—", "–"):
+        rest = [g for g in range(tail + 1, hi) if not context.is_punct(g)]
+        if rest and rest[0] not in scan.cues.verb_at and context.lower(rest[0]) not in ("and", "but"):
+            if len(rest) < 2:
+                return
+            # parenthetical: the content runs on after the reporting clause
+            content = scan.trim(context.tstart(lo), context.tend(hi - 1))
+    elif tail < hi and context.lower(tail) not in (".", "!", "?", ";", ":") and context.lower(tail) not in DASHES:
         return
     scan.used_verbs.add(s)
     scan.add(Raw("indirect", int(context.sent_of[s]), m, context.char_span(s, e), content))

@@ -38,7 +38,7 @@ _LEXICON_KEYS = {"id", "version", "verbs", "characterising", "speaker_nouns", "s
 class Lexicon:
     """The validated reporting-cue lexicon (see ``reporting_verbs.yaml`` for every field)."""
 
-    verbs: dict  # form (lower-case, may be several words) -> (lemma, mode: "bare" | "clause" | "that")
+    verbs: dict  # form (lower-case, may be several words) -> (lemma, mode: "bare" | "clause" | "that" | "object")
     characterising: frozenset
     speaker_nouns: frozenset
     source_nouns: frozenset
@@ -81,13 +81,18 @@ def _load_lexicon(path_str: str) -> Lexicon:
     for lemma, spec in data["verbs"].items():
         if not isinstance(spec, dict) or not isinstance(spec.get("forms"), list):
             raise LexiconError("each verb needs a 'forms:' list", path=path, where=f"verb {lemma!r}")
-        extra = set(spec) - {"forms", "that_optional", "needs_that"}
+        extra = set(spec) - {"forms", "that_optional", "needs_that", "takes_object"}
         if extra:
             raise LexiconError(f"unknown key(s): {', '.join(sorted(extra))}", path=path, where=f"verb {lemma!r}")
-        for key in ("that_optional", "needs_that"):
+        for key in ("that_optional", "needs_that", "takes_object"):
             if not isinstance(spec.get(key, False), bool):
                 raise LexiconError(f"{key} must be true or false", path=path, where=f"verb {lemma!r}")
         mode = "bare" if spec.get("that_optional") else ("that" if spec.get("needs_that") else "clause")
+        if spec.get("takes_object"):
+            if spec.get("that_optional") or spec.get("needs_that"):
+                raise LexiconError("takes_object excludes that_optional and needs_that", path=path,
+                                   where=f"verb {lemma!r}")
+            mode = "object"
         for form in _word_list(spec["forms"], f"verb {lemma!r} forms", path):
             verbs[form] = (str(lemma), mode)
     phrases_raw = data.get("phrases") or {}

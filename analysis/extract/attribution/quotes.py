@@ -1,7 +1,7 @@
 """Quotation marks paired into quotations: pure text in, character spans out.
 
 :func:`find_quotes` knows nothing of spaCy: it pairs the quotation marks of a
-string (any style: ``"…" “…” «…» « … » ‘…’ '…'``, German ``„…“`` and ``‚…‘``,
+string (any style: ``"…" “…” «…» « … » ‘…’ '…'``, ``''…''`` (two apostrophes), German ``„…“`` and ``‚…‘``,
 reversed ``»…«``), tells apostrophes from single quotes, lets a quotation run
 over paragraphs when the next paragraph reopens (or closes) it, and never
 fails on unbalanced marks: the odd mark is skipped, or an unclosed quotation
@@ -86,11 +86,19 @@ def find_quotes(text: str, doc_id: str, warnings: list[str] | None) -> list[Quot
 
     doubles: list[tuple[int, str]] = []
     singles: list[tuple[int, str]] = []
+    wide: set[int] = set()  # positions of two-character marks: '' (two apostrophes, the double quotation
+    skip = -1  # mark of NYT and Penn-Treebank-style texts) is one mark
     for m in _QUOTE_MARKS.finditer(text):
         p = m.start()
+        if p == skip:
+            continue
         c = text[p]
+        end = p + 1
+        if c == "'" and end < n and text[end] == "'" and (end + 1 >= n or text[end + 1] != "'"):
+            wide.add(p)
+            c, end, skip = '"', end + 1, end
         prev = text[p - 1] if p > 0 else " "
-        nxt = text[p + 1] if p + 1 < n else " "
+        nxt = text[end] if end < n else " "
         if c in "'’":
             if prev.isalnum() and nxt.isalnum():
                 continue  # apostrophe: don't, Russia’s
@@ -122,6 +130,9 @@ def find_quotes(text: str, doc_id: str, warnings: list[str] | None) -> list[Quot
             elif not prev.isspace() and not nxt.isalnum():
                 singles.append((p, "close"))
 
+    def size(p: int) -> int:
+        return 2 if p in wide else 1
+
     quotes: list[Quote] = []
     open_at = -1  # the first opening mark of the current quotation
     last_mark = -1  # the latest mark belonging to it
@@ -132,7 +143,7 @@ def find_quotes(text: str, doc_id: str, warnings: list[str] | None) -> list[Quot
         warn(start, "unclosed quotation mark (quotation ends with its paragraph)")
         i = bisect.bisect_right(breaks, after)
         end = breaks[i] if i < len(breaks) else n
-        quotes.append(Quote(start, end, start + 1, end, unclosed=True))
+        quotes.append(Quote(start, end, start + size(start), end, unclosed=True))
 
     for p, role in doubles:
         if role == "open" and open_at >= 0 and _LOW_CLOSERS.get(text[open_at]) == text[p]:
@@ -143,7 +154,7 @@ def find_quotes(text: str, doc_id: str, warnings: list[str] | None) -> list[Quot
                 continue
             if role == "close" and depth == 1 and not brk_between(next_break(breaks, last_mark) + 1, p):
                 # the next paragraph closes it without reopening: one quotation over two paragraphs
-                quotes.append(Quote(open_at, p + 1, open_at + 1, p))
+                quotes.append(Quote(open_at, p + size(p), open_at + size(open_at), p))
                 open_at, last_mark, depth = -1, -1, 0
                 continue
             close_at_paragraph_end(open_at, last_mark)
@@ -168,7 +179,7 @@ def find_quotes(text: str, doc_id: str, warnings: list[str] | None) -> list[Quot
         last_mark = p
         if depth > 0:
             continue
-        quotes.append(Quote(open_at, p + 1, open_at + 1, p))
+        quotes.append(Quote(open_at, p + size(p), open_at + size(open_at), p))
         open_at, last_mark, depth = -1, -1, 0
     if open_at >= 0:
         close_at_paragraph_end(open_at, last_mark)

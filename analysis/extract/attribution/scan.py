@@ -15,11 +15,11 @@ import bisect
 import numpy as np
 
 from ...nlp.docarrays import doc_id_of
+from ..records import document_voice
 from .context import DocContext
 from .cues import Cues
 from .model import Raw
 from .quotes import find_quotes
-from .words import THIRD_PERSON_GENRES
 
 __all__ = ["Scan"]
 
@@ -35,8 +35,10 @@ class Scan:
     Attributes:
         narrator_speaker: in a first-person document (a speech, statement or
             interview whose metadata names its speaker and whose ``genre`` is
-            not news), that speaker: the narration is their voice, so "as
-            Truman said" there is an authority. ``""`` otherwise.
+            not news, or whose ``voice`` column says ``speaker``: see
+            :func:`analysis.extract.records.document_voice`), that speaker: the
+            narration is their voice, so "as Truman said" there is an
+            authority and "as I said" is theirs. ``""`` otherwise.
         quotes: the quotations, with their opening and closing tokens.
         in_quote: for every token, whether it lies inside a quotation's content.
         raws: the attributions found so far, in the order found.
@@ -51,12 +53,7 @@ class Scan:
         self.metadata = metadata or {}
         self.warnings = warnings
         self.doc_id = doc_id_of(self.doc)
-        meta_speaker = self.metadata.get("speaker") if isinstance(self.metadata, dict) else None
-        genre = str(self.metadata.get("genre", "")).lower() if isinstance(self.metadata, dict) else ""
-        self.narrator_speaker = (
-            meta_speaker.strip() if isinstance(meta_speaker, str) and meta_speaker.strip()
-            and genre and not any(g in genre for g in THIRD_PERSON_GENRES) else ""
-        )
+        self.narrator_speaker = document_voice(self.metadata)
         self.quotes = find_quotes(self.text, self.doc_id, warnings) if context.n else []
         self.in_quote = np.zeros(context.n, dtype=bool)
         for q in self.quotes:

@@ -31,7 +31,7 @@ from .lexicon import Lexicon, load_lexicon
 from .model import Mention
 from .words import DETERMINERS, HONORIFICS, PRONOUNS
 
-__all__ = ["Resolver", "Speakers", "resolve_titles"]
+__all__ = ["Resolver", "Speakers", "resolve_titles", "canonical_speaker"]
 
 
 class Resolver:
@@ -59,7 +59,8 @@ class Resolver:
         self.doc = doc
         self.gazetteer = gazetteer
         self.context = DocContext(doc, gazetteer, lexicon or load_lexicon())
-        self.doc_speaker = speaker if isinstance(speaker, str) and speaker in gazetteer else ""
+        speaker = canonical_speaker(gazetteer, speaker) if isinstance(speaker, str) else ""
+        self.doc_speaker = speaker if speaker in gazetteer else ""
         # named gazetteer mentions in text order: (token, canonical)
         self.named: list[tuple[int, str]] = [
             (e.start, e.ent_id_ or e.text) for e in self.context.ents if e.label_ == ACTOR_LABEL
@@ -156,12 +157,19 @@ class Speakers:
         resolver: the Doc's :class:`Resolver`.
         in_quote: for every token, whether it lies inside a quotation (a
             person named there is not an antecedent).
+        own_speaker: the speaker of a first-person document (its metadata
+            ``speaker``, see :func:`analysis.extract.records.document_voice`):
+            ``I`` and ``we`` outside quotations resolve to them (``we`` to the
+            actor they ``represents`` when the gazetteer says so).
     """
 
-    def __init__(self, resolver: Resolver, in_quote: np.ndarray):
+    def __init__(self, resolver: Resolver, in_quote: np.ndarray, *, own_speaker: str = ""):
         self.resolver = resolver
         self.context = resolver.context
         self.in_quote = in_quote
+        # a first-person document's speaker (canonical when the gazetteer knows them): "I"/"we" outside
+        # quotations are theirs
+        self.own_speaker = canonical_speaker(resolver.gazetteer, own_speaker)
         self.labels: dict[str, tuple[str, tuple[int, int]]] = {}  # transcript label -> its resolution
         self.speakers: list[tuple[int, str, tuple[int, int], str]] = []  # token, canonical, antecedent, gender
 
@@ -174,6 +182,14 @@ class Speakers:
         two sentences before becomes the antecedent of an unresolved pronoun.
         """
         want = PRONOUNS.get(m.key, "")
+        if want == "self" and self.own_speaker and not self.in_quote[m.start]:
+            # "as I said", "we have warned" in a speech: the speaker, and "we" their state or
+            # institution when the gazetteer says whom they represent
+            if m.key == "we":
+                actor = self.resolver.gazetteer.get(self.own_speaker)
+                if actor is not None and actor.represents:
+                    return actor.represents
+            return self.own_speaker
         if want in ("self", "plural", ""):
             if want != "plural":
                 return ""
@@ -255,7 +271,11 @@ class Speakers:
             m.antecedent = (m.start, m.end)
             # a name the case-sensitive ruler missed ("SECRETARY BLINKEN", "Mr LAVROV")
             context = self.context
-            for a, b in ((m.start, m.end), (m.end - 1, m.end)):
+            # the surname alone only after capitals or forms of address ("SECRETARY BLINKEN", "Mr LAVROV"),
+            # not after another first name ("Eric Trump" is not Donald Trump)
+            last_ok = all(context.doc[t].is_upper or context.lower(t) in HONORIFICS or not context.doc[t].is_alpha
+                          for t in range(m.start, m.end - 1))
+            for a, b in ((m.start, m.end), (m.end - 1, m.end)) if last_ok else ((m.start, m.end),):
                 found = self.resolver.gazetteer.lookup(" ".join(context.doc[t].text for t in range(a, b)))
                 if found:
                     return found
@@ -304,6 +324,31 @@ class Speakers:
             gender = {"he": "male", "she": "female"}.get(m.key, "neuter")
         self.speakers.append((m.start, name, m.antecedent, gender))
 
+
+
+#: Forms of address before a speaker's name in metadata ("Mr. François Hollande", "H.E. Mr. …").
+_ADDRESS = ("mr.", "mr", "mrs.", "mrs", "ms.", "ms", "dr.", "dr", "h.e.", "his excellency", "her excellency",
+            "his majesty", "her majesty", "his highness", "her highness", "sheikh", "prof.", "sir")
+
+
+def canonical_speaker(gazetteer: Gazetteer, name: str) -> str:
+    """The gazetteer's canonical name for a metadata speaker ("Mr. François Hollande" -> "François
+    Hollande"), forms of address dropped; the name as given (spaces normalised) when unknown, ``""`` for none."""
+    if not isinstance(name, str) or not name.strip():
+        return ""
+    name = " ".join(name.split())
+    rest = name
+    while True:
+        found = gazetteer.lookup(rest)
+        if found:
+            return found
+        low = rest.lower()
+        for form in _ADDRESS:
+            if low.startswith(form + " "):
+                rest = rest[len(form) + 1:].lstrip()
+                break
+        else:
+            return name
 
 
 def is_label(context: DocContext, start: int, end: int) -> bool:

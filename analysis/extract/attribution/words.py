@@ -2,6 +2,8 @@
 ``analysis/data/reporting_verbs.yaml``, see :mod:`.lexicon`)."""
 from __future__ import annotations
 
+from ..records import THIRD_PERSON_GENRES as _THIRD_PERSON_GENRES
+
 __all__ = [
     "PRONOUNS",
     "DETERMINERS",
@@ -20,6 +22,9 @@ __all__ = [
     "POSSESSIVE",
     "DASHES",
     "LABEL_WORDS",
+    "TIME_WORDS",
+    "TIME_OPENERS",
+    "NAME_HEADS",
 ]
 
 #: Pronouns that can name a speaker, with the gender (or number) they need.
@@ -74,7 +79,7 @@ AUXILIARIES = frozenset({"is", "are", "was", "were", "will", "would", "has", "ha
                          "may",
                   "might", "must", "did", "does", "do", "'s", "'re", "’s", "’re", "wo", "ca", "shall", "'ll", "’ll"})
 #: Genres written by a reporter: their narration is not the metadata speaker's voice.
-THIRD_PERSON_GENRES = ("news", "article", "report", "wire", "dispatch", "feature", "editorial", "blog")
+THIRD_PERSON_GENRES = _THIRD_PERSON_GENRES
 #: Tokens: the longest stretch a rule looks at (longer sentences are cut into windows).
 MAX_WINDOW = 400  # tokens: the longest stretch a rule looks at
 #: Punctuation that ends a clause.
@@ -88,4 +93,18 @@ LABEL_WORDS = frozenset(
     "source sources note update photo photos video read tags tag q a question answer editor comments related "
     "subject date title summary keywords image credit via posted see also by from to cc re caption "
     "background context correction disclaimer warning".split()
+)
+#: Words that end a time phrase between a speaker and a verb ("Obama on Tuesday said", "X this week said").
+TIME_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday week month year weekend morning afternoon evening "
+    "night today yesterday tonight".split()
+)
+#: Words that open such a time phrase.
+TIME_OPENERS = frozenset("on this last earlier later late early next that in the".split())
+#: Capitalised words that make a place name part of another name: "The Washington Post", "the Moscow
+#: Times", "Kyiv Independent", "Washington Examiner" are newspapers, not the United States, Russia or Ukraine.
+NAME_HEADS = frozenset(
+    "post times examiner journal herald tribune globe news free beacon monthly review magazine daily star sun "
+    "chronicle gazette observer independent telegraph guardian record standard press insider institute "
+    "university college redskins nationals wizards capitals mystics monument state".split()
 )
