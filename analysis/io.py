@@ -9,12 +9,17 @@ safe loading only (tags that would construct Python objects are refused),
 a duplicate key is an error (never "the last one wins"), aliases may not
 expand to more than :data:`MAX_YAML_NODES` values (an "alias bomb" is refused
 at once instead of being walked), files over :data:`MAX_YAML_BYTES` are
-refused, and every problem is one line naming the file and the line.
+refused, nesting deeper than :data:`MAX_YAML_DEPTH` levels is refused while
+parsing (no RecursionError), and every problem is one line naming the file and
+the line.
 
 **Writing.** Every output is written to a temporary file in the target folder and then
 renamed into place, so an interrupted run leaves earlier results intact.
 Inside :func:`transaction` the renames are deferred until the block ends
-without error: a run that fails half-way replaces none of the earlier files.
+without error and then made all or nothing (backups, rolled back if a rename
+fails): a run that fails half-way replaces none of the earlier files.
+Temporary names carry the writer's process id, so :func:`sweep_temporary`
+removes those a killed run left behind, and only those.
 CSV files use ``\\n`` line ends, UTF-8 and a fixed float format; JSON files
 sorted keys. Same input, same bytes.
 """
@@ -27,6 +32,7 @@ import functools
 import json
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -35,15 +41,24 @@ import pandas as pd
 import yaml
 
 from .errors import KitError
+from .safefiles import MAX_USER_FILE_BYTES, FileTooLarge, NotRegularFile, read_limited, sweep_temporary
 
 __all__ = [
     "atomic_write",
     "transaction",
+    "savepoint",
+    "remove_on_commit",
+    "sweep_temporary",
     "write_csv",
     "write_csv_parts",
     "write_parquet",
     "write_json",
     "read_user_file",
+    "read_limited",
+    "NotRegularFile",
+    "FileTooLarge",
+    "MAX_USER_FILE_BYTES",
+    "MAX_YAML_DEPTH",
     "decode_utf8",
     "read_yaml",
     "YamlText",
@@ -56,7 +71,7 @@ __all__ = [
 FLOAT_FORMAT = "%.6g"
 
 # (temporary file, final path) pairs waiting for the end of a transaction
-_PENDING: contextvars.ContextVar[list[tuple[Path, Path]] | None] = contextvars.ContextVar(
+_PENDING: contextvars.ContextVar[list[tuple[Path | None, Path]] | None] = contextvars.ContextVar(
     "discourse_kit_pending_writes", default=None
 )
 
@@ -88,7 +103,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -109,10 +124,15 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
 
 @contextlib.contextmanager
 def transaction() -> Iterator[None]:
-    """Defer the renames of every :func:`atomic_write` in the block to its end.
+    """Defer the renames of every :func:`atomic_write` in the block to its end; commit all or nothing.
 
     If the block raises (an error, Ctrl-C), every temporary file is deleted
-    and no earlier output is replaced. Nested transactions join the outer one.
+    and no earlier output is replaced. At the end every new file is renamed
+    into place and every file passed to :func:`remove_on_commit` is removed;
+    each replaced or removed file is first kept as a backup (a hard link), so
+    if any rename fails midway (disk full, a file locked, Ctrl-C) every file
+    already replaced is put back: the folder holds the old run or the new
+    one, never a mix. Nested transactions join the outer one.
 
     Example:
         >>> import pathlib, tempfile
@@ -126,25 +146,94 @@ def transaction() -> Iterator[None]:
     if _PENDING.get() is not None:
         yield
         return
-    pending: list[tuple[Path, Path]] = []
+    pending: list[tuple[Path | None, Path]] = []
     token = _PENDING.set(pending)
     try:
         yield
     except BaseException:
         for tmp, _ in pending:
-            tmp.unlink(missing_ok=True)
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
         raise
     finally:
         _PENDING.reset(token)
-    done = 0
+    _commit(pending)
+
+
+@contextlib.contextmanager
+def savepoint() -> Iterator[None]:
+    """Inside a :func:`transaction`: if the block raises, drop only the writes made in it, then re-raise.
+
+    Lets a run keep its tables when a figure fails (``except`` around the savepoint).
+    """
+    pending = _PENDING.get()
+    mark = len(pending) if pending is not None else 0
+    try:
+        yield
+    except BaseException:
+        if pending is not None:
+            for tmp, _ in pending[mark:]:
+                if tmp is not None:
+                    tmp.unlink(missing_ok=True)
+            del pending[mark:]
+        raise
+
+
+def remove_on_commit(path: str | os.PathLike) -> None:
+    """Inside a :func:`transaction`, remove ``path`` when the transaction commits (restored if it rolls back).
+
+    Outside a transaction the file is removed at once.
+    """
+    pending = _PENDING.get()
+    if pending is None:
+        Path(path).unlink(missing_ok=True)
+    else:
+        pending.append((None, Path(path)))
+
+
+def _backup(final: Path) -> Path | None:
+    """Keep the current ``final`` under a temporary name (a hard link, or a copy); None if there is none."""
+    if not final.exists():
+        return None
+    fd, name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.{os.getpid()}.", suffix=".bak.tmp")
+    os.close(fd)
+    backup = Path(name)
+    backup.unlink()
+    try:
+        os.link(final, backup)
+    except OSError:  # file systems without hard links
+        shutil.copy2(final, backup)
+    return backup
+
+
+def _commit(pending: list[tuple[Path | None, Path]]) -> None:
+    """Rename every new file into place and remove the files to remove, all or nothing."""
+    done: list[tuple[Path, Path | None]] = []  # (final, its backup) for every step taken
     try:
         for tmp, final in pending:
-            os.replace(tmp, final)
-            done += 1
+            backup = _backup(final)
+            done.append((final, backup))
+            if tmp is None:
+                if backup is not None:
+                    os.unlink(final)
+            else:
+                os.replace(tmp, final)
     except BaseException:
-        for tmp, _ in pending[done:]:
-            tmp.unlink(missing_ok=True)
+        for final, backup in reversed(done):  # put every earlier file back
+            with contextlib.suppress(OSError):
+                if backup is not None and final.exists() and os.path.samefile(backup, final):
+                    backup.unlink()  # this step never happened (rename() between two links of one file does nothing)
+                elif backup is not None:
+                    os.replace(backup, final)
+                else:
+                    final.unlink(missing_ok=True)
+        for tmp, _ in pending:
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
         raise
+    for _, backup in done:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
 
 
 _BARE_CR = re.compile(r"\r(?!\n)")
@@ -250,18 +339,25 @@ def write_json(obj: Any, path: str | os.PathLike) -> Path:
     return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8", errors="backslashreplace"))
 
 
-def read_user_file(path: str | os.PathLike, *, what: str, error: type[KitError] = KitError) -> bytes:
+def read_user_file(path: str | os.PathLike, *, what: str, error: type[KitError] = KitError,
+                   limit: int = MAX_USER_FILE_BYTES) -> bytes:
     """Read a file the user named; any failure is one ``error`` line naming the file.
 
     ``what`` names the file's role in the messages ("codebook file", "manifest").
+    Pipes, sockets and devices (``/dev/zero``, a FIFO) and files over ``limit``
+    bytes (default :data:`MAX_USER_FILE_BYTES`) are refused before anything is read.
     """
     path = Path(path)
     try:
-        return path.read_bytes()
+        return read_limited(path, limit)
     except FileNotFoundError:
         raise error(f"{what} not found", path=path) from None
     except IsADirectoryError:
         raise error(f"is a folder, not {'an' if what[:1] in 'aeiou' else 'a'} {what}", path=path) from None
+    except NotRegularFile:
+        raise error(f"not a regular file (a pipe, socket or device); the {what} must be a file", path=path) from None
+    except FileTooLarge as e:
+        raise error(e.message(what), path=path) from None
     except OSError as e:
         raise error(f"cannot read the {what}: {e.strerror or e}", path=path) from None
 
@@ -280,6 +376,8 @@ def decode_utf8(data: bytes, path: str | os.PathLike, *, what: str, error: type[
 MAX_YAML_BYTES = 20_000_000
 #: Most values a YAML document may hold once its aliases are expanded.
 MAX_YAML_NODES = 2_000_000
+#: Deepest nesting of lists and mappings a YAML document may have (kit files need fewer than 10 levels).
+MAX_YAML_DEPTH = 100
 
 
 class YamlText:
@@ -302,6 +400,10 @@ class _TooManyNodes(Exception):
     pass
 
 
+class _TooDeep(Exception):
+    pass
+
+
 class _Loader(yaml.SafeLoader):
     """PyYAML's safe loader that refuses duplicate keys and remembers where each mapping starts."""
 
@@ -309,6 +411,17 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self.first_line = first_line
         self.lines: dict[int, int] = {}
+        self.depth = 0
+
+    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
+        # refuse deep nesting while composing, before Python's recursion limit is reached
+        self.depth += 1
+        try:
+            if self.depth > MAX_YAML_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
     def construct_mapping(self, node, deep=False):  # noqa: D401 - PyYAML hook
         seen: set = set()
@@ -406,6 +519,9 @@ def read_yaml(
             return YamlText(None, {})
         _check_expansion(node, MAX_YAML_NODES)
         data = loader.construct_document(node)
+    except _TooDeep as e:
+        raise error(f"malformed {kind}: nested more than {MAX_YAML_DEPTH} levels deep", path=path,
+                    where=_line(e.args[0], first_line)) from None
     except _TooManyNodes:
         raise error(f"malformed {kind}: aliases expand to more than {MAX_YAML_NODES:,} values "
                     "(an anchor used inside itself, or an alias bomb)", path=path) from None

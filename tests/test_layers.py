@@ -44,6 +44,7 @@ TOP_LEVEL = {
     "analysis.errors": "base",
     "analysis.paths": "base",
     "analysis.io": "base",
+    "analysis.safefiles": "base",
     "analysis": "facade",
     "analysis.__main__": "facade",
     "analysis.stats": "facade",

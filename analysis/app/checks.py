@@ -15,12 +15,48 @@ from pathlib import Path
 import pandas as pd
 from spacy.language import Language
 
+from ..errors import CodebookError
 from ..extract.codebook import Codebook, load_codebook
 from ..extract.codebook.model import ACTOR_CLASSES
 from ..extract.rhetoric import doc_evidence
 from ..nlp.pipeline import gazetteer_of, make_nlp
 
-__all__ = ["VALIDATION_COLUMNS", "validate_codebook"]
+__all__ = ["VALIDATION_COLUMNS", "validate_codebook", "check_pipeline_supports"]
+
+#: Token attributes a pattern may test that need a pipeline component (spaCy error E155 otherwise).
+ANNOTATED_ATTRS = ("POS", "TAG", "MORPH", "DEP", "LEMMA", "SENT_START", "IS_SENT_START")
+_PROBE = "The minister said that they would not accept the proposal."
+
+
+def check_pipeline_supports(codebook: Codebook, nlp: Language) -> None:
+    """Raise a one-line :class:`CodebookError` when a rule tests a token attribute the pipeline does not assign.
+
+    The rule-based pipeline has no tagger or parser: ``[{POS: VERB}]`` cannot
+    match anything there (spaCy stops with error E155 in the middle of a run).
+    Checked once, before any document is analysed.
+    """
+    used: dict[str, str] = {}
+    for category in codebook.categories:
+        for rule in category.rules:
+            for pattern in rule.patterns:
+                for tok in pattern:
+                    for attr in tok:
+                        if attr in ANNOTATED_ATTRS:
+                            used.setdefault(attr, f"category {category.id}, rule {rule.id}")
+            if rule.phrases and rule.attr in ANNOTATED_ATTRS:
+                used.setdefault(rule.attr, f"category {category.id}, rule {rule.id}")
+    if not used:
+        return
+    doc = nlp(_PROBE)
+    for attr, where in used.items():
+        if attr == "LEMMA" and all(t.lemma_ for t in doc):
+            continue
+        if attr != "LEMMA" and doc.has_annotation(attr):
+            continue
+        model = nlp.meta.get("discourse_kit", {}).get("model") or nlp.meta.get("name", "this pipeline")
+        raise CodebookError(f"the rule tests {attr}, which the pipeline {model!r} does not assign (it has no tagger "
+                            "or parser); use --model with an installed spaCy model (e.g. en_core_web_sm) or "
+                            "rewrite the rule with LOWER/LEMMA", path=codebook.path, where=where)
 
 #: Columns of :func:`validate_codebook`'s report.
 VALIDATION_COLUMNS = ["category", "kind", "sentence", "passed", "problem"]
@@ -49,6 +85,7 @@ def validate_codebook(codebook: Codebook | str | Path | None = None, nlp: Langua
     if not isinstance(codebook, Codebook):
         codebook = load_codebook(codebook)
     nlp = nlp or make_nlp()
+    check_pipeline_supports(codebook, nlp)
     gazetteer = gazetteer_of(nlp)
     items = [(c.id, "example", s) for c in codebook.categories for s in c.examples]
     items += [(c.id, "counter_example", s) for c in codebook.categories for s in c.counter_examples]

@@ -23,7 +23,9 @@ errors are one line on stderr (``error: FILE: problem``), never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 import textwrap
 
@@ -63,6 +65,11 @@ class _Parser(argparse.ArgumentParser):
 def _wrapped(text: str) -> str:
     """``text`` wrapped like argparse's own help, for a parser with a raw description."""
     return textwrap.fill(text, width=79)
+
+
+def _terminate_as_interrupt(signum, frame) -> None:
+    """SIGTERM (``kill``, a scheduler stopping the job) is handled like Ctrl-C."""
+    raise KeyboardInterrupt
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -357,6 +364,17 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code (0 ok, 1 check failed, 2 user error)."""
     parser = build_parser()
     ns = parser.parse_args(argv)
+    previous = None
+    with contextlib.suppress(ValueError):  # ValueError: not the main thread (then the caller handles signals)
+        previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    try:
+        return _dispatch(ns)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _dispatch(ns) -> int:
     handlers = {
         "corpus": _cmd_corpus,
         "run": _cmd_run,

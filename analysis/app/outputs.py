@@ -31,14 +31,23 @@ import pandas as pd
 
 from ..corpus.documents import Corpus
 from ..errors import KitError
-from ..io import write_csv, write_csv_parts, write_parquet
+from ..io import (
+    FileTooLarge,
+    NotRegularFile,
+    read_limited,
+    remove_on_commit,
+    sweep_temporary,
+    write_csv,
+    write_csv_parts,
+    write_parquet,
+)
 from ..tables.features import COOCCURRENCE_COLUMNS, FEATURE_COLUMNS, cooccurrence, feature_table
 from ..tables.frames import documents_frame, exposure_frame
 from ..tables.summaries import summarize_sentiment
 from .engine import TableBuilder, frame_function
 
 __all__ = ["FORMATS", "STREAM_WORDS", "ROW_GROUP_ROWS", "SpoolingTableBuilder", "StreamedTables", "write_tables",
-           "table_schema", "load_results", "load_table"]
+           "table_schema", "load_results", "load_table", "prune_previous_tables"]
 
 #: Output formats and their file suffixes.
 FORMATS = {"csv": ".csv", "parquet": ".parquet"}
@@ -328,7 +337,9 @@ def load_results(folder: str | os.PathLike, *, only: Iterable[str] | None = None
     """
     folder = Path(folder)
     try:
-        info = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+        info = json.loads(read_limited(folder / "run.json", 10_000_000).decode("utf-8"))
+    except (NotRegularFile, FileTooLarge):
+        raise KitError("not a results folder (run.json is not a regular file of at most 10 MB)", path=folder) from None
     except (OSError, ValueError) as e:
         raise KitError(f"not a results folder (cannot read run.json: {getattr(e, 'strerror', None) or e})",
                        path=folder) from None
@@ -343,3 +354,39 @@ def load_results(folder: str | os.PathLike, *, only: Iterable[str] | None = None
             raise KitError(f"table {name!r} is missing ({file}); run the analysis again", path=folder)
         tables[name] = load_table(path, schema.get(name))
     return tables
+
+
+# --------------------------------------------------------------------------- the previous run's tables (issue 17)
+
+
+def prune_previous_tables(out: Path, written: Iterable[Path], *, known: Iterable[str]) -> list[Path]:
+    """Inside the caller's transaction: remove the tables of the previous run that this run did not write.
+
+    So ``out`` holds exactly this run's tables (``sentiment.csv`` goes after
+    ``--no-sentiment``; ``evidence.csv`` after a switch to ``--format parquet``).
+    The kit recognises the files it wrote by the previous ``run.json`` in
+    ``out``, and only names made of a ``known`` table name and an output
+    suffix: the user's own files (and a hand-edited ``run.json``) are never
+    deleted. The removal happens with the commit and is undone if it rolls
+    back. Temporary files a killed run left behind are swept first
+    (:func:`analysis.io.sweep_temporary`). Returns the files scheduled for removal.
+    """
+    sweep_temporary(out)
+    allowed = {f"{name}{suffix}" for name in known for suffix in FORMATS.values()}
+    names = {Path(p).name for p in written}
+    removed = []
+    for name in _previous_tables(out):
+        if name in allowed and name not in names and (out / name).is_file():
+            remove_on_commit(out / name)
+            removed.append(out / name)
+    return removed
+
+
+def _previous_tables(out: Path) -> list[str]:
+    """File names the previous ``out/run.json`` lists as tables (none if it is missing or odd)."""
+    try:
+        info = json.loads(read_limited(out / "run.json", 10_000_000).decode("utf-8"))
+    except (OSError, ValueError, NotRegularFile, FileTooLarge):
+        return []
+    listed = info.get("tables") if isinstance(info, dict) else None
+    return [v for v in listed.values() if isinstance(v, str)] if isinstance(listed, dict) else []

@@ -87,6 +87,8 @@ def analysis_fingerprint(nlp, codebook, gazetteer, *, with_sentiment: bool, term
 # --------------------------------------------------------------------------- records
 
 _MAGIC = b"DKR2"
+#: a records file starts with this and its key (records written before keys were stored are not used)
+_KEY_MAGIC = b"DKK1"
 _DIGEST = 16
 _NA = ...  # stands for pd.NA in the encoded records (marshal has no pd.NA)
 _RECORD_FIELDS = ("sentences", "attributions", "evidence", "mentions", "sentiment")
@@ -228,12 +230,20 @@ class RecordCache:
         return self.folder / key[:2] / f"{key}.rec"
 
     def load(self, key: str):
-        """The cached DocResult for ``key``, or None (missing or damaged)."""
+        """The cached DocResult for ``key``, or None (missing, damaged, or another key's records).
+
+        Every file starts with the key it was stored under; a file moved or
+        copied onto another key's name is not used (it is recomputed).
+        """
         try:
-            return decode_result(self.path(key).read_bytes())
-        except (OSError, ValueError):
+            data = self.path(key).read_bytes()
+            stamp = _KEY_MAGIC + key.encode("ascii")
+            if not data.startswith(stamp):
+                return None
+            return decode_result(data[len(stamp):])
+        except (OSError, ValueError, UnicodeError):
             return None
 
     def save(self, key: str, data: bytes) -> bool:
-        """Store encoded records (from :func:`encode_result`)."""
-        return write_atomic(self.path(key), data)
+        """Store encoded records (from :func:`encode_result`) under ``key``, the key itself first."""
+        return write_atomic(self.path(key), _KEY_MAGIC + key.encode("ascii") + data)

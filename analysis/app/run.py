@@ -23,10 +23,10 @@ import spacy
 from .._version import __version__
 from ..corpus.documents import Corpus, Document
 from ..corpus.loading import load_corpus
-from ..errors import KitError
+from ..errors import KitError, one_line
 from ..extract.analyze import DocResult
 from ..extract.codebook import Codebook, load_codebook
-from ..io import transaction, write_csv, write_json
+from ..io import savepoint, sweep_temporary, transaction, write_csv, write_json
 from ..nlp.gazetteer import Gazetteer, load_gazetteer
 from ..nlp.pipeline import make_nlp
 from ..paths import BUNDLED_CORPUS, PROJECT_DIR
@@ -35,6 +35,7 @@ from ..tables.features import cooccurrence, feature_table
 from ..tables.frames import documents_frame, exposure_frame
 from ..tables.stats import VoiceTerms
 from ..tables.summaries import summarize_sentiment
+from .checks import check_pipeline_supports
 from .dask_engine import DEFAULT_PARTITION_WORDS, DaskEngine
 from .engine import Job, ResultStream, TableBuilder
 from .outputs import (
@@ -44,6 +45,7 @@ from .outputs import (
     StreamedTables,
     check_format,
     load_results,
+    prune_previous_tables,
     remove_spool,
     spool_folder,
     table_schema,
@@ -220,6 +222,9 @@ def _check_out(out: Path, corpus_root: Path) -> None:
                        "(the kit never writes into a corpus)", path=out)
     if out.exists() and not out.is_dir():
         raise KitError("--out exists and is not a folder", path=out)
+    if out_r == Path(out_r.anchor) or out_r == Path.home().resolve():
+        raise KitError("refusing to write results into the root or home folder; choose a folder of its own "
+                       "(e.g. --out results)", path=out)
 
 
 def run(
@@ -260,6 +265,10 @@ def run(
     ``path`` may be several folders or files (a list): their documents are
     analysed as one corpus, in the order given; a doc_id found in two of them
     is an error naming both files.
+    All files are replaced together or not at all (:func:`analysis.io.transaction`);
+    a table of the previous run that this run does not write is removed
+    (:func:`~analysis.app.outputs.prune_previous_tables`); a figure that fails is a
+    warning, the tables are still written.
     """
     if n_process < 1:
         raise KitError(f"--n-process must be a positive integer; got {n_process}")
@@ -279,6 +288,7 @@ def run(
     loaded_codebook = load_codebook(codebook)
     gazetteer = load_gazetteer(actors)
     nlp = make_nlp(model, actors=gazetteer)
+    check_pipeline_supports(loaded_codebook, nlp)  # a POS rule on the rule-based pipeline: one line, not E155
     terms = VoiceTerms()  # quoted speech vs narration, for keyness.csv and its figure
     stream = analyze_corpus(corpus, nlp, codebook=loaded_codebook, gazetteer=gazetteer, n_process=n_process,
                             cache=cache, with_sentiment=with_sentiment, progress=progress, terms=terms,
@@ -314,9 +324,17 @@ def run(
         warnings = [*skipped, *corpus.warnings, *builder.warnings]
         with transaction():  # all files replaced at the end, or none if anything fails
             files = write_tables(tables, out, format, csv_writer=write_csv)  # looked up here at each run
+            prune_previous_tables(out, files, known=TABLES)  # out holds exactly this run's tables (issue 17)
             if figures is not None:
-                files += save_all_figures(tables, figures, info=info)
-                info["figures"] = sorted(p.name for p in files if p.parent == Path(figures))
+                sweep_temporary(figures)
+                try:  # a figure that cannot be drawn must not cost the tables
+                    with savepoint():
+                        figure_files = save_all_figures(tables, figures, info=info)
+                except Exception as e:  # noqa: BLE001 - reported, the tables are still written
+                    warnings.append(f"figures not written ({type(e).__name__}: {one_line(e)}); the tables were")
+                    figure_files = []
+                files += figure_files
+                info["figures"] = sorted(p.name for p in figure_files)
             files.append(write_json(info, out / "run.json"))
     finally:
         if spool:

@@ -136,15 +136,17 @@ class Corpus:
         return h.hexdigest()
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per document: doc_id, metadata columns, n_chars, source.
+        """One row per document: doc_id, metadata columns, n_chars, n_chars_removed (characters of the
+        boilerplate lines cut by cleaning), source.
 
         A metadata field missing from a document is ``""`` in its row.
         """
         rows = []
         for d in self.documents:
             row = {"doc_id": d.doc_id}
-            row.update({k: v for k, v in d.metadata.items() if k not in ("doc_id", "n_chars", "source")})
+            row.update({k: v for k, v in d.metadata.items() if k not in _OWN_COLUMNS})
             row["n_chars"] = len(d.text)
+            row["n_chars_removed"] = sum(end - start for start, end, *_ in d.removed)  # boilerplate lines cut
             row["source"] = d.source
             rows.append(row)
         columns = _ordered_columns(rows)
@@ -154,12 +156,15 @@ class Corpus:
         return f"Corpus({len(self)} documents)"
 
 
+_OWN_COLUMNS = ("doc_id", "n_chars", "n_chars_removed", "source")
+
+
 def _ordered_columns(rows: list[dict]) -> list[str]:
     cols: dict[str, None] = {"doc_id": None}
     for row in rows:
         for k in row:
-            if k not in ("n_chars", "source"):
+            if k not in ("n_chars", "n_chars_removed", "source"):
                 cols.setdefault(k, None)
-    return [*cols, "n_chars", "source"]
+    return [*cols, "n_chars", "n_chars_removed", "source"]
 
 

@@ -39,9 +39,9 @@ from ..paths import BUNDLED_CORPUS, PROJECT_DIR
 from .cleaning import clean_text
 from .dates import add_iso_dates
 from .documents import Corpus, Document, count_surrogates, has_surrogates
-from .textfiles import check_encoding, read_text_file, sniff_binary
+from .textfiles import MAX_DOCUMENT_CHARS, check_encoding, read_text_file, sniff_binary
 
-__all__ = ["load_corpus", "TEXT_SUFFIXES", "TABLE_SUFFIXES", "RESERVED_NAMES"]
+__all__ = ["load_corpus", "TEXT_SUFFIXES", "TABLE_SUFFIXES", "RESERVED_NAMES", "RESERVED_COLUMNS"]
 
 #: Files read as one document each.
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
@@ -109,17 +109,41 @@ class _Problems:
         self.skipped.append(str(error))
 
 
+#: Column names the kit's own tables use: a metadata field with one of these names is renamed ``meta_<name>``.
+RESERVED_COLUMNS = frozenset({"doc_id", "n_chars", "n_chars_removed", "source", "n_tokens", "n_sentences",
+                              "text", "voice", "category", "rule_id", "sentence_id", "start_char", "end_char"})
+
+
+def _rename_reserved(metadata: dict, source, where: str | None, problems: _Problems) -> dict:
+    """``metadata`` with reserved column names renamed ``meta_<name>`` (one warning per file and name)."""
+    clash = [k for k in metadata if k in RESERVED_COLUMNS and k != "doc_id"]
+    if not clash:
+        return metadata
+    out = {}
+    for k, v in metadata.items():
+        out[f"meta_{k}" if k in clash else k] = v
+    for k in clash:
+        note = str(CorpusError(f"metadata field {k!r} is a name the kit's tables use; renamed to 'meta_{k}'",
+                               path=source))
+        if note not in problems.warnings:
+            problems.warnings.append(note)
+    return out
+
+
 def _make_document(doc_id: str, raw: str, metadata: dict, source: Path, problems: _Problems,
                    where: str | None = None) -> Document:
     if not raw.strip():
         raise CorpusError("empty text (nothing but whitespace)" if raw else "empty text", path=source, where=where)
+    if len(raw) > MAX_DOCUMENT_CHARS:
+        raise CorpusError(f"document too long: {len(raw):,} characters, more than the limit of "
+                          f"{MAX_DOCUMENT_CHARS:,}; split it into several documents", path=source, where=where)
     if has_surrogates(raw):
         n = count_surrogates(raw)
         problems.warnings.append(str(CorpusError(
             f"{n} lone surrogate(s) (invalid Unicode) replaced by U+FFFD", path=source, where=where)))
     cleaned = clean_text(raw)
     meta = dict(cleaned.metadata)
-    meta.update({k: v for k, v in metadata.items() if v not in (None, "")})
+    meta.update({k: v for k, v in _rename_reserved(metadata, source, where, problems).items() if v not in (None, "")})
     if not cleaned.text.strip():
         raise CorpusError("text is empty after removing boilerplate", path=source, where=where)
     return Document(str(doc_id), cleaned.text, meta, _display(source), cleaned.removed)
@@ -372,6 +396,8 @@ def load_corpus(
         raise CorpusError(f"no documents found (looked for .txt, .md, .csv and .jsonl files){skipped}", path=root)
     if metadata_file is not None and metadata_file.is_file():
         table = _load_metadata_csv(metadata_file, encoding)
+        table = {d: _rename_reserved(row, _display(metadata_file), None, problems) for d, row in table.items()}
+        corpus.warnings.extend(w for w in problems.warnings if w not in corpus.warnings)
         for doc in corpus:
             extra = table.get(doc.doc_id)
             if extra:  # curated metadata first and authoritative; its empty cells keep the column

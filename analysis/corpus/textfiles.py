@@ -13,8 +13,19 @@ import os
 from pathlib import Path
 
 from ..errors import CorpusError
+from ..io import FileTooLarge, NotRegularFile, read_limited
 
-__all__ = ["read_text_file", "sniff_binary", "check_encoding"]
+__all__ = ["read_text_file", "sniff_binary", "check_encoding", "MAX_DOCUMENT_CHARS", "MAX_TEXT_FILE_BYTES",
+           "MAX_TABLE_FILE_BYTES"]
+
+#: Longest document accepted, in characters: the largest size benchmarks/bench_large_text.py measures
+#: (50 MB of text, 9.5 million tokens, 4.4 GB of memory); a longer one is refused in one line, not an
+#: out-of-memory kill.
+MAX_DOCUMENT_CHARS = 50_000_000
+#: Largest ``.txt``/``.md`` file read (4 bytes per character is the widest encoding, UTF-32).
+MAX_TEXT_FILE_BYTES = 4 * MAX_DOCUMENT_CHARS
+#: Largest ``.csv``/``.jsonl`` table (or ``metadata.csv``) read.
+MAX_TABLE_FILE_BYTES = 1_000_000_000
 
 _BOMS = (  # longest first: the UTF-32-LE mark starts with the UTF-16-LE one
     (b"\xff\xfe\x00\x00", "utf-32"),
@@ -36,9 +47,15 @@ _MAGIC = (  # common non-text files, for a helpful message
 )
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, limit: int) -> bytes:
     try:
-        return path.read_bytes()
+        return read_limited(path, limit)
+    except NotRegularFile:
+        raise CorpusError("not a regular file (a pipe, socket or device)", path=path) from None
+    except FileTooLarge as e:
+        kind = "a text document" if limit == MAX_TEXT_FILE_BYTES else "a table"
+        raise CorpusError(f"file too large: {e.size:,} bytes, more than the limit of {limit:,} bytes for {kind}; "
+                          "split it into several files", path=path) from None
     except FileNotFoundError:
         if path.is_symlink():
             raise CorpusError("broken symbolic link (its target does not exist)", path=path) from None
@@ -67,18 +84,23 @@ def sniff_binary(data: bytes) -> str | None:
 
 
 def check_encoding(encoding: str) -> str:
-    """The canonical name of an encoding; an unknown one is a :class:`CorpusError` suggesting others."""
+    """The canonical name of a text encoding; an unknown one, or a codec that is not a text encoding
+    (``rot13``, ``hex``, ``base64``, ``zlib``), is a :class:`CorpusError` suggesting others."""
     try:
-        return codecs.lookup(encoding).name
-    except LookupError:
+        info = codecs.lookup(encoding)
+    except (LookupError, TypeError, ValueError):
         raise CorpusError(f"unknown encoding {encoding!r} (try utf-8, latin-1, cp1252, utf-16)") from None
+    if not getattr(info, "_is_text_encoding", True):  # rot13, hex, base64, zlib ... are not text encodings
+        raise CorpusError(f"{encoding!r} is not a text encoding (it transforms bytes or text); "
+                          "give a character encoding such as utf-8, latin-1, cp1252, utf-16")
+    return info.name
 
 
 def _is_wide(encoding: str) -> bool:
     return encoding.startswith(("utf-16", "utf-32"))
 
 
-def read_text_file(path: str | os.PathLike, encoding: str | None = None) -> str:
+def read_text_file(path: str | os.PathLike, encoding: str | None = None, *, limit: int | None = None) -> str:
     """Read a text file.
 
     A byte-order mark (UTF-8, UTF-16, UTF-32) always decides the encoding and
@@ -91,14 +113,19 @@ def read_text_file(path: str | os.PathLike, encoding: str | None = None) -> str:
     Args:
         path: the file.
         encoding: the encoding of files that are not UTF-8 (e.g. ``"latin-1"``).
+        limit: largest file read, in bytes (default :data:`MAX_TABLE_FILE_BYTES`
+            for ``.csv``/``.jsonl`` files, :data:`MAX_TEXT_FILE_BYTES` otherwise);
+            checked before reading.
 
     Raises:
-        CorpusError: missing/unreadable file, a binary file, or bytes that do
+        CorpusError: missing/unreadable file, not a regular file, over the limit, a binary file, or bytes that do
             not decode (the message names the encoding, the byte offset and
             the line, and suggests ``--encoding``).
     """
     path = Path(path)
-    data = _read_bytes(path)
+    if limit is None:
+        limit = MAX_TABLE_FILE_BYTES if path.suffix.lower() in (".csv", ".jsonl") else MAX_TEXT_FILE_BYTES
+    data = _read_bytes(path, limit)
     fallback = check_encoding(encoding) if encoding is not None else None
     for bom, name in _BOMS:
         if data.startswith(bom):

@@ -45,7 +45,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..errors import FetchError, KitError
-from ..io import atomic_write, write_csv
+from ..io import atomic_write, read_user_file, write_csv
 from ..paths import DEFAULT_CACHE
 from .lock import read_lock, stored_text, text_sha256, update_lock
 from .web import check_limits, http_get
@@ -367,7 +367,8 @@ def fetch_ungdc(
         doc_id = f"{m.group(3)}_{m.group(4)}_{m.group(5)}"
         texts.setdefault(doc_id, (name, data, problem, int(m.group(4))))
     if speakers_path is not None:
-        speaker_table = _speakers_table(speakers_path.name, speakers_path.read_bytes())
+        speaker_table = _speakers_table(  # a user-named file: type and size checked before reading
+            speakers_path.name, read_user_file(speakers_path, what="speaker table", limit=200_000_000))
 
     folder.mkdir(parents=True, exist_ok=True)
     meta_path = folder / "metadata.csv"

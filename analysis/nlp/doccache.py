@@ -39,11 +39,12 @@ __all__ = ["cache_dir", "doc_to_bytes", "doc_from_bytes", "read_doc", "write_doc
 
 
 def cache_dir(cache: str | os.PathLike | bool | None) -> Path | None:
-    """The cache folder: ``None``/``True`` -> ``$DISCOURSE_KIT_CACHE`` or ``.cache/``; ``False`` -> no cache."""
+    """The cache folder: ``None``/``True`` -> ``$DISCOURSE_KIT_CACHE`` (empty counts as unset) or ``.cache/``;
+    ``False`` -> no cache."""
     if cache is False:
         return None
     if cache is None or cache is True:
-        return Path(os.environ.get("DISCOURSE_KIT_CACHE", DEFAULT_CACHE))
+        return Path(os.environ.get("DISCOURSE_KIT_CACHE") or DEFAULT_CACHE)  # empty = unset, not the current folder
     return Path(cache)
 
 

@@ -202,6 +202,8 @@ def parse(
     # Keep corpus order: parse runs of uncached documents between cached ones.
     for d, p in paths():
         cached = read_doc(p, nlp.vocab) if p is not None else None
+        if cached is not None and cached.text != d.text:  # a cache file moved onto another key: not this text
+            cached = None
         if cached is None:
             pending.append((d, p))
             continue

@@ -58,6 +58,7 @@ STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "svg.hashsalt": "discourse-kit",
+    "text.parse_math": False,  # labels come from user data (a doc_id "$x$"): never read as maths markup
     "svg.fonttype": "path",
     "savefig.dpi": 150,
     "figure.dpi": 100,

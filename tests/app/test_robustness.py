@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pathlib
 import threading
 from pathlib import Path
 
@@ -88,14 +87,14 @@ def _make_unreadable(path: Path, monkeypatch) -> None:
     if not IS_ROOT:
         path.chmod(0)
         return
-    real = pathlib.Path.read_bytes
+    real = os.open
 
-    def read_bytes(self):
-        if self.name == path.name:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def fake_open(name, flags, *args, **kwargs):
+        if Path(name).name == path.name:
+            raise PermissionError(13, "Permission denied", str(name))
+        return real(name, flags, *args, **kwargs)
 
-    monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", fake_open)  # user files are opened with os.open (analysis.io.read_limited)
 
 
 #: bad file -> (how to make it, fragment of its one-line error)

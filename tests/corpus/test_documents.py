@@ -58,7 +58,7 @@ def test_seed_text_is_a_prefix_of_the_raw_file(corpus):
 
 def test_to_frame_is_tidy(corpus):
     frame = corpus.to_frame()
-    assert list(frame.columns[:1]) == ["doc_id"] and list(frame.columns[-2:]) == ["n_chars", "source"]
+    assert list(frame.columns[:1]) == ["doc_id"] and list(frame.columns[-3:]) == ["n_chars", "n_chars_removed", "source"]
     assert frame["doc_id"].is_unique
     assert list(frame["doc_id"]) == corpus.ids
     assert frame.loc[frame.doc_id == SEED_ID, "n_chars"].item() == len(corpus[SEED_ID].text)
@@ -430,7 +430,7 @@ def test_path_objects_and_strings_are_equivalent():
 
 def test_error_deeply_nested_front_matter(tmp_path):
     (tmp_path / "a.md").write_text("---\nx: " + "[" * 5000 + "]" * 5000 + "\n---\nBody.\n", encoding="utf-8")
-    assert _error(tmp_path).endswith("a.md (line 2): malformed YAML front matter: nested too deeply")
+    assert _error(tmp_path).endswith("a.md (line 2): malformed YAML front matter: nested more than 100 levels deep")
 
 
 def test_error_deeply_nested_json_line(tmp_path):

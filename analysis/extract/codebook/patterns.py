@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Iterable
 
 import numpy as np
+import regex as _regex
 import spacy
 import spacy_lookups_data
 from spacy.language import Language
@@ -52,6 +53,7 @@ __all__ = [
     "forms_of",
     "check_pattern",
     "regex_problem",
+    "REGEX_TIME_BUDGET",
     "regex_extension",
     "transform_pattern",
     "slot_words",
@@ -271,7 +273,8 @@ def phrase_variants(pattern: list, limit: int = 2000) -> list[tuple[str, ...]] |
 
 
 def check_pattern(pattern, path: Path, where: str | None) -> list:
-    """A rule's token pattern, checked: a list of token mappings, no yes/no read as booleans, safe REGEXes."""
+    """A rule's token pattern, checked: a list of token mappings, no yes/no read as booleans, safe REGEXes,
+    and at least one required token with a condition (``[{}]`` or ``[{OP: '*'}]`` would match every token)."""
     if not isinstance(pattern, list) or not pattern or not all(isinstance(t, dict) for t in pattern):
         raise CodebookError("a pattern must be a non-empty list of token mappings, e.g. [{LOWER: regime}]",
                             path=path, where=where)
@@ -288,15 +291,22 @@ def check_pattern(pattern, path: Path, where: str | None) -> list:
                     raise CodebookError(f"{attr} REGEX {value['REGEX']!r} refused: {problem}", path=path, where=where)
                 if attr not in REGEX_ATTRS:
                     raise CodebookError(f"REGEX is not supported on {attr}", path=path, where=where)
+    if not any(set(tok) - {"OP"} and tok.get("OP") not in ("?", "*", "!") for tok in pattern):
+        raise CodebookError(
+            "the pattern would match every token (or nothing): at least one token must be required and "
+            "say what it matches, e.g. [{LOWER: regime}] rather than [{}] or [{OP: '*'}]", path=path, where=where)
     return pattern
 
 
 def regex_problem(source) -> str | None:
     """Why a pattern ``REGEX`` is refused (None if it is safe).
 
-    Refused: invalid expressions, back-references, and any quantified group
+    Refused: invalid expressions, back-references, any quantified group
     whose content itself holds a quantifier or an alternation -- the shapes of
-    catastrophic backtracking such as ``(a+)+``, ``(a|a)*`` or ``(\\w+\\s?)*``.
+    catastrophic backtracking such as ``(a+)+``, ``(a|a)*`` or ``(\\w+\\s?)*`` --
+    and unbounded quantifiers in a row over overlapping characters
+    (``\\w*\\w*\\w*``, ``.*.*``, ``\\w*a\\w*a``). What passes still runs with a
+    time budget per token (:func:`regex_extension`).
     """
     if not isinstance(source, str):
         return "REGEX must be a string"
@@ -306,7 +316,122 @@ def regex_problem(source) -> str | None:
         parsed = _sre_parse.parse(source)
     except re.error as e:
         return f"invalid regular expression ({e})"
-    return _walk_regex(parsed, inside_repeat=False)
+    return _walk_regex(parsed, inside_repeat=False) or _chained_repeats(parsed)
+
+
+#: Seconds one REGEX may spend on one token before the run stops with a one-line error.
+REGEX_TIME_BUDGET = 0.25
+_MAXREPEAT = getattr(_sre_parse, "MAXREPEAT", 4294967295)
+#: characters tried when deciding whether two quantified items can match the same character
+_SAMPLE = "".join(map(chr, range(128))) + "\u00a0\u00e9\u00c9\u00df\u0430\u0416\u03b1\u4e2d\u0661\u2028"
+
+
+def _first_chars(sub) -> set[str]:
+    """The sample characters the first character matched by ``sub`` (a parsed sequence) can be (a superset)."""
+    out: set[str] = set()
+    for op, av in sub:
+        name = str(op)
+        if name in ("AT",):
+            continue  # zero-width: look at what follows
+        chars = _item_chars(op, av)
+        out |= chars
+        if not (name in _REPEATS and av[0] == 0):
+            return out  # a required item: nothing after it can be first
+    return out
+
+
+def _item_chars(op, av) -> set[str]:
+    """The sample characters one parsed item can start with (every sample character when unsure)."""
+    name = str(op)
+    if name == "LITERAL":
+        return _cases(chr(av))
+    if name == "NOT_LITERAL":
+        return set(_SAMPLE) - {chr(av)}
+    if name == "IN":
+        return {c for c in _SAMPLE if _in_class(av, c)}
+    if name in _REPEATS:
+        return _first_chars(av[2])
+    if name == "SUBPATTERN":
+        return _first_chars(av[-1])
+    if name == "BRANCH":
+        return set().union(*(_first_chars(alt) for alt in av[1]))
+    return set(_SAMPLE)  # ANY, CATEGORY, assertions ...: assume anything
+
+
+def _cases(c: str) -> set[str]:
+    """``c`` and its one-character case variants (flags such as ``(?i)`` are not tracked: be generous)."""
+    return {x for x in (c, c.lower(), c.upper()) if len(x) == 1}
+
+
+def _in_class(items, c: str) -> bool:
+    negate, hit = False, False
+    for op, av in items:
+        name = str(op)
+        if name == "NEGATE":
+            negate = True
+        elif name == "LITERAL":
+            hit |= c in _cases(chr(av))
+        elif name == "RANGE":
+            hit |= any(av[0] <= ord(x) <= av[1] for x in _cases(c))
+        elif name == "CATEGORY":
+            hit |= bool(re.fullmatch("[" + _CATEGORIES.get(str(av), ".") + "]", c, re.S)) if str(av) in _CATEGORIES \
+                else True
+        else:
+            hit = True
+    return hit != negate
+
+
+_CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
+               "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W"}
+
+
+def _flat(sub) -> list:
+    """The items of a sequence with plain groups ``(...)`` opened (their items join the sequence)."""
+    out = []
+    for op, av in sub:
+        if str(op) == "SUBPATTERN":
+            out.extend(_flat(av[-1]))
+        else:
+            out.append((op, av))
+    return out
+
+
+def _chained_repeats(sub) -> str | None:
+    """Refuse unbounded quantifiers chained over the same characters: two in a row (``\\w*\\w*``,
+    ``.*.*``), or three or more separated only by items the first could also match
+    (``\\w*a\\w*a\\w*``). Every way of sharing a token between them is tried, so a chain
+    of k costs the token's length to the power k. Groups are checked inside too.
+    """
+    current: set[str] | None = None  # characters the unbounded quantifiers of this chain match
+    count, adjacent = 0, False
+    for op, av in _flat(sub):
+        name = str(op)
+        if name in ("AT", "ASSERT", "ASSERT_NOT"):
+            continue  # zero-width
+        inner = av[2] if name in _REPEATS else av[-1] if name == "SUBPATTERN" else None
+        for part in ([inner] if inner is not None else av[1] if name == "BRANCH" else []):
+            problem = _chained_repeats(part)
+            if problem:
+                return problem
+        if name in _REPEATS and (av[1] == _MAXREPEAT or av[1] > 50):
+            chars = _first_chars(av[2])
+            if current is not None and current & chars:
+                count += 1
+                if adjacent:
+                    return ("two unbounded quantifiers in a row over the same characters, e.g. \\w*\\w* "
+                            "(slow backtracking); merge them into one")
+                if count >= 3:
+                    return (f"{count} unbounded quantifiers chained over the same characters, e.g. "
+                            "\\w*a\\w*a\\w* (catastrophic backtracking)")
+                current |= chars
+            else:
+                current, count = chars, 1
+            adjacent = True
+            continue
+        adjacent = False
+        if current is not None and not (_item_chars(op, av) <= current):
+            current, count = None, 0  # a required item the quantifiers cannot absorb ends the chain
+    return None
 
 
 _REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
@@ -348,15 +473,27 @@ def _walk_regex(sub, inside_repeat: bool) -> str | None:
 
 
 def regex_extension(attr: str, source: str) -> str:
-    """Register (once) a token extension that runs ``source`` on short tokens only; returns its name."""
+    """Register (once) a token extension that runs ``source`` on short tokens only; returns its name.
+
+    Matching uses the ``regex`` package with a time budget (:data:`REGEX_TIME_BUDGET`
+    per token): an expression that still backtracks catastrophically stops the run
+    with a one-line :class:`CodebookError` instead of hanging it.
+    """
     name = "dk_rx_" + hashlib.sha1(f"{attr}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
     if not Token.has_extension(name):
-        rx = re.compile(source)
+        rx = _regex.compile(source)
         getter_attr = REGEX_ATTRS[attr]
 
         def get(token, _rx=rx, _attr=getter_attr) -> bool:
             value = getattr(token, _attr)
-            return len(value) <= MAX_REGEX_TOKEN_CHARS and _rx.search(value) is not None
+            if len(value) > MAX_REGEX_TOKEN_CHARS:
+                return False
+            try:  # bounded by construction: no expression may run longer than the budget on one token
+                return _rx.search(value, timeout=REGEX_TIME_BUDGET) is not None
+            except TimeoutError:
+                raise CodebookError(
+                    f"{attr} REGEX {source!r} took more than {REGEX_TIME_BUDGET} s on the token {value[:40]!r} "
+                    "(catastrophic backtracking); simplify it") from None
 
         Token.set_extension(name, getter=get)
     return name
