@@ -23,9 +23,8 @@ from .patterns import (
     max_length,
     phrase_variants,
     regex_extension,
-    required_words,
     set_actor_mask,
-    slot_words,
+    slot_positions,
     transform_pattern,
 )
 
@@ -84,8 +83,7 @@ class CompiledCodebook:
         self.vocab = vocab
         self.full_matcher = Matcher(vocab, validate=False)
         self.n_full = 0
-        self.rule_matchers: dict[int, Any] = {}
-        word_slots: dict[int, list[int]] = {}  # LOWER hash of a required word -> its slots
+        word_slots: dict[int, set[int]] = {}  # LOWER hash of a required word -> its slots
         self.phrase_matchers: dict[str, Any] = {}
         self.prefixes: dict[str, list[Rule]] = {}
         self.rules_by_hash: dict[int, Rule] = {}
@@ -95,47 +93,42 @@ class CompiledCodebook:
         tokenizer = blank_nlp().tokenizer
         path = codebook.path
 
-        self.slot_patterns: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
-        #: longest match (tokens) of each windowed rule; absent: the rule runs on whole sentences
-        self.reach: dict[int, int] = {}
-        unbounded: set[int] = set()
-        #: per unbounded rule and pattern: LOWER hashes a match must start / end with (None: any token)
-        self.edges: dict[int, list[tuple[frozenset[int] | None, frozenset[int] | None]] | None] = {}
+        #: one entry per token pattern with required words: (rule, its own Matcher, slot ids, offsets),
+        #: offsets giving per slot the most tokens a match may hold before / after that slot's token
+        #: (None: unbounded, or the slot may repeat)
+        self.variants: list[tuple[Rule, Any, tuple[int, ...], dict[int, tuple[int | None, int | None]]]] = []
+        slot_ids: dict[frozenset[str], int] = {}  # a required word set -> its slot id
+        #: variants that require each slot
+        self.slot_variants: dict[int, list[int]] = {}
 
         def add_patterns(rule: Rule, key_hash: int, patterns: list) -> None:
-            slots = [slot_words(p) for p in patterns]
-            if not all(slots):
-                self.full_matcher.add(rule.key, patterns)
-                self.n_full += len(patterns)
-                return
-            matcher = self.rule_matchers.get(key_hash)
-            if matcher is None:
-                matcher = self.rule_matchers[key_hash] = Matcher(vocab, validate=False)
-            matcher.add(rule.key, patterns)
             for p in patterns:
-                first, last = required_words(p[0]), required_words(p[-1])
-                if key_hash in self.edges and self.edges[key_hash] is None or (first is None and last is None):
-                    self.edges[key_hash] = None
-                else:
-                    self.edges.setdefault(key_hash, []).append(
-                        tuple(None if w is None else frozenset(vocab.strings.add(x) for x in w) for w in (first, last)))
-                length = max_length(p)
-                if length is None or key_hash in unbounded:
-                    unbounded.add(key_hash)
-                    self.reach.pop(key_hash, None)
-                else:
-                    self.reach[key_hash] = max(self.reach.get(key_hash, 0), length)
-            for p_slots in slots:
-                slot_ids = []
-                for words in p_slots:
-                    slot_key = f"{rule.key}#{len(self.slot_patterns)}"
-                    slot_id = vocab.strings.add(slot_key)
-                    self.slot_patterns[slot_id] = []
-                    for w in sorted(words):
-                        word_slots.setdefault(vocab.strings.add(w), []).append(slot_id)
-                    slot_ids.append(slot_id)
-                for slot_id in slot_ids:
-                    self.slot_patterns[slot_id].append((key_hash, tuple(slot_ids)))
+                slots = slot_positions(p)
+                if not slots:
+                    self.full_matcher.add(rule.key, [p])
+                    self.n_full += 1
+                    continue
+                matcher = Matcher(vocab, validate=False)
+                matcher.add(rule.key, [p])
+                offsets: dict[int, tuple[int | None, int | None]] = {}
+                for i, words in slots:
+                    slot_id = slot_ids.get(words)
+                    if slot_id is None:
+                        slot_id = slot_ids[words] = len(slot_ids)
+                        for w in words:
+                            word_slots.setdefault(vocab.strings.add(w), set()).add(slot_id)
+                    before = after = None
+                    if p[i].get("OP") in (None, "1"):  # exactly one token: the match lies around it
+                        before, after = max_length(p[:i]), max_length(p[i + 1:])
+                    if slot_id in offsets:  # the same words twice in one pattern: either may be the one
+                        b0, a0 = offsets[slot_id]
+                        before = None if before is None or b0 is None else max(before, b0)
+                        after = None if after is None or a0 is None else max(after, a0)
+                    offsets[slot_id] = (before, after)
+                v = len(self.variants)
+                self.variants.append((rule, matcher, tuple(offsets), offsets))
+                for slot_id in offsets:
+                    self.slot_variants.setdefault(slot_id, []).append(v)
 
         for cat in codebook.categories:
             for rule in cat.rules:
@@ -207,11 +200,7 @@ class CompiledCodebook:
         self._prefix_lengths = sorted({len(p) for p in self.prefixes})
         # required words, sorted by hash, for one vectorised look-up of every token's LOWER
         self.anchor_hashes = np.array(sorted(word_slots), dtype=np.uint64)
-        self.anchor_slots = [tuple(word_slots[h]) for h in sorted(word_slots)]
-        keys_of_slot: dict[int, set[int]] = {}
-        for slot_id, entries in self.slot_patterns.items():
-            keys_of_slot.setdefault(slot_id, set()).update(key for key, _ in entries)
-        self.anchor_keys = [frozenset(k for s in slots for k in keys_of_slot.get(s, ())) for slots in self.anchor_slots]
+        self.anchor_slots = [tuple(sorted(word_slots[h])) for h in sorted(word_slots)]
 
     def matches(self, doc, sent_starts: list[int] | None = None, actor_mask=None) -> list[tuple[Rule, int, int]]:
         """Every raw match in ``doc`` as (rule, start token, end token), before constraints.
@@ -249,7 +238,7 @@ class CompiledCodebook:
             out.extend((rules[m], s, e) for m, s, e in self.full_matcher(doc))
         for pm in self.phrase_matchers.values():
             out.extend((rules[m], s, e) for m, s, e in pm(doc))
-        if self.rule_matchers and len(doc) and len(self.anchor_hashes):
+        if self.variants and len(doc) and len(self.anchor_hashes):
             lower = token_lower(doc)
             hashes = self.anchor_hashes
             where = np.minimum(np.searchsorted(hashes, lower), len(hashes) - 1)
@@ -258,34 +247,38 @@ class CompiledCodebook:
                 starts = sent_starts
                 ends = starts[1:] + [len(doc)]
                 sent_ids = np.maximum(np.searchsorted(np.asarray(starts), toks, side="right") - 1, 0)
-                lowers: list[int] | None = None  # LOWER hashes as Python ints, when an edge window needs them
-                present: dict[int, dict[int, list[int]]] = {}  # sentence -> required word -> positions
+                present: dict[int, dict[int, list[int]]] = {}  # sentence -> slot -> positions (ascending)
+                anchor_slots = self.anchor_slots
                 for t, w, k in zip(toks.tolist(), where[toks].tolist(), sent_ids.tolist()):
-                    present.setdefault(k, {}).setdefault(w, []).append(t)
-                todo: dict[int, list[int]] = {}
-                for k in sorted(present):
-                    slots = set().union(*(self.anchor_slots[w] for w in present[k]))
-                    keys = {key for slot_id in slots for key, needed in self.slot_patterns[slot_id]
-                            if all(n in slots for n in needed)}
-                    for key in keys:
-                        todo.setdefault(key, []).append(k)
-                for key in sorted(todo, key=lambda h: rules[h].order):
-                    matcher, rule = self.rule_matchers[key], rules[key]
-                    reach = self.reach.get(key)
-                    edges = self.edges.get(key) if reach is None else None
-                    for k in todo[key]:
-                        if reach is None and edges is not None:
-                            if lowers is None:
-                                lowers = lower.tolist()
-                            window = _edge_window(lowers, edges, starts[k], ends[k])
-                            windows = [window] if window else []
-                        elif reach is None:
-                            windows = [(starts[k], ends[k])]
+                    in_sentence = present.get(k)
+                    if in_sentence is None:
+                        in_sentence = present[k] = {}
+                    for slot_id in anchor_slots[w]:
+                        found_at = in_sentence.get(slot_id)
+                        if found_at is None:
+                            in_sentence[slot_id] = [t]
                         else:
-                            positions = [p for w, ps in present[k].items() if key in self.anchor_keys[w] for p in ps]
-                            windows = _windows(positions, reach, starts[k], ends[k])
-                        for a, b in windows:
-                            out.extend((rule, a + s, a + e) for _, s, e in matcher(doc[a:b]))
+                            found_at.append(t)
+                found: dict[str, tuple[Rule, set[tuple[int, int]]]] = {}  # rule key -> rule, (start, end)
+                variants, slot_variants = self.variants, self.slot_variants
+                for k, in_sentence in present.items():
+                    lo, hi = starts[k], ends[k]
+                    seen: set[int] = set()
+                    for slot_id in in_sentence:
+                        for v in slot_variants[slot_id]:
+                            if v in seen:
+                                continue
+                            seen.add(v)
+                            rule, matcher, slots, offsets = variants[v]
+                            if len(slots) > 1 and not all(x in in_sentence for x in slots):
+                                continue
+                            spans = found.get(rule.key)
+                            if spans is None:
+                                spans = found[rule.key] = (rule, set())
+                            for a, b in _windows(in_sentence, slots, offsets, lo, hi):
+                                spans[1].update((a + s, a + e) for _, s, e in matcher(doc[a:b]))
+                for rule, spans in sorted(found.values(), key=lambda f: f[0].order):
+                    out.extend((rule, s, e) for s, e in sorted(spans))
         if self.prefixes:
             prefixes, lengths = self.prefixes, self._prefix_lengths
             for tok in doc:
@@ -299,29 +292,26 @@ class CompiledCodebook:
         return out
 
 
-def _edge_window(lowers: list[int], edges: list, lo: int, hi: int) -> tuple[int, int] | None:
-    """Tokens [a, b) of sentence [lo, hi) from the first possible match start to the last possible end."""
-    a, b = hi, lo
-    for first, last in edges:
-        s = lo
-        if first is not None:
-            s = next((i for i in range(lo, hi) if lowers[i] in first), None)
-            if s is None:
-                continue
-        e = hi
-        if last is not None:
-            e = next((i + 1 for i in range(hi - 1, s - 1, -1) if lowers[i] in last), None)
-            if e is None:
-                continue
-        a, b = min(a, s), max(b, e)
-    return (a, b) if a < b else None
+def _windows(in_sentence: dict[int, list[int]], slots: tuple[int, ...],
+             offsets: dict[int, tuple[int | None, int | None]], lo: int, hi: int) -> list[tuple[int, int]]:
+    """Token windows of sentence ``[lo, hi)`` that hold every match of one pattern, merged.
 
-
-def _windows(positions: list[int], reach: int, lo: int, hi: int) -> list[tuple[int, int]]:
-    """Merged token windows ``[p - reach + 1, p + reach)`` around token ``positions``, within [lo, hi)."""
+    Every match holds a token of each slot, so the windows around the occurrences of one slot
+    (``before`` tokens before it, ``after`` after it) hold them all: the slot whose windows
+    cover the fewest tokens is taken.
+    """
+    best, best_cost = slots[0], None
+    for slot_id in slots:
+        before, after = offsets[slot_id]
+        width = hi - lo if before is None or after is None else before + after + 1
+        cost = len(in_sentence[slot_id]) * width
+        if best_cost is None or cost < best_cost:
+            best, best_cost = slot_id, cost
+    before, after = offsets[best]
     out: list[tuple[int, int]] = []
-    for p in sorted(set(positions)):
-        a, b = max(lo, p - reach + 1), min(hi, p + reach)
+    for p in in_sentence[best]:
+        a = lo if before is None else max(lo, p - before)
+        b = hi if after is None else min(hi, p + 1 + after)
         if out and a <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], b))
         else:

@@ -57,6 +57,7 @@ __all__ = [
     "regex_extension",
     "transform_pattern",
     "slot_words",
+    "slot_positions",
     "required_words",
     "max_length",
 ]
@@ -545,8 +546,13 @@ def slot_words(pattern: list) -> list[frozenset[str]]:
     unless the pattern has no other slot. Empty list: the pattern cannot be
     filtered and runs over the whole Doc.
     """
-    slots = [words for words in map(required_words, pattern) if words]
-    useful = [w for w in slots if not any(x in _ANCHOR_STOP or not any(c.isalnum() for c in x) for x in w)]
+    return [words for _, words in slot_positions(pattern)]
+
+
+def slot_positions(pattern: list) -> list[tuple[int, frozenset[str]]]:
+    """:func:`slot_words` with the index of each slot's token in the pattern."""
+    slots = [(i, words) for i, words in enumerate(map(required_words, pattern)) if words]
+    useful = [(i, w) for i, w in slots if not any(x in _ANCHOR_STOP or not any(c.isalnum() for c in x) for x in w)]
     return useful or slots[:1]
 
 
