@@ -182,7 +182,8 @@ class _Context:
     def lowers(self) -> list[str]:
         """Lower-case text of every token, once per Doc."""
         if self._lowers is None:
-            self._lowers = [t.lower_ for t in self.doc]
+            strings = self.doc.vocab.strings
+            self._lowers = [strings[h] for h in token_lower(self.doc).tolist()]
         return self._lowers
 
     # -- constraints --------------------------------------------------------
@@ -211,9 +212,9 @@ class _Context:
         return True
 
     def _first_person(self, window, start: int, ss: int) -> bool:
-        doc = self.doc
+        doc, lowers = self.doc, self.lowers()
         lo = ss if window == "sentence" else max(ss, start - window)
-        return any(doc[i].lower_ in FIRST_PERSON and doc[i].ent_type_ != ACTOR_LABEL for i in range(lo, start))
+        return any(lowers[i] in FIRST_PERSON and doc[i].ent_type_ != ACTOR_LABEL for i in range(lo, start))
 
     def _context(self, spec: tuple, start: int, end: int, ss: int, se: int) -> bool:
         words, window, side = spec
@@ -229,8 +230,8 @@ class _Context:
         return lo < hi and words.occurs(self.lowers(), lo, hi)
 
     def _negated(self, start: int, ss: int, window: int) -> bool:
-        doc = self.doc
-        return any(doc[i].lower_ in NEGATORS for i in range(max(ss, start - window), start))
+        lowers = self.lowers()
+        return any(lowers[i] in NEGATORS for i in range(max(ss, start - window), start))
 
     def _actor_ok(self, spec: tuple, start: int, end: int, ss: int, se: int) -> bool:
         """An actor reference in the window: any kind (the guide's "Actors"), or of a camp / gazetteer type."""

@@ -98,7 +98,9 @@ class CompiledCodebook:
         #: (None: unbounded, or the slot may repeat)
         self.variants: list[tuple[Rule, Any, tuple[int, ...], dict[int, tuple[int | None, int | None]]]] = []
         slot_ids: dict[frozenset[str], int] = {}  # a required word set -> its slot id
-        #: variants that require each slot
+        slot_size: list[int] = []  # words of each slot
+        #: the variants looked up by each slot: a variant is listed under one of its slots only,
+        #: the one with the fewest words (the rarest, as a rule), and run when all its slots are present
         self.slot_variants: dict[int, list[int]] = {}
 
         def add_patterns(rule: Rule, key_hash: int, patterns: list) -> None:
@@ -115,6 +117,7 @@ class CompiledCodebook:
                     slot_id = slot_ids.get(words)
                     if slot_id is None:
                         slot_id = slot_ids[words] = len(slot_ids)
+                        slot_size.append(len(words))
                         for w in words:
                             word_slots.setdefault(vocab.strings.add(w), set()).add(slot_id)
                     before = after = None
@@ -127,8 +130,8 @@ class CompiledCodebook:
                     offsets[slot_id] = (before, after)
                 v = len(self.variants)
                 self.variants.append((rule, matcher, tuple(offsets), offsets))
-                for slot_id in offsets:
-                    self.slot_variants.setdefault(slot_id, []).append(v)
+                key_slot = min(offsets, key=lambda x: (slot_size[x], x))
+                self.slot_variants.setdefault(key_slot, []).append(v)
 
         for cat in codebook.categories:
             for rule in cat.rules:
@@ -263,14 +266,10 @@ class CompiledCodebook:
                 variants, slot_variants = self.variants, self.slot_variants
                 for k, in_sentence in present.items():
                     lo, hi = starts[k], ends[k]
-                    seen: set[int] = set()
                     for slot_id in in_sentence:
-                        for v in slot_variants[slot_id]:
-                            if v in seen:
-                                continue
-                            seen.add(v)
+                        for v in slot_variants.get(slot_id, ()):
                             rule, matcher, slots, offsets = variants[v]
-                            if len(slots) > 1 and not all(x in in_sentence for x in slots):
+                            if len(slots) > 1 and not in_sentence.keys() >= offsets.keys():
                                 continue
                             spans = found.get(rule.key)
                             if spans is None:

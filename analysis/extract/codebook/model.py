@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterator
 
 from ...errors import CodebookError
@@ -76,7 +77,27 @@ class WordSet:
 
     def occurs(self, lowers, lo: int, hi: int) -> bool:
         """Whether a member lies wholly within tokens ``[lo, hi)``."""
-        return any(self.starts_at(lowers, i, hi) for i in range(lo, hi))
+        forms = self.forms
+        if any(lowers[i] in forms for i in range(lo, hi)):
+            return True
+        if not self.sequences:
+            return False
+        by_first = self._by_first
+        for i in range(lo, hi):
+            for seq in by_first.get(lowers[i], ()):
+                n = len(seq)
+                if i + n <= hi and all(lowers[i + k] in seq[k] for k in range(1, n)):
+                    return True
+        return False
+
+    @cached_property
+    def _by_first(self) -> dict:
+        """The sequences by each form of their first token (computed once per word set)."""
+        out: dict = {}
+        for seq in self.sequences:
+            for form in seq[0]:
+                out.setdefault(form, []).append(seq)
+        return out
 
 
 @dataclass(frozen=True)
