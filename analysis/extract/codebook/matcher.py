@@ -20,7 +20,9 @@ from ...nlp.docarrays import spaceless_view, token_index, token_lower
 from .model import Codebook, Rule, where_in
 from .patterns import (
     blank_nlp,
+    actor_bit,
     max_length,
+    min_length,
     phrase_variants,
     regex_extension,
     set_actor_mask,
@@ -121,13 +123,16 @@ class CompiledCodebook:
                         for w in words:
                             word_slots.setdefault(vocab.strings.add(w), set()).add(slot_id)
                     before = after = None
+                    checks: tuple = ()
                     if p[i].get("OP") in (None, "1"):  # exactly one token: the match lies around it
                         before, after = max_length(p[:i]), max_length(p[i + 1:])
+                        checks = _actor_checks(p, i)
                     if slot_id in offsets:  # the same words twice in one pattern: either may be the one
-                        b0, a0 = offsets[slot_id]
+                        b0, a0, _ = offsets[slot_id]
                         before = None if before is None or b0 is None else max(before, b0)
                         after = None if after is None or a0 is None else max(after, a0)
-                    offsets[slot_id] = (before, after)
+                        checks = ()
+                    offsets[slot_id] = (before, after, checks)
                 v = len(self.variants)
                 self.variants.append((rule, matcher, tuple(offsets), offsets))
                 key_slot = min(offsets, key=lambda x: (slot_size[x], x))
@@ -223,7 +228,7 @@ class CompiledCodebook:
             set_actor_mask(doc, mask)
         view = spaceless_view(doc)
         if view is None:
-            return self._matches(doc, starts)
+            return self._matches(doc, starts, mask)
         compact, positions = view
         if mask is not None:
             set_actor_mask(compact, mask[positions])
@@ -231,10 +236,11 @@ class CompiledCodebook:
         sentence = np.searchsorted(np.asarray(starts), positions, side="right")  # of each view token
         # phrases know no sentences: one that now runs over a paragraph break is dropped
         return [(rule, int(positions[s]), int(positions[e - 1]) + 1)
-                for rule, s, e in self._matches(compact, c_starts or [0]) if sentence[s] == sentence[e - 1]]
+                for rule, s, e in self._matches(compact, c_starts or [0], None if mask is None else mask[positions])
+                if sentence[s] == sentence[e - 1]]
 
-    def _matches(self, doc, sent_starts: list[int]) -> list[tuple[Rule, int, int]]:
-        """:meth:`matches` on a Doc as it is (no whitespace skipping)."""
+    def _matches(self, doc, sent_starts: list[int], mask: np.ndarray | None = None) -> list[tuple[Rule, int, int]]:
+        """:meth:`matches` on a Doc as it is (no whitespace skipping); ``mask``: its actor bits, if set."""
         out: list[tuple[Rule, int, int]] = []
         rules = self.rules_by_hash
         if self.n_full:
@@ -262,6 +268,7 @@ class CompiledCodebook:
                             in_sentence[slot_id] = [t]
                         else:
                             found_at.append(t)
+                actors = _ActorRuns(mask)
                 found: dict[str, tuple[Rule, set[tuple[int, int]]]] = {}  # rule key -> rule, (start, end)
                 variants, slot_variants = self.variants, self.slot_variants
                 for k, in_sentence in present.items():
@@ -274,7 +281,7 @@ class CompiledCodebook:
                             spans = found.get(rule.key)
                             if spans is None:
                                 spans = found[rule.key] = (rule, set())
-                            for a, b in _windows(in_sentence, slots, offsets, lo, hi):
+                            for a, b in _windows(in_sentence, slots, offsets, lo, hi, actors):
                                 spans[1].update((a + s, a + e) for _, s, e in matcher(doc[a:b]))
                 for rule, spans in sorted(found.values(), key=lambda f: f[0].order):
                     out.extend((rule, s, e) for s, e in sorted(spans))
@@ -291,24 +298,71 @@ class CompiledCodebook:
         return out
 
 
-def _windows(in_sentence: dict[int, list[int]], slots: tuple[int, ...],
-             offsets: dict[int, tuple[int | None, int | None]], lo: int, hi: int) -> list[tuple[int, int]]:
+def _actor_checks(pattern: list, i: int) -> tuple[tuple[int, int | None, int | None], ...]:
+    """Where, relative to pattern token ``i`` (exactly one token), each required ``{actor: ...}`` run must touch.
+
+    One ``(bit, first, last)`` per such token: a match with token ``i`` at position ``p`` has a
+    token with ``bit`` among positions ``p + first`` .. ``p + last`` (``None``: the sentence edge) --
+    the run's token nearest to ``p``, after the fewest or most tokens the pattern allows between.
+    """
+    out = []
+    for k, tok in enumerate(pattern):
+        bit = actor_bit(tok) if k != i else None
+        if bit is None:
+            continue
+        if k < i:
+            between = pattern[k + 1:i]
+            far = max_length(between)
+            out.append((bit, None if far is None else -1 - far, -1 - min_length(between)))
+        else:
+            between = pattern[i + 1:k]
+            far = max_length(between)
+            out.append((bit, 1 + min_length(between), None if far is None else 1 + far))
+    return tuple(out)
+
+
+class _ActorRuns:
+    """Counts of tokens with each actor bit up to every position (built per bit on first use)."""
+
+    __slots__ = ("mask", "cum")
+
+    def __init__(self, mask: np.ndarray | None):
+        self.mask = mask
+        self.cum: dict[int, list[int]] = {}
+
+    def any(self, bit: int, a: int, b: int) -> bool:
+        """Whether a token in ``[a, b]`` (inclusive) has ``bit``; true when there is no mask to check."""
+        if self.mask is None:
+            return True
+        cum = self.cum.get(bit)
+        if cum is None:
+            cum = self.cum[bit] = [0] + np.cumsum((self.mask & bit) != 0).tolist()
+        return a <= b and cum[b + 1] > cum[a]
+
+
+def _windows(in_sentence: dict[int, list[int]], slots: tuple[int, ...], offsets: dict[int, tuple],
+             lo: int, hi: int, actors: _ActorRuns) -> list[tuple[int, int]]:
     """Token windows of sentence ``[lo, hi)`` that hold every match of one pattern, merged.
 
     Every match holds a token of each slot, so the windows around the occurrences of one slot
     (``before`` tokens before it, ``after`` after it) hold them all: the slot whose windows
-    cover the fewest tokens is taken.
+    cover the fewest tokens is taken. An occurrence without the actor references the pattern
+    needs at their possible places (:func:`_actor_checks`) holds no match and has no window.
     """
     best, best_cost = slots[0], None
     for slot_id in slots:
-        before, after = offsets[slot_id]
+        before, after, _ = offsets[slot_id]
         width = hi - lo if before is None or after is None else before + after + 1
         cost = len(in_sentence[slot_id]) * width
         if best_cost is None or cost < best_cost:
             best, best_cost = slot_id, cost
-    before, after = offsets[best]
+    before, after, checks = offsets[best]
     out: list[tuple[int, int]] = []
     for p in in_sentence[best]:
+        if checks and not all(actors.any(bit, lo if first is None else max(lo, p + first),
+                                         hi - 1 if last is None else min(hi - 1, p + last))
+                              for bit, first, last in checks):
+            continue
         a = lo if before is None else max(lo, p - before)
         b = hi if after is None else min(hi, p + 1 + after)
         if out and a <= out[-1][1]:
