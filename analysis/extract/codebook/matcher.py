@@ -103,7 +103,8 @@ class CompiledCodebook:
         slot_size: list[int] = []  # words of each slot
         #: the variants looked up by each slot: a variant is listed under one of its slots only,
         #: the one with the fewest words (the rarest, as a rule), and run when all its slots are present
-        self.slot_variants: dict[int, list[int]] = {}
+        #: ``(its next rarest slot or -1, the variant)``
+        self.slot_variants: dict[int, list[tuple[int, tuple]]] = {}
 
         def add_patterns(rule: Rule, key_hash: int, patterns: list) -> None:
             for p in patterns:
@@ -133,10 +134,11 @@ class CompiledCodebook:
                         after = None if after is None or a0 is None else max(after, a0)
                         checks = ()
                     offsets[slot_id] = (before, after, checks)
-                v = len(self.variants)
-                self.variants.append((rule, matcher, tuple(offsets), offsets))
-                key_slot = min(offsets, key=lambda x: (slot_size[x], x))
-                self.slot_variants.setdefault(key_slot, []).append(v)
+                variant = (rule, matcher, tuple(offsets), offsets)
+                self.variants.append(variant)
+                by_rarity = sorted(offsets, key=lambda x: (slot_size[x], x))
+                second = by_rarity[1] if len(by_rarity) > 1 else -1
+                self.slot_variants.setdefault(by_rarity[0], []).append((second, variant))
 
         for cat in codebook.categories:
             for rule in cat.rules:
@@ -270,13 +272,13 @@ class CompiledCodebook:
                             found_at.append(t)
                 actors = _ActorRuns(mask)
                 found: dict[str, tuple[Rule, set[tuple[int, int]]]] = {}  # rule key -> rule, (start, end)
-                variants, slot_variants = self.variants, self.slot_variants
+                slot_variants = self.slot_variants
                 for k, in_sentence in present.items():
                     lo, hi = starts[k], ends[k]
                     for slot_id in in_sentence:
-                        for v in slot_variants.get(slot_id, ()):
-                            rule, matcher, slots, offsets = variants[v]
-                            if len(slots) > 1 and not in_sentence.keys() >= offsets.keys():
+                        for second, (rule, matcher, slots, offsets) in slot_variants.get(slot_id, ()):
+                            if second >= 0 and (second not in in_sentence or (
+                                    len(slots) > 2 and not in_sentence.keys() >= offsets.keys())):
                                 continue
                             spans = found.get(rule.key)
                             if spans is None:
