@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from bisect import bisect_left
 from typing import Any
 
 import numpy as np
@@ -115,7 +116,8 @@ class CompiledCodebook:
                     continue
                 matcher = Matcher(vocab, validate=False)
                 matcher.add(rule.key, [p])
-                offsets: dict[int, tuple[int | None, int | None]] = {}
+                offsets: dict[int, tuple[int | None, int | None, tuple]] = {}
+                token_slot: dict[int, int] = {}  # pattern token -> its slot
                 for i, words in slots:
                     slot_id = slot_ids.get(words)
                     if slot_id is None:
@@ -123,11 +125,14 @@ class CompiledCodebook:
                         slot_size.append(len(words))
                         for w in words:
                             word_slots.setdefault(vocab.strings.add(w), set()).add(slot_id)
+                    token_slot[i] = slot_id
+                for i, words in slots:
+                    slot_id = token_slot[i]
                     before = after = None
                     checks: tuple = ()
                     if p[i].get("OP") in (None, "1"):  # exactly one token: the match lies around it
                         before, after = max_length(p[:i]), max_length(p[i + 1:])
-                        checks = _actor_checks(p, i)
+                        checks = _checks(p, i, token_slot)
                     if slot_id in offsets:  # the same words twice in one pattern: either may be the one
                         b0, a0, _ = offsets[slot_id]
                         before = None if before is None or b0 is None else max(before, b0)
@@ -300,26 +305,30 @@ class CompiledCodebook:
         return out
 
 
-def _actor_checks(pattern: list, i: int) -> tuple[tuple[int, int | None, int | None], ...]:
-    """Where, relative to pattern token ``i`` (exactly one token), each required ``{actor: ...}`` run must touch.
+def _checks(pattern: list, i: int, token_slot: dict[int, int]) -> tuple[tuple[int, int, int | None, int | None], ...]:
+    """Where, relative to pattern token ``i`` (exactly one token), the pattern's other required tokens must be.
 
-    One ``(bit, first, last)`` per such token: a match with token ``i`` at position ``p`` has a
-    token with ``bit`` among positions ``p + first`` .. ``p + last`` (``None``: the sentence edge) --
-    the run's token nearest to ``p``, after the fewest or most tokens the pattern allows between.
+    One ``(bit, slot, first, last)`` per required ``{actor: ...}`` run (``slot`` -1) and per other
+    token of a slot (``bit`` 0): a match with token ``i`` at position ``p`` has a token with that
+    actor bit, or of that slot, among positions ``p + first`` .. ``p + last`` (``None``: the
+    sentence edge) -- the instance nearest to ``p``, after the fewest or most tokens the pattern
+    allows between.
     """
     out = []
     for k, tok in enumerate(pattern):
-        bit = actor_bit(tok) if k != i else None
-        if bit is None:
+        if k == i:
+            continue
+        bit, slot = actor_bit(tok) or 0, token_slot.get(k, -1)
+        if not bit and slot < 0:
             continue
         if k < i:
             between = pattern[k + 1:i]
             far = max_length(between)
-            out.append((bit, None if far is None else -1 - far, -1 - min_length(between)))
+            out.append((bit, slot, None if far is None else -1 - far, -1 - min_length(between)))
         else:
             between = pattern[i + 1:k]
             far = max_length(between)
-            out.append((bit, 1 + min_length(between), None if far is None else 1 + far))
+            out.append((bit, slot, 1 + min_length(between), None if far is None else 1 + far))
     return tuple(out)
 
 
@@ -342,6 +351,23 @@ class _ActorRuns:
         return a <= b and cum[b + 1] > cum[a]
 
 
+def _placed(checks: tuple, p: int, lo: int, hi: int, in_sentence: dict[int, list[int]], actors: _ActorRuns) -> bool:
+    """Whether each of the ``checks`` (:func:`_checks`) holds around position ``p`` of sentence ``[lo, hi)``."""
+    for bit, slot, first, last in checks:
+        a = lo if first is None else max(lo, p + first)
+        b = hi - 1 if last is None else min(hi - 1, p + last)
+        if a > b:
+            return False
+        if bit and not actors.any(bit, a, b):
+            return False
+        if slot >= 0:
+            where = in_sentence[slot]
+            j = bisect_left(where, a)
+            if j == len(where) or where[j] > b:
+                return False
+    return True
+
+
 def _windows(in_sentence: dict[int, list[int]], slots: tuple[int, ...], offsets: dict[int, tuple],
              lo: int, hi: int, actors: _ActorRuns) -> list[tuple[int, int]]:
     """Token windows of sentence ``[lo, hi)`` that hold every match of one pattern, merged.
@@ -361,9 +387,7 @@ def _windows(in_sentence: dict[int, list[int]], slots: tuple[int, ...], offsets:
     before, after, checks = offsets[best]
     out: list[tuple[int, int]] = []
     for p in in_sentence[best]:
-        if checks and not all(actors.any(bit, lo if first is None else max(lo, p + first),
-                                         hi - 1 if last is None else min(hi - 1, p + last))
-                              for bit, first, last in checks):
+        if checks and not _placed(checks, p, lo, hi, in_sentence, actors):
             continue
         a = lo if before is None else max(lo, p - before)
         b = hi if after is None else min(hi, p + 1 + after)
