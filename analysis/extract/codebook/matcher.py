@@ -20,8 +20,8 @@ from ...errors import CodebookError
 from ...nlp.docarrays import spaceless_view, token_index, token_lower
 from .model import Codebook, Rule, where_in
 from .patterns import (
-    blank_nlp,
     actor_bit,
+    blank_nlp,
     max_length,
     min_length,
     phrase_variants,
@@ -126,7 +126,7 @@ class CompiledCodebook:
                         for w in words:
                             word_slots.setdefault(vocab.strings.add(w), set()).add(slot_id)
                     token_slot[i] = slot_id
-                for i, words in slots:
+                for i, _ in slots:
                     slot_id = token_slot[i]
                     before = after = None
                     checks: tuple = ()
