@@ -66,18 +66,57 @@ def _class_forms(codebook: Codebook | None, name: str) -> tuple[frozenset[str], 
     return (cls.members.forms, cls.members.sequences) if cls is not None else (frozenset(), ())
 
 
-def _mark_sequences(mask: np.ndarray, lower: np.ndarray, sequences: tuple, bit: int) -> None:
-    """Set ``bit`` on every token of each occurrence of a multi-word class member."""
+def _sequence_table(sequences: tuple) -> tuple[np.ndarray, dict[int, list[tuple[frozenset[int], ...]]]]:
+    """Multi-word members as LOWER hashes: the first words' hashes (sorted) and each word's sequences."""
+    by_first: dict[int, list[tuple[frozenset[int], ...]]] = {}
     for seq in sequences:
-        hashes = [np.array(sorted(hash_string(w) for w in forms), dtype=np.uint64) for forms in seq]
-        n = len(seq)
-        if len(lower) < n:
-            continue
-        ok = np.isin(lower[: len(lower) - n + 1], hashes[0])
-        for k in range(1, n):
-            ok &= np.isin(lower[k: len(lower) - n + 1 + k], hashes[k])
-        for i in np.flatnonzero(ok).tolist():
-            mask[i: i + n] |= bit
+        hashed = tuple(frozenset(hash_string(w) for w in forms) for forms in seq)
+        for h in hashed[0]:
+            by_first.setdefault(h, []).append(hashed)
+    return np.array(sorted(by_first), dtype=np.uint64), by_first
+
+
+def _mark_sequences(mask: np.ndarray, lower: np.ndarray, table: tuple, bit: int) -> None:
+    """Set ``bit`` on every token of each occurrence of a multi-word class member (:func:`_sequence_table`)."""
+    firsts, by_first = table
+    if not len(firsts):
+        return
+    n = len(lower)
+    words = None
+    for i in np.flatnonzero(np.isin(lower, firsts)).tolist():
+        if words is None:
+            words = lower.tolist()
+        for seq in by_first[words[i]]:
+            k = len(seq)
+            if i + k <= n and all(words[i + j] in seq[j] for j in range(1, k)):
+                mask[i: i + k] |= bit
+
+
+_TABLES: dict[tuple[int, int], tuple] = {}
+
+
+def _tables(gazetteer: Gazetteer | None, codebook: Codebook | None) -> tuple:
+    """Hash tables of the actor-noun, demonym and not-a-name words, built once per gazetteer and codebook."""
+    key = (id(gazetteer), id(codebook))
+    found = _TABLES.get(key)
+    if found is not None and found[0] is gazetteer and found[1] is codebook:
+        return found[2]
+    noun_forms, noun_seqs = _class_forms(codebook, "actor_noun")
+    demonym_camp: dict[int, int] = {}
+    if gazetteer is not None:
+        for word, name in gazetteer.demonyms.items():
+            actor = gazetteer.get(name)
+            demonym_camp[hash_string(word)] = _CAMP_BIT.get(actor.camp, 0) if actor is not None else 0
+    forms, _ = _class_forms(codebook, "demonym")
+    for word in forms:
+        demonym_camp.setdefault(hash_string(word), 0)
+    not_a_name, _ = _class_forms(codebook, "not_a_name")
+    tables = (_hash_array(noun_forms) if noun_forms else None, _sequence_table(noun_seqs), demonym_camp,
+              np.array(sorted(demonym_camp), dtype=np.uint64), _hash_array(not_a_name | {"i"}))
+    if len(_TABLES) > 8:
+        _TABLES.clear()
+    _TABLES[key] = (gazetteer, codebook, tables)
+    return tables
 
 
 def actor_mask(doc: Doc, gazetteer: Gazetteer | None, codebook: Codebook | None = None) -> np.ndarray:
@@ -107,22 +146,14 @@ def actor_mask(doc: Doc, gazetteer: Gazetteer | None, codebook: Codebook | None 
             mask[e.start:e.end] |= bits
         elif e.label_ == TITLE_LABEL:
             mask[e.start:e.end] |= kinds["title"]
+    noun_hashes, noun_seqs, demonym_camp, demonym_hashes, stop = _tables(gazetteer, codebook)
     # actor nouns
-    forms, seqs = _class_forms(codebook, "actor_noun")
-    if forms:
-        mask[np.isin(lower, _hash_array(forms))] |= kinds["noun"]
-    _mark_sequences(mask, lower, seqs, kinds["noun"])
+    if noun_hashes is not None:
+        mask[np.isin(lower, noun_hashes)] |= kinds["noun"]
+    _mark_sequences(mask, lower, noun_seqs, kinds["noun"])
     # demonyms
-    demonym_camp: dict[int, int] = {}
-    if gazetteer is not None:
-        for word, name in gazetteer.demonyms.items():
-            actor = gazetteer.get(name)
-            demonym_camp[hash_string(word)] = _CAMP_BIT.get(actor.camp, 0) if actor is not None else 0
-    forms, _ = _class_forms(codebook, "demonym")
-    for word in forms:
-        demonym_camp.setdefault(hash_string(word), 0)
     if demonym_camp:
-        for i in np.flatnonzero(np.isin(lower, np.array(sorted(demonym_camp), dtype=np.uint64))).tolist():
+        for i in np.flatnonzero(np.isin(lower, demonym_hashes)).tolist():
             if i >= 2 and int(lower[i - 1]) in _HYPHENS and int(lower[i - 2]) in _STANCE_PREFIXES:
                 continue
             j = i + 1
@@ -147,8 +178,6 @@ def actor_mask(doc: Doc, gazetteer: Gazetteer | None, codebook: Codebook | None 
         lowercase = alpha & ~capital
         named = np.isin(lower[first], lower[inner]) & ~np.isin(lower[first], lower[lowercase])
         capital[first[~named]] = False
-    forms, _ = _class_forms(codebook, "not_a_name")
-    stop = _hash_array(forms | {"i"})
     capital &= ~np.isin(lower, stop)
     mask[capital] |= kinds["name"]
     # pronouns with an antecedent in the sentence before them or in the previous sentence
