@@ -63,22 +63,29 @@ class CompiledCodebook:
     every pattern costs about a microsecond per token per pattern. Instead:
 
     * phrase rules go into one ``PhraseMatcher`` per attribute (hash lookups in C);
-    * every token-pattern rule's required words (:func:`_slot_words`) go into
-      one ``PhraseMatcher``; a rule's own Matcher then runs only on the
-      sentences that contain every required word set of at least one of its
-      patterns -- the same matches, since rules never cross sentences;
-    * when every pattern of a rule has a longest possible match of ``L``
-      tokens (no ``*``, ``+``, ``{n,}``), its Matcher runs only on the tokens
-      within ``L - 1`` of a required word found in the sentence (overlapping
-      windows merged): every match holds a required word, so it lies inside
-      one window, and the matches are the same while far fewer tokens are
-      scanned; a rule with unbounded repeats whose patterns begin and end
-      with required words runs from the first possible start to the last
-      possible end in the sentence (and not at all when there is none);
+    * every token pattern (each variant a ``{class: ...}`` expands to) gets its
+      own Matcher and its *slots*: the word sets of its required tokens
+      (:func:`~.patterns.slot_positions`; one slot id per distinct word set).
+      One vectorised look-up finds every token that is a slot word; a pattern
+      runs only in sentences holding all its slots (it is listed under its
+      rarest slot and tested on its second rarest first) -- the same matches,
+      since rules never cross sentences;
+    * it runs on windows around the occurrences of one slot: with a slot token
+      at ``p`` a match lies within ``[p - before, p + 1 + after)``, the most
+      tokens the pattern allows before and after that token (the sentence edge
+      where a repeat is unbounded), so the windows (merged) hold every match;
+      the slot whose windows cover the fewest tokens in the sentence is taken;
+    * an occurrence gets no window when a required ``{actor: ...}`` run has no
+      token with its bit in the per-token actor mask, or another slot has no
+      word, at the distances from ``p`` the pattern allows (prefix sums of the
+      mask, bisection in the slot's positions): it cannot hold a match;
+    * these shortcuts keep spaCy's matches, one Matcher per pattern, deduplicated
+      per rule (``tests/extract/test_codebook_matcher.py`` compares them with
+      a full scan);
     * patterns that are only words (``LOWER`` or ``IN``, no ``OP``: a class on its
       own, ``[{LEMMA: deceive}]``) go into the PhraseMatcher as every word
       sequence they match;
-    * rules without an anchor share one Matcher run over the whole Doc;
+    * patterns without a slot share one Matcher run over the whole Doc;
     * single-word wildcards (``deceit*``, from dictionaries) use a prefix table.
     """
 
