@@ -60,8 +60,6 @@ __all__ = [
     "slot_positions",
     "required_words",
     "max_length",
-    "min_length",
-    "actor_bit",
 ]
 
 #: Token attributes a ``REGEX`` may test, and the Token attribute each reads.
@@ -588,32 +586,3 @@ def max_length(pattern: list) -> int | None:
             return None  # "*", "+", "{n,}": no upper bound
         total += int(m.group(3) if m.group(2) else m.group(1) or 0)
     return total
-
-
-def min_length(pattern: list) -> int:
-    """Fewest tokens a match of ``pattern`` can span (``?``, ``*``, ``{0,m}`` tokens may be absent)."""
-    total = 0
-    for tok in pattern:
-        op = tok.get("OP")
-        if op in (None, "!", "1", "+"):
-            total += 1
-            continue
-        m = _BOUNDED_OP.match(op) if isinstance(op, str) else None
-        if m is not None and m.group(1):
-            total += int(m.group(1))
-    return total
-
-
-def actor_bit(tok: dict) -> int | None:
-    """The :data:`ACTOR_BITS` a pattern token (as :func:`expand_classes` made it) requires at least once, else None."""
-    ext = tok.get("_")
-    if not isinstance(ext, dict) or len(ext) != 1:
-        return None
-    (name, value), = ext.items()
-    if value is not True or not name.startswith("dk_actor_") or name[9:] not in ACTOR_BITS:
-        return None
-    op = tok.get("OP")
-    if op in (None, "1", "+"):
-        return ACTOR_BITS[name[9:]]
-    m = _BOUNDED_OP.match(op) if isinstance(op, str) else None
-    return ACTOR_BITS[name[9:]] if m is not None and m.group(1) and int(m.group(1)) >= 1 else None
