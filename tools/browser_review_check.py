@@ -115,6 +115,7 @@ def run_check(*, timeout: float = 400, screenshot: Path | None = None, keep: boo
     if found is None:
         return False, "no browser: install Chromium and chromedriver (Debian: apt-get install chromium chromium-driver)"
     from selenium import webdriver
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
@@ -145,7 +146,9 @@ def run_check(*, timeout: float = 400, screenshot: Path | None = None, keep: boo
         driver.get(f"{base}/lab/tree/review_check.ipynb?token={token}")
 
         def wait(seconds=None):
-            return WebDriverWait(driver, max(1, min(seconds or 1e9, deadline - time.monotonic())))
+            # widgets re-render their DOM: an element found a moment ago may be replaced, so look again
+            return WebDriverWait(driver, max(1, min(seconds or 1e9, deadline - time.monotonic())),
+                                 ignored_exceptions=(StaleElementReferenceException,))
 
         step = "waiting for the notebook and its kernel"
         # the page exposes the JupyterLab app (--LabApp.expose_app_in_browser): a headless window has no
@@ -159,19 +162,17 @@ def run_check(*, timeout: float = 400, screenshot: Path | None = None, keep: boo
         step = "waiting for the widget (running the cells)"
         wait().until(EC.element_to_be_clickable((By.CSS_SELECTOR, ".dk-correct")))
         step = "reviewing three hits"
-        status = driver.find_element(By.CSS_SELECTOR, ".dk-status")
 
         def click(selector: str, expect: str) -> None:
-            driver.find_element(By.CSS_SELECTOR, selector).click()
-            wait(60).until(lambda d: expect in status.text)
+            wait(60).until(EC.element_to_be_clickable((By.CSS_SELECTOR, selector))).click()
+            wait(60).until(lambda d: expect in d.find_element(By.CSS_SELECTOR, ".dk-status").text)
 
         click(".dk-correct", "saved: correct")
         click(".dk-wrong", "saved: wrong")
-        correct = driver.find_element(By.CSS_SELECTOR, ".dk-correct")
-        correct.click()
+        wait(60).until(EC.element_to_be_clickable((By.CSS_SELECTOR, ".dk-correct"))).click()
         wait(60).until(lambda d: "2 of 5 reviewed" not in d.find_element(By.CSS_SELECTOR, ".dk-progress").text)
         step = "adding a span"
-        box = driver.find_element(By.CSS_SELECTOR, ".dk-add-words input")
+        box = wait(60).until(EC.element_to_be_clickable((By.CSS_SELECTOR, ".dk-add-words input")))
         box.clear()
         box.send_keys(WORDS)
         click(".dk-add", "added")
