@@ -29,6 +29,7 @@ import contextlib
 import contextvars
 import csv
 import functools
+import io
 import json
 import os
 import re
@@ -546,3 +547,26 @@ def read_yaml(
 
 def _line(mark, first_line: int) -> str | None:
     return f"line {mark.line + first_line}" if mark is not None else None
+
+
+def read_user_csv(path: str | os.PathLike, *, what: str, required) -> tuple[list[str], list[dict]]:
+    """A user's small CSV file (a manifest, a lock file) as (column names, rows of str).
+
+    Raises:
+        KitError: missing or unreadable file, not UTF-8, malformed CSV, or a column of
+            ``required`` missing (one line naming the file).
+    """
+    path = Path(path)
+    raw = decode_utf8(read_user_file(path, what=what), path, what=what)
+    try:
+        reader = csv.DictReader(io.StringIO(raw, newline=""))
+        fields = list(reader.fieldnames or [])
+        rows = list(reader)
+    except csv.Error as e:
+        raise KitError(f"malformed CSV: {e}", path=path) from None
+    missing = [c for c in required if c not in fields]
+    if missing:
+        raise KitError(f"a {what} needs the column(s) {', '.join(missing)} (found: {', '.join(fields) or 'none'})",
+                       path=path, where="line 1")
+    return fields, rows
+

@@ -269,15 +269,16 @@ def load_gum(folder: Path = GUM) -> list[GumDoc]:
 _EDGE = " \t\n\"'“”‘’«»,.;:!?-—–()"
 
 
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s] in _EDGE:
+def trim_span(text: str, s: int, e: int, edge: str = _EDGE) -> tuple[int, int]:
+    """The span without surrounding spaces, quote marks and punctuation (``edge``)."""
+    while s < e and text[s] in edge:
         s += 1
-    while e > s and text[e - 1] in _EDGE:
+    while e > s and text[e - 1] in edge:
         e -= 1
     return s, e
 
 
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+def span_overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
@@ -319,25 +320,27 @@ def score_doc(doc: GumDoc, records: list, counts: dict, details: list | None = N
         preds = []
     else:
         counts["quote_docs"] += 1
-    pspans = [_trim(text, a.content_start, a.content_end) for a in preds]
-    gspans = [_trim(text, *_chars(doc, q)) for q in doc.quotes]
-    sspans = [_trim(text, *_chars(doc, q)) for q in doc.scare]
+    pspans = [trim_span(text, a.content_start, a.content_end) for a in preds]
+    gspans = [trim_span(text, *_chars(doc, q)) for q in doc.quotes]
+    sspans = [trim_span(text, *_chars(doc, q)) for q in doc.scare]
     counts["gold_quotes"] += len(gspans)
     counts["pred_quotes"] += len(pspans)
     for thr, key in ((0.0, "any"), (0.8, "p80")):
         for p in pspans:
-            if any(_overlap(p, g) > 0 and _overlap(p, g) >= thr * max(p[1] - p[0], g[1] - g[0]) for g in gspans):
+            if any(span_overlap(p, g) > 0 and span_overlap(p, g) >= thr * max(p[1] - p[0], g[1] - g[0])
+                   for g in gspans):
                 counts[f"tp_pred_{key}"] += 1
         for g in gspans:
-            if any(_overlap(p, g) > 0 and _overlap(p, g) >= thr * max(p[1] - p[0], g[1] - g[0]) for p in pspans):
+            if any(span_overlap(p, g) > 0 and span_overlap(p, g) >= thr * max(p[1] - p[0], g[1] - g[0])
+                   for p in pspans):
                 counts[f"tp_gold_{key}"] += 1
     counts["tp_exact"] += sum(1 for g in gspans if g in pspans)
     counts["pred_on_scare"] += sum(
-        1 for p in pspans if not any(_overlap(p, g) for g in gspans) and any(_overlap(p, s) for s in sspans)
+        1 for p in pspans if not any(span_overlap(p, g) for g in gspans) and any(span_overlap(p, s) for s in sspans)
     )
     # speaker accuracy
     for g in gspans:
-        matching = [i for i, p in enumerate(pspans) if _overlap(p, g) > 0]
+        matching = [i for i, p in enumerate(pspans) if span_overlap(p, g) > 0]
         if not matching:
             if details is not None:
                 details.append(f"{doc.name}: MISSED quote {text[g[0]:g[1]][:80]!r}")
@@ -348,7 +351,7 @@ def score_doc(doc: GumDoc, records: list, counts: dict, details: list | None = N
                 continue
             nuc = _chars(doc, at["nucleus"])
             marks = [_chars(doc, [m]) for m in at["marks"]]
-            if _overlap(nuc, g) > 0 or any(m[0] >= 0 and g[0] - 3 <= m[0] <= g[1] + 3 for m in marks):
+            if span_overlap(nuc, g) > 0 or any(m[0] >= 0 and g[0] - 3 <= m[0] <= g[1] + 3 for m in marks):
                 gold_attr = at
                 break
         if gold_attr is None:
@@ -356,7 +359,7 @@ def score_doc(doc: GumDoc, records: list, counts: dict, details: list | None = N
         counts["quotes_with_speaker"] += 1
         gold_toks = set(gold_attr["source"])
         gold_ents = _entity_of(doc, gold_toks)
-        best = max(matching, key=lambda i: _overlap(pspans[i], g))
+        best = max(matching, key=lambda i: span_overlap(pspans[i], g))
         a = preds[best]
         ok = False
         for s, e in ((a.speaker_start, a.speaker_end), (a.antecedent_start, a.antecedent_end)):
@@ -383,8 +386,8 @@ def score_doc(doc: GumDoc, records: list, counts: dict, details: list | None = N
         right = False
         for k, a in enumerate(others):
             spans = [(a.speaker_start, a.speaker_end), (a.cue_start, a.cue_end)]
-            hit = any(s >= 0 and _overlap((s, e), edu) > 0 for s, e in spans)
-            if not hit and a.content_start >= 0 and _overlap((a.content_start, a.content_end), nuc) > 0:
+            hit = any(s >= 0 and span_overlap((s, e), edu) > 0 for s, e in spans)
+            if not hit and a.content_start >= 0 and span_overlap((a.content_start, a.content_end), nuc) > 0:
                 hit = any(s >= 0 and doc.sent_of[min(_tok_range(doc, s, e) or {0})] == doc.sent_of[at["edu"][0]]
                           for s, e in spans)
             if not hit:
@@ -420,13 +423,13 @@ def _score_marked_quotes(doc: GumDoc, preds: list, counts: dict, details: list |
     for at in doc.attributions:
         if len(at["marks"]) < 2 or not at["source"]:
             continue
-        span = _trim(text, doc.tok[min(at["marks"])][0], doc.tok[max(at["marks"])][1])
+        span = trim_span(text, doc.tok[min(at["marks"])][0], doc.tok[max(at["marks"])][1])
         counts["marked_quotes"] += 1
-        matching = [a for a in preds if _overlap(_trim(text, a.content_start, a.content_end), span) > 0]
+        matching = [a for a in preds if span_overlap(trim_span(text, a.content_start, a.content_end), span) > 0]
         if not matching:
             continue
         counts["marked_found"] += 1
-        a = max(matching, key=lambda a: _overlap((a.content_start, a.content_end), span))
+        a = max(matching, key=lambda a: span_overlap((a.content_start, a.content_end), span))
         gold_toks = set(at["source"])
         gold_ents = _entity_of(doc, gold_toks)
         ok = False

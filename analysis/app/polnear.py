@@ -61,6 +61,8 @@ import yaml
 from ..extract.attribution import find_attributions
 from ..nlp.pipeline import gazetteer_of, make_nlp
 from ..paths import PROJECT_DIR, SHARED_DIR
+from .gum import span_overlap as _overlap
+from .gum import trim_span as gum_trim
 
 __all__ = ["POLNEAR", "SPLITS", "CUES_FILE", "TARGETS", "load_polnear", "is_speech_cue", "score_doc", "summarize",
            "polnear_scores", "main"]
@@ -196,15 +198,7 @@ def load_polnear(split: str, folder: Path = POLNEAR, limit: int | None = None) -
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s] in _EDGE:
-        s += 1
-    while e > s and text[e - 1] in _EDGE:
-        e -= 1
-    return s, e
-
-
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    return gum_trim(text, s, e, _EDGE)  # PolNeAR's texts also use „
 
 
 def _cover(spans: list[tuple[int, int]], pieces: list[tuple[int, int]]) -> int:

@@ -41,8 +41,6 @@ the text that was retrieved.
 """
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from datetime import datetime, timezone
@@ -53,7 +51,7 @@ import yaml
 
 from .._version import __version__
 from ..errors import FetchError, KitError
-from ..io import atomic_write, decode_utf8, read_user_file
+from ..io import atomic_write, read_user_csv
 from .lock import LOCK_NAME, read_lock, stored_text, text_sha256, update_lock
 from .web import check_limits, check_url, http_get
 
@@ -94,19 +92,7 @@ def read_manifest(path: str | os.PathLike) -> list[dict[str, str]]:
             repeats a doc_id (one line naming the file and row).
     """
     path = Path(path)
-    raw = decode_utf8(read_user_file(path, what="manifest"), path, what="manifest")
-    try:
-        reader = csv.DictReader(io.StringIO(raw, newline=""))
-        fields = reader.fieldnames or []
-        rows = list(reader)
-    except csv.Error as e:
-        raise KitError(f"malformed CSV: {e}", path=path) from None
-    missing = [c for c in MANIFEST_COLUMNS if c not in fields]
-    if missing:
-        raise KitError(
-            f"manifest needs the column(s) {', '.join(missing)} (found: {', '.join(fields) or 'none'})",
-            path=path, where="line 1",
-        )
+    fields, rows = read_user_csv(path, what="manifest", required=MANIFEST_COLUMNS)
     seen: set[str] = set()
     out = []
     for n, row in enumerate(rows, 2):

@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import KitError
-from ..io import atomic_write, decode_utf8, read_user_file
+from ..io import atomic_write, decode_utf8, read_user_csv, read_user_file
 
 __all__ = ["LOCK_NAME", "LOCK_COLUMNS", "CHECK_COLUMNS", "read_lock", "update_lock", "stored_text",
            "text_sha256", "check_lock", "fetched_texts", "FETCHED_COLUMNS"]
@@ -83,17 +83,7 @@ def read_lock(path: str | os.PathLike) -> dict[str, dict[str, str]]:
             naming the file and row).
     """
     path = Path(path)
-    raw = decode_utf8(read_user_file(path, what="lock file"), path, what="lock file")
-    try:
-        reader = csv.DictReader(io.StringIO(raw, newline=""))
-        fields = reader.fieldnames or []
-        rows = list(reader)
-    except csv.Error as e:
-        raise KitError(f"malformed CSV: {e}", path=path) from None
-    missing = [c for c in _REQUIRED if c not in fields]
-    if missing:
-        raise KitError(f"a lock file needs the column(s) {', '.join(missing)} (found: {', '.join(fields) or 'none'})",
-                       path=path, where="line 1")
+    fields, rows = read_user_csv(path, what="lock file", required=_REQUIRED)
     out: dict[str, dict[str, str]] = {}
     for n, row in enumerate(rows, 2):
         if None in row:
