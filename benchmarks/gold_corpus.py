@@ -44,6 +44,8 @@ SHARED = ROOT.parent / "shared"
 GOLD = ROOT / "benchmarks" / "codebook_gold"
 DOCUMENTS = GOLD / "documents.csv"
 SEED = 20261205
+SEED_TEST2 = 20261208  # the fresh held-out sample of round 3 (split "test2")
+BLIND_READ_2025 = ROOT / "benchmarks" / "codebook_gold" / "blind_read_docs.txt"  # docs of round 2's blind read
 RESERVED = ("_76_2021", "_77_2022")  # UN General Debate sessions held out for evaluation: never opened
 
 CAMP = {
@@ -53,6 +55,13 @@ UNSC_ISO = {
     "Russian_Federation": "RUS", "United_States_Of_America": "USA", "France": "FRA", "China": "CHN",
     "United_Kingdom_Of_Great_Britain_And_Northern_Ireland": "GBR", "Ukraine": "UKR", "Lithuania": "LTU",
 }
+UNSC_ISO_OTHER = {  # Security Council members of 2014-2016 outside UNSC_ISO (ISO 3166-1 alpha-3)
+    "Argentina": "ARG", "Australia": "AUS", "Belgium": "BEL", "Brazil": "BRA", "Chad": "TCD", "Chile": "CHL",
+    "Egypt": "EGY", "Indonesia": "IDN", "Japan": "JPN", "Jordan": "JOR", "Luxembourg": "LUX", "Malaysia": "MYS",
+    "NAMIBIA": "NAM", "New_Zealand": "NZL", "Nigeria": "NGA", "Republic_Of_Korea": "KOR", "Rwanda": "RWA",
+    "Senegal": "SEN", "Spain": "ESP", "Uruguay": "URY", "Venezuela_(Bolivarian_Republic_Of)": "VEN",
+}
+CAMP_OTHER = {"AUS": "west", "BEL": "west", "ESP": "west", "JPN": "west", "LUX": "west", "NZL": "west"}
 V1_DEV_UNGDC = {f"{c}_{s}" for c in ("RUS", "USA", "GBR") for s in (69, 70, 71, 72)}
 V1_DEV_MEETINGS = ("SPV.7138", "SPV.7154", "SPV.7165")
 
@@ -119,6 +128,76 @@ def _biden():
     return table
 
 
+def _blinken():
+    import pandas as pd
+
+    table = pd.read_csv(SHARED / "corpora" / "us-ukraine-statements" / "us_ukraine_blinken.csv")
+    table["row"] = range(1, len(table) + 1)
+    return table
+
+
+def draw_test2(used: set[str]) -> list[dict]:
+    """Draw the fresh held-out sample of round 3 (split ``test2``), from documents nobody coded or judged.
+
+    ``used`` are the doc ids already in the gold (dev, test) or in round 2's blind read of rule hits.
+    The pool holds only two Russian documents (UNGDC session 71 and S/PV.7643), so both are taken;
+    the rest is a seeded random draw per source: 4 more UN General Debate speeches (at most 4,000
+    words), 9 more Security Council speeches (>= 250 words), 5 Biden and 2 Blinken statements
+    (250-2,500 words).
+    """
+    rng = random.Random(SEED_TEST2)
+    chosen = []
+    ungdc = []
+    for r in _ungdc():
+        doc_id = f"ungdc_{r['iso3']}_{r['session']}_{r['year']}"
+        if doc_id not in used and int(r["words"]) <= 4000:
+            ungdc.append((doc_id, r))
+    ungdc.sort(key=lambda x: x[0])
+    forced = [x for x in ungdc if x[1]["iso3"] == "RUS"]
+    picked = forced + rng.sample([x for x in ungdc if x not in forced], 5 - len(forced))
+    for doc_id, r in picked:
+        iso = r["iso3"]
+        chosen.append({
+            "doc_id": doc_id, "split": "test2", "source": "ungdc", "key": r["file"], "country": iso,
+            "camp": CAMP[iso], "speaker": r["speaker"].strip(), "date": r["year"], "year": r["year"],
+            "genre": "speech", "title": f"UN General Debate, session {r['session']} ({r['year']}): {r['country']}",
+        })
+    speeches = []
+    for s in _unsc():
+        meeting, speech = s["filename"].split("_")[2:4]
+        prefix = f"unsc_{meeting.replace('SPV.', '')}_{speech}_"
+        if len(s["text"].split()) >= 250 and not any(u.startswith(prefix) for u in used):
+            speeches.append(s)
+    speeches.sort(key=lambda s: s["filename"])
+    forced = [s for s in speeches if s["country"] == "Russian_Federation"]
+    picked = forced + rng.sample([s for s in speeches if s not in forced], 10 - len(forced))
+    for s in sorted(picked, key=lambda s: s["filename"]):
+        iso = UNSC_ISO.get(s["country"]) or UNSC_ISO_OTHER[s["country"]]
+        meeting, speech = s["filename"].split("_")[2:4]
+        year = s["filename"].split("_")[1]
+        chosen.append({
+            "doc_id": f"unsc_{meeting.replace('SPV.', '')}_{speech}_{iso}", "split": "test2", "source": "unsc",
+            "key": s["filename"], "country": iso, "camp": CAMP.get(iso) or CAMP_OTHER.get(iso, "other"),
+            "speaker": "", "date": year, "year": year, "genre": "speech",
+            "title": f"UN Security Council {meeting.replace('SPV.', 'S/PV.')} ({year}): {s['country'].replace('_', ' ')}",
+        })
+    import pandas as pd
+
+    for name, table, k in (("biden", _biden(), 5), ("blinken", _blinken(), 2)):
+        words = table["text"].str.split().str.len()
+        pool = [n for n in sorted(table[(words >= 250) & (words <= 2500)]["row"].tolist())
+                if f"{name}_{n:03d}" not in used]
+        for n in sorted(rng.sample(pool, k)):
+            r = table[table["row"] == n].iloc[0]
+            date = "" if pd.isna(r["date"]) else str(r["date"])
+            chosen.append({
+                "doc_id": f"{name}_{n:03d}", "split": "test2", "source": "us-statements",
+                "key": f"us_ukraine_{name}.csv#{n}", "country": "USA", "camp": "west", "speaker": r["speaker"],
+                "date": date, "year": date[-4:], "genre": "statement", "title": r["title"],
+            })
+    return chosen
+
+
 def draw() -> list[dict]:
     """Draw the sample and the split (deterministic: seeded RNG over sorted candidates)."""
     rng = random.Random(SEED)
@@ -177,7 +256,7 @@ def texts(rows: list[dict]) -> dict[str, str]:
     """The text of each sampled document, rebuilt from ../shared."""
     out = {}
     unsc = None
-    biden = None
+    tables: dict[str, object] = {}
     for row in rows:
         if row["source"] == "ungdc":
             if any(r in row["key"] for r in RESERVED):  # never: reserved sessions
@@ -188,9 +267,11 @@ def texts(rows: list[dict]) -> dict[str, str]:
             unsc = unsc or {s["filename"]: s["text"] for s in _unsc()}
             out[row["doc_id"]] = unsc[row["key"]]
         else:
-            biden = biden if biden is not None else _biden()
-            n = int(row["key"].split("#")[1])
-            text = biden[biden["row"] == n].iloc[0]["text"]
+            name, n = row["key"].split("#")
+            if name not in tables:
+                tables[name] = _blinken() if "blinken" in name else _biden()
+            table = tables[name]
+            text = table[table["row"] == int(n)].iloc[0]["text"]
             out[row["doc_id"]] = text.replace("\r\n", "\n").strip() + "\n"
     return out
 
@@ -225,9 +306,28 @@ def build(out: Path, split: str = "all") -> list[dict]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "gold" / "texts")
-    parser.add_argument("--split", choices=("test", "dev", "all"), default="all")
+    parser.add_argument("--split", choices=("test", "dev", "test2", "all"), default="all")
     parser.add_argument("--draw", action="store_true", help="draw the sample and write documents.csv (once)")
+    parser.add_argument("--draw-test2", action="store_true",
+                        help="draw round 3's fresh held-out sample and append it to documents.csv (once)")
     args = parser.parse_args(argv)
+    if args.draw_test2:
+        rows = read_documents("all")
+        if any(r["split"] == "test2" for r in rows):
+            print(f"{DOCUMENTS} already holds the test2 sample: it is drawn once", file=sys.stderr)
+            return 2
+        used = {r["doc_id"] for r in rows} | set(BLIND_READ_2025.read_text(encoding="utf-8").split())
+        new = draw_test2(used)
+        body = texts(new)
+        fields = list(rows[0])
+        with DOCUMENTS.open("a", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
+            for row in sorted(new, key=lambda r: r["doc_id"]):
+                text = body[row["doc_id"]]
+                writer.writerow({**row, "words": len(text.split()),
+                                 "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()})
+        print(f"appended {len(new)} test2 documents, {sum(len(t.split()) for t in body.values()):,} words")
+        return 0
     if args.draw:
         if DOCUMENTS.exists():
             print(f"{DOCUMENTS} exists: the sample is drawn once", file=sys.stderr)
