@@ -24,6 +24,11 @@ repository's tracked files (default ``build/``, which git ignores). Skips cleanl
 Usage::
 
     .venv/bin/python benchmarks/codebook_sample_hits.py [--per-category 20] [--seed 12] [--out FILE.csv]
+        [--baseline-rev REV] [--exclude-docs FILE] [--sources unsc,us-statements]
+    # round 3 (codebook 2.1 against 2.0.1, texts of neither the gold nor round 2's read, and not
+    # browsed by round 3's rule author):
+    .venv/bin/python benchmarks/codebook_sample_hits.py --baseline-rev b34aaf0 --per-category 15 \
+        --exclude-docs benchmarks/codebook_gold/blind_read_docs.txt --sources unsc,us-statements
     # after the read: precision per category from the filled-in sheet
     .venv/bin/python benchmarks/codebook_sample_hits.py --score build/codebook_sample_hits.csv
 """
@@ -76,7 +81,8 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return a, b
 
 
-def sample(per_category: int, seed: int, out: Path, rev: str) -> int:
+def sample(per_category: int, seed: int, out: Path, rev: str, exclude: set[str] | None = None,
+           sources: set[str] | None = None) -> int:
     import gold_corpus
     from codebook_texts import other_documents
 
@@ -93,7 +99,8 @@ def sample(per_category: int, seed: int, out: Path, rev: str) -> int:
     texts: dict[str, str] = {}
     hits = {}
     for pool_name in ("sample", "check"):
-        docs = other_documents(pool_name)
+        docs = [d for d in other_documents(pool_name) if d["doc_id"] not in (exclude or set())
+                and (not sources or d["source"] in sources)]
         texts.update((d["doc_id"], d["text"]) for d in docs)
         corpus = Corpus([Document(doc_id=d["doc_id"], text=d["text"], metadata={"title": d["title"]},
                                   source=d["source"]) for d in docs])
@@ -162,11 +169,18 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "codebook_sample_hits.csv")
     parser.add_argument("--baseline-rev", default=BASELINE_REV,
                         help="git revision whose codebook counts as the old one (default: %(default)s, v1.0.0)")
+    parser.add_argument("--exclude-docs", type=Path, default=None, metavar="FILE",
+                        help="leave out the doc ids listed in FILE (one per line), e.g. the documents of an "
+                             "earlier blind read: benchmarks/codebook_gold/blind_read_docs.txt")
+    parser.add_argument("--sources", default=None,
+                        help="comma-separated sources to draw from (ungdc, unsc, us-statements; default all)")
     parser.add_argument("--score", type=Path, default=None, help="score a filled-in sheet instead of sampling")
     args = parser.parse_args(argv)
     if args.score:
         return score(args.score)
-    return sample(args.per_category, args.seed, args.out, args.baseline_rev)
+    exclude = set(args.exclude_docs.read_text(encoding="utf-8").split()) if args.exclude_docs else None
+    sources = set(args.sources.split(",")) if args.sources else None
+    return sample(args.per_category, args.seed, args.out, args.baseline_rev, exclude, sources)
 
 
 if __name__ == "__main__":
