@@ -19,8 +19,9 @@ replacement (``--bootstrap`` replicates, seeded), so the interval reflects how m
 depend on which texts were sampled. The test file's sha256 is checked against
 ``benchmarks/codebook_gold/SHA256SUMS`` first: edited gold stops the run.
 
-Targets of the codebook round (issue 12), checked on the held-out split (``test2`` from round 3): micro precision >= 0.85,
-micro recall >= 0.70, and recall >= 0.5 for every category with >= 10 gold spans.
+Targets of the codebook round (issue 12), checked on the held-out split (``test2`` from round 3):
+micro precision >= 0.85, micro recall >= 0.70, and recall >= 0.5 for every category with >= 10 gold
+spans.
 
 Usage::
 

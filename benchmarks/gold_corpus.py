@@ -179,7 +179,8 @@ def draw_test2(used: set[str]) -> list[dict]:
             "doc_id": f"unsc_{meeting.replace('SPV.', '')}_{speech}_{iso}", "split": "test2", "source": "unsc",
             "key": s["filename"], "country": iso, "camp": CAMP.get(iso) or CAMP_OTHER.get(iso, "other"),
             "speaker": "", "date": year, "year": year, "genre": "speech",
-            "title": f"UN Security Council {meeting.replace('SPV.', 'S/PV.')} ({year}): {s['country'].replace('_', ' ')}",
+            "title": f"UN Security Council {meeting.replace('SPV.', 'S/PV.')} ({year}): "
+                     f"{s['country'].replace('_', ' ')}",
         })
     import pandas as pd
 
