@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import SEED_ID
 
 from analysis import load_corpus
 from analysis.app import run as run_module
@@ -25,9 +26,10 @@ from analysis.app.records import RecordCache
 from analysis.corpus import loading
 from analysis.corpus.cleaning import clean_text
 from analysis.corpus.textfiles import MAX_TEXT_FILE_BYTES
-from analysis.errors import CodebookError, CorpusError
+from analysis.errors import CodebookError, CorpusError, RegexBudgetError
 from analysis.extract.codebook import load_codebook
-from analysis.extract.codebook.patterns import regex_extension, regex_problem
+from analysis.extract.codebook.patterns import REGEX_TIME_BUDGET, regex_extension, regex_problem
+from analysis.extract.rhetoric import doc_evidence
 from analysis.io import MAX_USER_FILE_BYTES, MAX_YAML_DEPTH, read_yaml, sweep_temporary, transaction, write_csv
 from analysis.nlp.doccache import DEFAULT_CACHE, cache_dir
 
@@ -182,6 +184,61 @@ def test_a_regex_that_still_backtracks_stops_within_its_time_budget(nlp):
     with pytest.raises(CodebookError, match="took more than"):
         getattr(doc[0]._, name)
     assert time.monotonic() - start < 5
+
+
+#: lazy bounded repeats pass the static check, yet try ~C(n + 16, 16) splits of an n-letter word with no digit
+LAZY_CHAIN = "^" + r"\w{0,50}?" * 16 + r"\d"
+
+
+def _budget_codebook(path: Path, with_chain: bool) -> Path:
+    rules = [("r1", f"pattern: [{{TEXT: {{REGEX: '{LAZY_CHAIN}'}}}}]")] if with_chain else []
+    rules += [("r2", "pattern: [{LEMMA: deceive}]"), ("r3", "phrases: [ultimatum, NATO]")]
+    path.write_text("id: budget\nversion: '1'\ncategories:\n  - id: c1\n    label: C1\n    definition: A test.\n"
+                    "    examples: [They lie.]\n    rules:\n"
+                    + "".join(f"      - id: {rule_id}\n        {body}\n" for rule_id, body in rules), encoding="utf-8")
+    return path
+
+
+def test_a_regex_past_its_budget_skips_its_rule_in_that_document_and_the_run_goes_on(capfd, tmp_path, monkeypatch):
+    """Real text: the Lavrov article's long words ('interdepartmental') exhaust the budget; short words do not."""
+    assert regex_problem(LAZY_CHAIN) is None  # the static check lets it through: the budget is the bound
+    monkeypatch.setenv("DISCOURSE_KIT_CACHE", str(tmp_path / "cache"))
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    seed = load_corpus()[SEED_ID]
+    (folder / f"{SEED_ID}.txt").write_text(seed.text, encoding="utf-8")
+    (folder / "short.txt").write_text("NATO will deceive us at the G20. We said no.\n", encoding="utf-8")
+    codebook = _budget_codebook(tmp_path / "budget.yaml", with_chain=True)
+    expected = [f"warning: {codebook}: rule r1 skipped in document {SEED_ID}: its REGEX took more than "
+                f"{REGEX_TIME_BUDGET} s on one token (catastrophic backtracking); simplify it"]
+    for _attempt in range(2):  # a skip is never cached (it depends on the machine): the next run tries again
+        start = time.monotonic()
+        code, out, err = in_process(capfd, "run", str(folder), "--out", str(tmp_path / "out"), "--codebook",
+                                    str(codebook), "--no-sentiment")
+        assert code == 0 and "analysed 2 document(s)" in out, err
+        assert [line for line in err.splitlines() if "skipped in document" in line] == expected, err
+        assert time.monotonic() - start < 60
+        assert len(list((tmp_path / "cache").rglob("*.rec"))) == 1  # the short document's records only
+    info = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    assert info["codebook"]["rules_skipped"] == {SEED_ID: ["r1"]}
+    evidence = pd.read_csv(tmp_path / "out" / "evidence.csv", keep_default_na=False)
+    # r1 still codes the short document ("G20"); every other rule's evidence is what a codebook without r1 gives
+    assert evidence.loc[evidence.rule_id == "r1", ["doc_id", "text"]].values.tolist() == [["short", "G20"]]
+    assert in_process(capfd, "run", str(folder), "--out", str(tmp_path / "without"), "--codebook",
+                      str(_budget_codebook(tmp_path / "without.yaml", with_chain=False)), "--no-sentiment")[0] == 0
+    without = pd.read_csv(tmp_path / "without" / "evidence.csv", keep_default_na=False)
+    assert len(without) > 5 and set(without.doc_id) == {SEED_ID, "short"}
+    assert evidence[evidence.rule_id != "r1"].reset_index(drop=True).equals(without)
+
+
+def test_without_a_list_for_skipped_rules_the_budget_error_is_raised(nlp, tmp_path):
+    codebook = load_codebook(_budget_codebook(tmp_path / "budget.yaml", with_chain=True))
+    doc = nlp("The interdepartmental talks went on.")
+    doc.user_data["doc_id"] = "d"
+    with pytest.raises(RegexBudgetError, match="took more than"):
+        doc_evidence(doc, codebook)
+    skipped: list[str] = []
+    assert doc_evidence(doc, codebook, skipped_rules=skipped) == [] and skipped == ["r1"]
 
 
 def test_pos_rule_on_rule_pipeline_is_one_line(capfd, tmp_path, corpus):
