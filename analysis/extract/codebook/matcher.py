@@ -256,45 +256,19 @@ class CompiledCodebook:
         if mask is not None:
             set_actor_mask(doc, mask)
         view = spaceless_view(doc)
-        exclude: frozenset[str] = frozenset()
         if view is None:
-            while True:
-                try:
-                    return self._matches(doc, starts, mask, exclude)
-                except RegexBudgetError as e:
-                    exclude = self._leave_out(e, exclude, skipped)
+            return _leaving_out(lambda exclude: self._matches(doc, starts, mask, exclude), self.regex_rules, skipped)
         compact, positions = view
         if mask is not None:
             set_actor_mask(compact, mask[positions])
         c_starts = sorted(set(np.searchsorted(positions, starts).tolist()) - {len(compact)})
         sentence = np.searchsorted(np.asarray(starts), positions, side="right")  # of each view token
-        while True:
-            try:
-                found = self._matches(compact, c_starts or [0], None if mask is None else mask[positions], exclude)
-                break
-            except RegexBudgetError as e:
-                exclude = self._leave_out(e, exclude, skipped)
+        c_mask = None if mask is None else mask[positions]
+        found = _leaving_out(lambda exclude: self._matches(compact, c_starts or [0], c_mask, exclude),
+                             self.regex_rules, skipped)
         # phrases know no sentences: one that now runs over a paragraph break is dropped
         return [(rule, int(positions[s]), int(positions[e - 1]) + 1) for rule, s, e in found
                 if sentence[s] == sentence[e - 1]]
-
-    def _leave_out(self, error: RegexBudgetError, exclude: frozenset[str], skipped: list[Rule] | None):
-        """``exclude`` plus the rules whose REGEX ran out of time (appended to ``skipped``), or raise."""
-        rules = [r for key, r in self.regex_rules.get(error.extension, {}).items() if key not in exclude]
-        if skipped is None or not rules:
-            raise error
-        skipped.extend(rules)
-        return exclude | {r.key for r in rules}
-
-    def _full_matcher_without(self, exclude: frozenset[str]):
-        """A Matcher of the slot-less patterns but those of the ``exclude`` rules, in the same order."""
-        matcher = self._full_without.get(exclude)
-        if matcher is None:
-            matcher = self._full_without[exclude] = Matcher(self.vocab, validate=False)
-            for key, pattern in self.full_patterns:
-                if key not in exclude:
-                    matcher.add(key, [pattern])
-        return matcher
 
     def _matches(self, doc, sent_starts: list[int], mask: np.ndarray | None = None,
                  exclude: frozenset[str] = frozenset()) -> list[tuple[Rule, int, int]]:
@@ -303,7 +277,10 @@ class CompiledCodebook:
         out: list[tuple[Rule, int, int]] = []
         rules = self.rules_by_hash
         if self.n_full:
-            full = self.full_matcher if not exclude else self._full_matcher_without(exclude)
+            full = self.full_matcher
+            if exclude:  # the slot-less patterns but those of the left-out rules, in the same order
+                full = self._full_without.get(exclude) or self._full_without.setdefault(
+                    exclude, _matcher(self.vocab, [(k, p) for k, p in self.full_patterns if k not in exclude]))
             if len(full):  # (all left out: spaCy warns on an empty Matcher)
                 out.extend((rules[m], s, e) for m, s, e in full(doc))
         for pm in self.phrase_matchers.values():
@@ -360,6 +337,29 @@ class CompiledCodebook:
                     if hit:
                         out.extend((rule, tok.i, tok.i + 1) for rule in hit)
         return out
+
+
+def _leaving_out(match, regex_rules: dict[str, dict[str, Rule]], skipped: list[Rule] | None):
+    """``match(exclude)``; when a REGEX runs past its time budget, again without the rules using it
+    (appended to ``skipped``), as often as needed; without ``skipped`` the error is raised."""
+    exclude: frozenset[str] = frozenset()
+    while True:
+        try:
+            return match(exclude)
+        except RegexBudgetError as e:
+            rules = [r for key, r in regex_rules.get(e.extension, {}).items() if key not in exclude]
+            if skipped is None or not rules:
+                raise
+            skipped.extend(rules)
+            exclude |= {r.key for r in rules}
+
+
+def _matcher(vocab, patterns: list[tuple[str, list]]):
+    """One Matcher holding ``patterns`` ((rule key, pattern) pairs), added in that order."""
+    matcher = Matcher(vocab, validate=False)
+    for key, pattern in patterns:
+        matcher.add(key, [pattern])
+    return matcher
 
 
 def _checks(pattern: list, i: int, token_slot: dict[int, int]) -> tuple[tuple[int, int, int | None, int | None], ...]:
