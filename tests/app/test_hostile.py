@@ -162,14 +162,15 @@ def _budget_codebook(path: Path, with_chain: bool) -> Path:
 
 
 def test_a_regex_past_its_budget_skips_its_rule_in_that_document_and_the_run_goes_on(capfd, tmp_path, monkeypatch):
-    """Real text: the Lavrov article's long words ('interdepartmental') exhaust the budget; short words do not."""
+    """Real text: the Lavrov article's long words ("interdepartmental") exhaust the budget; words of 2-4 letters
+    (about a millisecond each) do not."""
     assert regex_problem(LAZY_CHAIN) is None  # the static check lets it through: the budget is the bound
     monkeypatch.setenv("DISCOURSE_KIT_CACHE", str(tmp_path / "cache"))
     folder = tmp_path / "corpus"
     folder.mkdir()
     seed = load_corpus()[SEED_ID]
     (folder / f"{SEED_ID}.txt").write_text(seed.text, encoding="utf-8")
-    (folder / "short.txt").write_text("NATO will deceive us at the G20. We said no.\n", encoding="utf-8")
+    (folder / "short.txt").write_text("NATO met at the G20. We said no.\n", encoding="utf-8")
     codebook = _budget_codebook(tmp_path / "budget.yaml", with_chain=True)
     expected = [f"warning: {codebook}: rule r1 skipped in document {SEED_ID}: its REGEX took more than "
                 f"{REGEX_TIME_BUDGET} s on one token (catastrophic backtracking); simplify it"]
