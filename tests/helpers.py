@@ -14,6 +14,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 
+import pytest
+
 from analysis.app.cli import main
 
 #: address space (bytes) and CPU seconds a child running the command line may use (also its wall-clock limit)
@@ -71,6 +73,18 @@ def loopback_server(handler: type[BaseHTTPRequestHandler], *, tls: ssl.SSLContex
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def server_fixture(handler: type[BaseHTTPRequestHandler]):
+    """A module-scoped fixture giving the base URL of a :func:`loopback_server` of ``handler``:
+    ``server = server_fixture(_Handler)`` in a test module."""
+
+    @pytest.fixture(scope="module")
+    def server() -> Iterator[str]:
+        with loopback_server(handler) as url:
+            yield url
+
+    return server
 
 
 # --------------------------------------------------------------------------- the command line

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import QuietHandler, loopback_server
+from helpers import QuietHandler, server_fixture
 
 from analysis import load_corpus
 from analysis.corpus.fetch import REPORT_COLUMNS, fetch_manifest, read_manifest
@@ -69,10 +69,7 @@ class _Handler(QuietHandler):
             self.send(404, b"<html><body>not found</body></html>")
 
 
-@pytest.fixture(scope="module")
-def server():
-    with loopback_server(_Handler) as url:
-        yield url
+server = server_fixture(_Handler)
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import QuietHandler, loopback_server
+from helpers import QuietHandler, server_fixture
 
 from analysis import load_corpus
 from analysis.corpus.lock import LOCK_NAME, check_lock
@@ -123,10 +123,7 @@ class _Dataverse(QuietHandler):
         return self._send(404, b"not found", "text/plain")
 
 
-@pytest.fixture(scope="module")
-def dataverse():
-    with loopback_server(_Dataverse) as url:
-        yield url
+dataverse = server_fixture(_Dataverse)
 
 
 @pytest.fixture(autouse=True)

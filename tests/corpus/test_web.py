@@ -13,7 +13,7 @@ import subprocess
 import time
 
 import pytest
-from helpers import QuietHandler, in_child, loopback_server
+from helpers import QuietHandler, in_child, loopback_server, server_fixture
 
 from analysis.corpus import web
 from analysis.corpus.web import check_address, http_get
@@ -75,10 +75,7 @@ class _Handler(QuietHandler):
             self.send(404, b"")
 
 
-@pytest.fixture(scope="module")
-def server():
-    with loopback_server(_Handler) as url:
-        yield url
+server = server_fixture(_Handler)
 
 
 @pytest.fixture()
