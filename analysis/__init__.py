@@ -9,6 +9,8 @@ lower ones; ``docs/ARCHITECTURE.md``)::
 """
 from __future__ import annotations
 
+import importlib
+
 import pandas as _pd
 
 # Text columns are kept in Python storage whether or not pyarrow is installed (pandas would
@@ -19,24 +21,9 @@ import pandas as _pd
 if _pd.get_option("mode.string_storage") == "auto":
     _pd.set_option("mode.string_storage", "python")
 
+from typing import TYPE_CHECKING  # noqa: E402
+
 from ._version import __version__  # noqa: E402
-from .app.checks import validate_codebook
-from .app.export import (
-    category_matrix,
-    export_parquet,
-    export_xlsx,
-    read_matrix,
-    read_results,
-    term_matrix,
-    write_matrix,
-)
-from .app.labelstudio import export_labelstudio, read_labelstudio
-from .app.outputs import load_results
-from .app.qdpx import read_qdpx, write_qdpx
-from .app.review import ReviewSession
-from .app.review_widget import review_widget
-from .app.shortcuts import actor_table, attributions, code_corpus, kwic, sentiment, voices
-from .app.words import collocates, group_keyness, ngrams
 from .corpus.documents import Corpus, Document
 from .corpus.fetch import fetch_manifest
 from .corpus.loading import load_corpus
@@ -50,8 +37,6 @@ from .extract.rhetoric import doc_evidence
 from .extract.voices import voice_map
 from .nlp.gazetteer import load_gazetteer
 from .nlp.pipeline import make_nlp, parse
-from .plots.display import show_evidence
-from .plots.trends import plot_trend
 from .tables.agreement import agreement, read_annotations
 from .tables.annotations import AnnotationWriter, read_annotation_file, review_precision
 from .tables.features import cooccurrence, feature_table
@@ -60,6 +45,62 @@ from .tables.groups import document_groups, features_by, features_over_time, gro
 from .tables.reliability import Reliability, reliability
 from .tables.stats import compare_features, keyness
 from .tables.summaries import summarize_sentiment
+
+#: The names of the two top layers, by module, imported on first use (PEP 562 ``__getattr__`` below):
+#: plots imports matplotlib and app imports plots, ~0.5 s that ``import analysis`` need not spend.
+#: ``from analysis.plots import plot_heatmap`` and ``analysis.plots.plot_heatmap`` work as before.
+_LAZY_MODULES = {
+    ".app.checks": ("validate_codebook",),
+    ".app.export": ("category_matrix", "export_parquet", "export_xlsx", "read_matrix", "read_results",
+                    "term_matrix", "write_matrix"),
+    ".app.labelstudio": ("export_labelstudio", "read_labelstudio"),
+    ".app.outputs": ("load_results",),
+    ".app.qdpx": ("read_qdpx", "write_qdpx"),
+    ".app.review": ("ReviewSession",),
+    ".app.review_widget": ("review_widget",),
+    ".app.shortcuts": ("actor_table", "attributions", "code_corpus", "kwic", "sentiment", "voices"),
+    ".app.words": ("collocates", "group_keyness", "ngrams"),
+    ".plots.display": ("show_evidence",),
+    ".plots.trends": ("plot_trend",),
+}
+_LAZY = {name: module for module, names in _LAZY_MODULES.items() for name in names}
+
+if TYPE_CHECKING:  # the same names, for type checkers and editors
+    from .app.checks import validate_codebook
+    from .app.export import (
+        category_matrix,
+        export_parquet,
+        export_xlsx,
+        read_matrix,
+        read_results,
+        term_matrix,
+        write_matrix,
+    )
+    from .app.labelstudio import export_labelstudio, read_labelstudio
+    from .app.outputs import load_results
+    from .app.qdpx import read_qdpx, write_qdpx
+    from .app.review import ReviewSession
+    from .app.review_widget import review_widget
+    from .app.shortcuts import actor_table, attributions, code_corpus, kwic, sentiment, voices
+    from .app.words import collocates, group_keyness, ngrams
+    from .plots.display import show_evidence
+    from .plots.trends import plot_trend
+
+
+def __getattr__(name: str):
+    """A public name of the app or plots layer (or those sub-packages), imported on first use."""
+    if name in ("app", "plots"):
+        return importlib.import_module(f".{name}", __name__)
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+    globals()[name] = value  # the next look-up is an ordinary one
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY) | {"app", "plots"})
+
 
 __all__ = [
     "__version__",

@@ -13,6 +13,7 @@ __all__ = [
     "KitError",
     "CorpusError",
     "CodebookError",
+    "RegexBudgetError",
     "GazetteerError",
     "LexiconError",
     "ModelError",
@@ -63,6 +64,18 @@ class CorpusError(KitError):
 
 class CodebookError(KitError):
     """A codebook or dictionary file is invalid."""
+
+
+class RegexBudgetError(CodebookError):
+    """A codebook ``REGEX`` ran past its time budget on one token (catastrophic backtracking).
+
+    ``extension`` names the token extension that runs the expression, so the
+    matcher can tell which rules use it and leave them out for that document.
+    """
+
+    def __init__(self, message: str, *, extension: str, **kwargs):
+        self.extension = extension
+        super().__init__(message, **kwargs)
 
 
 class GazetteerError(KitError):

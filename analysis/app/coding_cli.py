@@ -16,6 +16,7 @@ from ..io import write_csv
 from ..tables.agreement import read_annotations
 from ..tables.annotations import AnnotationWriter, read_annotation_file
 from ..tables.reliability import reliability
+from .arguments import add_command
 from .labelstudio import export_labelstudio, read_labelstudio
 from .qdpx import read_qdpx, write_qdpx
 from .shortcuts import code_corpus
@@ -40,44 +41,49 @@ def read_coding(path: str | Path) -> tuple[str, pd.DataFrame]:
 
 def add_commands(sub) -> None:
     """Register ``reliability`` and the exchange commands on the subparsers of the main parser."""
-    r = sub.add_parser(
-        "reliability", help="inter-coder reliability (Krippendorff's alpha, Cohen's kappa)",
-        description="Krippendorff's alpha per category and overall (with bootstrap intervals), Cohen's kappa and "
-        "raw agreement per coder pair, and the sentences the coders disagree on. Each FILE is one coder: the kit's "
-        "annotation file or a span CSV (doc_id, category, start_char, end_char[, text, note]). Documents read by "
-        "fewer than two coders are left out.")
-    r.add_argument("files", nargs="+", metavar="FILE", help="one file per coder (two or more)")
-    r.add_argument("--corpus", required=True, help="corpus the offsets refer to (gives sentences and tokens)")
-    r.add_argument("--unit", choices=["sentence", "token"], default="sentence",
-                   help="reliability unit: sentences (default) or tokens (span-extent agreement)")
-    r.add_argument("--boot", type=int, default=1000, help="bootstrap replicates for the interval (default 1000)")
-    r.add_argument("--bootstrap", choices=["unit", "document"], default="unit",
-                   help="resample units (default) or whole documents")
-    r.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
-    r.add_argument("--all-read", action="store_true",
-                   help="every coder read every document that any coder's file names (an empty file section "
-                   "means nothing was found, not 'not read')")
-    r.add_argument("--out", help="folder for reliability_alpha.csv, reliability_pairs.csv, disagreements.csv")
-
+    add_command(sub, "reliability", "inter-coder reliability (Krippendorff's alpha, Cohen's kappa)",
+                "Krippendorff's alpha per category and overall (with bootstrap intervals), Cohen's kappa and "
+                "raw agreement per coder pair, and the sentences the coders disagree on. Each FILE is one coder: the "
+                "kit's annotation file or a span CSV (doc_id, category, start_char, end_char[, text, note]). "
+                "Documents read by fewer than two coders are left out.", [
+                    ("files", {"nargs": "+", "metavar": "FILE", "help": "one file per coder (two or more)"}),
+                    ("--corpus", {"required": True,
+                                  "help": "corpus the offsets refer to (gives sentences and tokens)"}),
+                    ("--unit", {"choices": ["sentence", "token"], "default": "sentence",
+                                "help": "reliability unit: sentences (default) or tokens (span-extent agreement)"}),
+                    ("--boot", {"type": int, "default": 1000,
+                                "help": "bootstrap replicates for the interval (default 1000)"}),
+                    ("--bootstrap", {"choices": ["unit", "document"], "default": "unit",
+                                     "help": "resample units (default) or whole documents"}),
+                    ("--seed", {"type": int, "default": 0, "help": "random seed of the bootstrap (default 0)"}),
+                    ("--all-read", {"action": "store_true", "help": "every coder read every document that any "
+                                    "coder's file names (an empty file section means nothing was found, not "
+                                    "'not read')"}),
+                    ("--out", {"help": "folder for reliability_alpha.csv, reliability_pairs.csv, disagreements.csv"}),
+                ])
     for fmt, what in (("labelstudio", "Label Studio tasks (tasks.json) and labelling config (labeling_config.xml)"),
                       ("qdpx", "a REFI-QDA project (.qdpx) for MAXQDA, NVivo, ATLAS.ti, QDA Miner, QualCoder")):
-        e = sub.add_parser(f"export-{fmt}", help=f"export a coded corpus as {what.split(' (')[0]}",
-                           description=f"Write {what}: the documents of CORPUS with the rules' evidence (and, "
-                           "with --annotations, a coder's coding).")
-        e.add_argument("corpus", metavar="CORPUS")
-        e.add_argument("--out", required=True,
-                       help="output folder" if fmt == "labelstudio" else "output file, ending in .qdpx")
-        e.add_argument("--evidence", help="evidence.csv from `discourse-kit run` (default: code the corpus now)")
-        e.add_argument("--codebook", help="codebook YAML (default: the bundled one)")
-        if fmt == "qdpx":
-            e.add_argument("--annotations", help="an annotation file whose coded spans are added, by coder")
-        i = sub.add_parser(f"import-{fmt}", help=f"import coded segments from {what.split(' (')[0]}",
-                           description="Append the coded segments of FILE to an annotation file (decision 'added'); "
-                           "rows already in it are not repeated, nothing is overwritten.")
-        i.add_argument("file", metavar="FILE", help="Label Studio JSON export" if fmt == "labelstudio" else ".qdpx")
-        i.add_argument("--out", required=True, help="annotation file to append to (created if absent)")
-        if fmt == "labelstudio":
-            i.add_argument("--coder", help="coder name for every row (default: labelstudio:<completed_by>)")
+        labelstudio = fmt == "labelstudio"
+        add_command(sub, f"export-{fmt}", f"export a coded corpus as {what.split(' (')[0]}",
+                    f"Write {what}: the documents of CORPUS with the rules' evidence (and, with --annotations, a "
+                    "coder's coding).", [
+                        ("corpus", {"metavar": "CORPUS"}),
+                        ("--out", {"required": True,
+                                   "help": "output folder" if labelstudio else "output file, ending in .qdpx"}),
+                        ("--evidence",
+                         {"help": "evidence.csv from `discourse-kit run` (default: code the corpus now)"}),
+                        ("--codebook", {"help": "codebook YAML (default: the bundled one)"}),
+                        *([] if labelstudio else [
+                            ("--annotations", {"help": "an annotation file whose coded spans are added, by coder"})]),
+                    ])
+        add_command(sub, f"import-{fmt}", f"import coded segments from {what.split(' (')[0]}",
+                    "Append the coded segments of FILE to an annotation file (decision 'added'); rows already in "
+                    "it are not repeated, nothing is overwritten.", [
+                        ("file", {"metavar": "FILE", "help": "Label Studio JSON export" if labelstudio else ".qdpx"}),
+                        ("--out", {"required": True, "help": "annotation file to append to (created if absent)"}),
+                        *([("--coder", {"help": "coder name for every row (default: labelstudio:<completed_by>)"})]
+                          if labelstudio else []),
+                    ])
 
 
 def _cmd_reliability(ns) -> int:

@@ -21,69 +21,81 @@ from ..nlp.gazetteer import load_gazetteer
 from ..plots.save import save_figure
 from ..plots.trends import plot_trend
 from ..tables.groups import CORRECTIONS, PERIODS, features_by, features_over_time, group_contrasts
+from .arguments import add_command
 from .export import category_matrix, export_parquet, export_xlsx, read_results, term_matrix, write_matrix
 from .shortcuts import kwic
 
 __all__ = ["add_compare", "add_kwic", "add_export", "HANDLERS"]
 
 
+#: the positional argument of the commands that read a finished run
+RESULTS_DIR = ("results", {"metavar": "RESULTS_DIR", "help": "folder written by `discourse-kit run`"})
+
+
 def add_compare(sub) -> None:
     """``compare RESULTS_DIR --by COLUMN``: rates per group and contrasts, or a time series with ``--period``."""
-    c = sub.add_parser(
-        "compare", help="compare groups of documents (camp, speaker, year ...) on a finished run",
-        description="Pooled rates per group of documents (any metadata column; camp also from the gazetteer via "
-        "the speaker) with exact intervals, and rate ratios of each group against the rest (or --a against --b) "
-        "with p-values and intervals corrected for multiple testing across categories. With --period: rates per "
-        "year, quarter or month instead (per group with --by). Reads RESULTS_DIR/features.csv and documents.csv.")
-    c.add_argument("results", metavar="RESULTS_DIR", help="folder written by `discourse-kit run`")
-    c.add_argument("--by", help="metadata column to group by: camp, speaker, country, year, genre ...")
-    c.add_argument("--voice", default="all",
-                   help="'all' (whole documents, default), 'narrator', a quoted speaker, or 'each' for every voice")
-    c.add_argument("--a", dest="group_a", metavar="GROUP", help="compare this group (default: every group) ...")
-    c.add_argument("--b", dest="group_b", metavar="GROUP", help="... against this one (default: the rest)")
-    c.add_argument("--correction", choices=CORRECTIONS, default="holm",
-                   help="multiple-testing correction across categories (default holm; bh = Benjamini-Hochberg)")
-    c.add_argument("--period", choices=PERIODS, help="rates per period instead of contrasts (dates from date_iso)")
-    c.add_argument("--total", action="store_true", help="add a row for all categories together")
-    c.add_argument("--actors", help="gazetteer that gives camps to speakers (default: the bundled one)")
-    c.add_argument("--out", help="write the contrasts (or, with --period, the time series) to this CSV")
-    c.add_argument("--rates", help="write the rates per group to this CSV")
-    c.add_argument("--figure", help="with --period: draw the trend figure into this file (.png; an .svg beside it)")
+    add_command(sub, "compare", "compare groups of documents (camp, speaker, year ...) on a finished run",
+                "Pooled rates per group of documents (any metadata column; camp also from the gazetteer via "
+                "the speaker) with exact intervals, and rate ratios of each group against the rest (or --a against "
+                "--b) with p-values and intervals corrected for multiple testing across categories. With --period: "
+                "rates per year, quarter or month instead (per group with --by). Reads RESULTS_DIR/features.csv "
+                "and documents.csv.", [
+                    RESULTS_DIR,
+                    ("--by", {"help": "metadata column to group by: camp, speaker, country, year, genre ..."}),
+                    ("--voice", {"default": "all", "help": "'all' (whole documents, default), 'narrator', a quoted "
+                                 "speaker, or 'each' for every voice"}),
+                    ("--a", {"dest": "group_a", "metavar": "GROUP",
+                             "help": "compare this group (default: every group) ..."}),
+                    ("--b", {"dest": "group_b", "metavar": "GROUP",
+                             "help": "... against this one (default: the rest)"}),
+                    ("--correction", {"choices": CORRECTIONS, "default": "holm", "help": "multiple-testing correction "
+                                      "across categories (default holm; bh = Benjamini-Hochberg)"}),
+                    ("--period", {"choices": PERIODS,
+                                  "help": "rates per period instead of contrasts (dates from date_iso)"}),
+                    ("--total", {"action": "store_true", "help": "add a row for all categories together"}),
+                    ("--actors", {"help": "gazetteer that gives camps to speakers (default: the bundled one)"}),
+                    ("--out", {"help": "write the contrasts (or, with --period, the time series) to this CSV"}),
+                    ("--rates", {"help": "write the rates per group to this CSV"}),
+                    ("--figure", {"help": "with --period: draw the trend figure into this file (.png; an .svg "
+                                  "beside it)"}),
+                ])
 
 
 def add_kwic(sub) -> None:
     """``kwic CORPUS QUERY``: a concordance of a word, phrase, lemma, category or rule."""
-    k = sub.add_parser(
-        "kwic", help="keyword in context: a word, phrase, lemma, category or rule in its context",
-        description="Every occurrence of QUERY in CORPUS with WINDOW tokens of context and each document's metadata. "
-        "QUERY is a codebook category or rule id (its evidence), else a phrase matched case-insensitively on whole "
-        "words (a final * matches any ending; --by-lemma matches lemmas: 'double standard' finds 'double standards').")
-    k.add_argument("corpus", metavar="CORPUS", help="corpus folder or file")
-    k.add_argument("query", metavar="QUERY")
-    k.add_argument("--window", type=int, default=8, help="tokens of context on each side (default 8)")
-    k.add_argument("--by-lemma", action="store_true", help="match the phrase by lemma")
-    k.add_argument("--sort", choices=["left", "right"], help="sort by the left context (L1, L2 ...) or the right one")
-    k.add_argument("--codebook", help="codebook for category and rule queries (default: the bundled one)")
-    k.add_argument("--out", help="write the concordance (all columns) to this CSV")
-    k.add_argument("--encoding", help="encoding of files that are not UTF-8, e.g. latin-1")
-    k.add_argument("--skip-bad", action="store_true", help="skip unreadable files and list them")
+    add_command(sub, "kwic", "keyword in context: a word, phrase, lemma, category or rule in its context",
+                "Every occurrence of QUERY in CORPUS with WINDOW tokens of context and each document's metadata. "
+                "QUERY is a codebook category or rule id (its evidence), else a phrase matched case-insensitively on "
+                "whole words (a final * matches any ending; --by-lemma matches lemmas: 'double standard' finds "
+                "'double standards').", [
+                    ("corpus", {"metavar": "CORPUS", "help": "corpus folder or file"}),
+                    ("query", {"metavar": "QUERY"}),
+                    ("--window", {"type": int, "default": 8, "help": "tokens of context on each side (default 8)"}),
+                    ("--by-lemma", {"action": "store_true", "help": "match the phrase by lemma"}),
+                    ("--sort", {"choices": ["left", "right"],
+                                "help": "sort by the left context (L1, L2 ...) or the right one"}),
+                    ("--codebook", {"help": "codebook for category and rule queries (default: the bundled one)"}),
+                    ("--out", {"help": "write the concordance (all columns) to this CSV"}),
+                    ("--encoding", {"help": "encoding of files that are not UTF-8, e.g. latin-1"}),
+                    ("--skip-bad", {"action": "store_true", "help": "skip unreadable files and list them"}),
+                ])
 
 
 def add_export(sub) -> None:
     """``export RESULTS_DIR --xlsx FILE | --parquet DIR | --dfm DIR``."""
-    e = sub.add_parser(
-        "export", help="convert a finished run for Excel, Parquet readers, R/quanteda and scikit-learn",
-        description="--xlsx: one workbook, the data dictionary on the first sheet, one sheet per table (cells "
-        "beginning with = + - @ are text, never formulas). --parquet: one .parquet file per table. --dfm: "
-        "document-feature matrices as Matrix Market files with docvars (categories.mtx; with --terms CORPUS also "
-        "terms.mtx), which R's Matrix::readMM + quanteda::as.dfm and scipy.io.mmread read.")
-    e.add_argument("results", metavar="RESULTS_DIR", help="folder written by `discourse-kit run`")
-    e.add_argument("--xlsx", metavar="FILE", help="write every table into this Excel workbook (.xlsx)")
-    e.add_argument("--parquet", metavar="DIR", help="write every table as DIR/<table>.parquet")
-    e.add_argument("--dfm", metavar="DIR", help="write document-feature matrices into DIR")
-    e.add_argument("--terms", metavar="CORPUS", help="with --dfm: also documents x terms of this corpus")
-    e.add_argument("--terms-by", choices=["lower", "lemma"], default="lower",
-                   help="with --terms: count lower-cased words (default) or lemmas")
+    add_command(sub, "export", "convert a finished run for Excel, Parquet readers, R/quanteda and scikit-learn",
+                "--xlsx: one workbook, the data dictionary on the first sheet, one sheet per table (cells "
+                "beginning with = + - @ are text, never formulas). --parquet: one .parquet file per table. --dfm: "
+                "document-feature matrices as Matrix Market files with docvars (categories.mtx; with --terms CORPUS "
+                "also terms.mtx), which R's Matrix::readMM + quanteda::as.dfm and scipy.io.mmread read.", [
+                    RESULTS_DIR,
+                    ("--xlsx", {"metavar": "FILE", "help": "write every table into this Excel workbook (.xlsx)"}),
+                    ("--parquet", {"metavar": "DIR", "help": "write every table as DIR/<table>.parquet"}),
+                    ("--dfm", {"metavar": "DIR", "help": "write document-feature matrices into DIR"}),
+                    ("--terms", {"metavar": "CORPUS", "help": "with --dfm: also documents x terms of this corpus"}),
+                    ("--terms-by", {"choices": ["lower", "lemma"], "default": "lower",
+                                    "help": "with --terms: count lower-cased words (default) or lemmas"}),
+                ])
 
 
 def _show(frame: pd.DataFrame, columns: list[str], title: str) -> None:

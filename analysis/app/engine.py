@@ -66,7 +66,7 @@ def frame_function(name: str):
 
 def _slim(result: DocResult) -> DocResult:
     return DocResult(doc_id=result.doc_id, n_tokens=result.n_tokens, n_sentences=result.n_sentences,
-                     voice_tokens=result.voice_tokens, warnings=result.warnings)
+                     voice_tokens=result.voice_tokens, warnings=result.warnings, skipped_rules=result.skipped_rules)
 
 
 class TableBuilder:

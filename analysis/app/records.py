@@ -163,7 +163,10 @@ def _unpack_records(packed: tuple) -> list[dict]:
 
 def encode_result(result) -> bytes | None:
     """A :class:`~analysis.extract.analyze.DocResult` as bytes (checksummed), or None if it holds values
-    that cannot be stored exactly (then the document is simply not cached)."""
+    that cannot be stored exactly (then the document is simply not cached) or rules were left out of it
+    because a REGEX ran out of time (that depends on the machine's speed: the next run tries again)."""
+    if result.skipped_rules:
+        return None
     try:
         records = tuple(_pack_records(getattr(result, name)) for name in _RECORD_FIELDS)
         voice_tokens = _plain(dict(result.voice_tokens))

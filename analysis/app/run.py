@@ -314,7 +314,9 @@ def run(
             "python": platform.python_version(),
             "pipeline": {"model": model, "components": list(nlp.pipe_names)},
             "codebook": {"id": loaded_codebook.id, "version": loaded_codebook.version,
-                         "sha256": loaded_codebook.sha256, "path": _display(loaded_codebook.path)},
+                         "sha256": loaded_codebook.sha256, "path": _display(loaded_codebook.path),
+                         # rules left out of a document: their REGEX ran past its time budget there
+                         "rules_skipped": {r.doc_id: r.skipped_rules for r in builder.results if r.skipped_rules}},
             "gazetteer": {"id": gazetteer.id, "version": gazetteer.version, "sha256": gazetteer.sha256},
             "corpus": {"path": " + ".join(_display(r) for r in roots), "n_documents": len(corpus) - len(builder.failed),
                        "sha256": corpus.hash(), "skipped": skipped},

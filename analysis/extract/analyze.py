@@ -25,6 +25,7 @@ from ..nlp.gazetteer import Gazetteer, load_gazetteer
 from .attribution import Resolver, doc_attributions
 from .attribution.speakers import canonical_speaker
 from .codebook import Codebook, load_codebook
+from .codebook.patterns import REGEX_TIME_BUDGET
 from .mentions import doc_mentions
 from .records import NARRATOR, document_voice
 from .rhetoric import doc_evidence
@@ -53,6 +54,8 @@ class DocResult:
     sentiment: list[dict] = field(default_factory=list)
     voice_tokens: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: ids of codebook rules left out of this document: their REGEX ran past its time budget (one warning each)
+    skipped_rules: list[str] = field(default_factory=list)
     #: term counts by side ({"quoted": {term: n}, "narration": {...}}), only when requested
     terms: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -138,10 +141,15 @@ def analyze_doc(
     voices = make_voice_map(doc, attributions, default=canonical_speaker(gazetteer, own) if own else NARRATOR)
     sentences = doc_sentences(doc, voices)
     evidence: list[dict] = []
+    skipped: list[str] = []
     if codebook is not False and wanted & {"evidence", "mentions"}:
-        evidence = doc_evidence(doc, codebook if isinstance(codebook, Codebook) else load_codebook(),
-                                voice_map=voices, gazetteer=gazetteer,
-                                resolver=resolver)
+        if not isinstance(codebook, Codebook):
+            codebook = load_codebook()
+        evidence = doc_evidence(doc, codebook, voice_map=voices, gazetteer=gazetteer, resolver=resolver,
+                                skipped_rules=skipped)
+        warnings.extend(f"{codebook.path or codebook.id}: rule {rule_id} skipped in document {doc_id_of(doc)}: "
+                        f"its REGEX took more than {REGEX_TIME_BUDGET} s on one token (catastrophic "
+                        "backtracking); simplify it" for rule_id in skipped)
     mentions: list[dict] = []
     if "mentions" in wanted:
         mentions = doc_mentions(doc, gazetteer, voice_map=voices, evidence=evidence, attributions=attributions,
@@ -164,5 +172,6 @@ def analyze_doc(
         sentiment=sentiment,
         voice_tokens=voices.token_counts(),
         warnings=warnings,
+        skipped_rules=skipped,
         terms=terms,
     )

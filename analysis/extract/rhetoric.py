@@ -478,6 +478,7 @@ def doc_evidence(
     voice_map: VoiceMap | None = None,
     gazetteer: Gazetteer | None = None,
     resolver: Resolver | None = None,
+    skipped_rules: list[str] | None = None,
 ) -> list[dict]:
     """Code one Doc: a record per (merged) codebook hit, in document order.
 
@@ -491,6 +492,10 @@ def doc_evidence(
             (``analyze_doc`` builds it with the document's ``speaker``): its
             resolved titles are the ``title`` targets. Without it titles are
             resolved without a document speaker.
+        skipped_rules: a list: a rule whose ``REGEX`` runs past its time budget
+            on a token of this Doc is left out (the other rules' evidence is
+            the same) and its id appended here. Without it the
+            :class:`~analysis.errors.RegexBudgetError` is raised.
 
     Returns:
         Records with the keys of :data:`~analysis.extract.records.EVIDENCE_COLUMNS`;
@@ -508,7 +513,10 @@ def doc_evidence(
     if gazetteer is None and resolver is not None:
         gazetteer = resolver.gazetteer
     context = _Context(doc, gazetteer, resolver, codebook)
-    matches = compile_codebook(codebook, doc.vocab).matches(doc, context.sent_starts, context.actor_mask)
+    skipped = [] if skipped_rules is not None else None
+    matches = compile_codebook(codebook, doc.vocab).matches(doc, context.sent_starts, context.actor_mask, skipped)
+    if skipped:
+        skipped_rules.extend(rule.id for rule in skipped)
     if not matches:
         return []
     hits = []

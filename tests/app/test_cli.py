@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import ROOT, SEED_ID
+from helpers import assert_one_line_error, in_process
 
-from analysis.app.cli import build_parser, main
+from analysis.app.cli import build_parser
 
 SUBCOMMANDS = ["corpus", "run", "codebook", "agreement", "actors", "notebooks", "compare", "kwic", "export",
                "reliability", "export-labelstudio", "import-labelstudio", "export-qdpx", "import-qdpx"]
@@ -21,26 +22,6 @@ def cli(*args: str, cwd: Path = ROOT, script: bool = False) -> subprocess.Comple
     command = [str(Path(sys.executable).parent / "discourse-kit")] if script else [sys.executable, "-m", "analysis"]
     env = {**os.environ, "PYTHONWARNINGS": "default"}
     return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=300)
-
-
-def in_process(capfd, *args: str) -> tuple[int, str, str]:
-    """Run ``main(args)`` here; returns (exit code, stdout, stderr) captured at the file-descriptor level."""
-    try:
-        code = main(list(args))
-    except SystemExit as e:  # argparse: --help and usage errors
-        code = e.code
-    out, err = capfd.readouterr()
-    return code, out, err
-
-
-def assert_one_line_error(code: int, err: str, *fragments: str) -> None:
-    lines = err.splitlines()
-    assert code == 2, err
-    assert len(lines) == 1, f"expected one line on stderr, got:\n{err}"
-    assert lines[0].startswith("error: ")
-    assert "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in lines[0]
 
 
 # --------------------------------------------------------------------------- help

@@ -13,8 +13,8 @@ import openpyxl
 import pandas as pd
 import pytest
 from conftest import ROOT
+from helpers import in_process
 
-from analysis.app.cli import main
 from analysis.app.run import run
 
 FILLER = "The delegates met again today. "
@@ -39,19 +39,10 @@ def project(tmp_path_factory):
     return base
 
 
-def call(capfd, *args: str) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as e:
-        code = e.code
-    out, err = capfd.readouterr()
-    return code, out, err
-
-
 def test_compare_camps_prints_and_writes_corrected_contrasts(project, capfd):
     out_csv, rates_csv = project / "contrasts.csv", project / "rates.csv"
-    code, out, err = call(capfd, "compare", project / "results", "--by", "camp", "--a", "russia", "--b", "west",
-                          "--out", out_csv, "--rates", rates_csv)
+    code, out, err = in_process(capfd, "compare", project / "results", "--by", "camp", "--a", "russia", "--b", "west",
+                                "--out", out_csv, "--rates", rates_csv)
     assert code == 0, err
     assert "rates per 1,000 word tokens by camp" in out and "corrected with holm" in out
     contrasts = pd.read_csv(out_csv)
@@ -68,8 +59,8 @@ def test_compare_camps_prints_and_writes_corrected_contrasts(project, capfd):
 
 def test_compare_by_year_with_a_trend_figure(project, capfd):
     figure = project / "figs" / "trend.png"
-    code, out, err = call(capfd, "compare", project / "results", "--period", "year", "--by", "camp",
-                          "--out", project / "trend.csv", "--figure", figure)
+    code, out, err = in_process(capfd, "compare", project / "results", "--period", "year", "--by", "camp",
+                                "--out", project / "trend.csv", "--figure", figure)
     assert code == 0, err
     trend = pd.read_csv(project / "trend.csv", dtype={"period": str})
     rows = trend.set_index(["group", "period"])
@@ -82,14 +73,14 @@ def test_compare_errors_are_one_line(project, capfd):
                            ((project / "results",), "give --by"),
                            ((project / "nowhere", "--by", "camp"), "results folder not found"),
                            ((project / "results", "--by", "camp", "--a", "east"), "no group 'east'")):
-        code, _, err = call(capfd, "compare", *args)
+        code, _, err = in_process(capfd, "compare", *args)
         assert code == 2 and err.count("\n") == 1 and fragment in err and "Traceback" not in err, err
 
 
 def test_kwic_command_by_lemma_sorted_with_metadata(project, capfd):
     out_csv = project / "kwic.csv"
-    code, out, err = call(capfd, "kwic", project / "corpus", "deceive", "--window", "3", "--by-lemma",
-                          "--sort", "right", "--out", out_csv)
+    code, out, err = in_process(capfd, "kwic", project / "corpus", "deceive", "--window", "3", "--by-lemma",
+                                "--sort", "right", "--out", out_csv)
     assert code == 0, err
     assert "7 occurrence(s) of 'deceive' in 3 of 3 document(s)" in err
     table = pd.read_csv(out_csv, keep_default_na=False)
@@ -99,8 +90,8 @@ def test_kwic_command_by_lemma_sorted_with_metadata(project, capfd):
 
 
 def test_export_command_writes_every_format(project, capfd):
-    code, out, err = call(capfd, "export", project / "results", "--xlsx", project / "run.xlsx",
-                          "--parquet", project / "pq", "--dfm", project / "dfm", "--terms", project / "corpus")
+    code, out, err = in_process(capfd, "export", project / "results", "--xlsx", project / "run.xlsx",
+                                "--parquet", project / "pq", "--dfm", project / "dfm", "--terms", project / "corpus")
     assert code == 0, err
     book = openpyxl.load_workbook(project / "run.xlsx")
     assert book.sheetnames[0] == "data dictionary" and "documents" in book.sheetnames
@@ -113,7 +104,7 @@ def test_export_command_writes_every_format(project, capfd):
     assert sorted(p.name for p in (project / "pq").iterdir()) == sorted(
         f"{p.stem}.parquet" for p in (project / "results").glob("*.csv"))
     assert {"categories.mtx", "terms.mtx", "terms_docvars.csv"} <= {p.name for p in (project / "dfm").iterdir()}
-    code, _, err = call(capfd, "export", project / "results")
+    code, _, err = in_process(capfd, "export", project / "results")
     assert code == 2 and "give at least one of" in err
 
 

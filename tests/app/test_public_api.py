@@ -1,9 +1,13 @@
 """The public API: explicit ``__all__`` everywhere, and a docstring on every public name."""
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import pkgutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -78,3 +82,24 @@ def test_every_public_function_class_and_method_is_documented(module_name):
         if inspect.isclass(obj) and obj.__module__.startswith("analysis"):
             undocumented += _public_methods(obj)
     assert not undocumented, f"analysis.{module_name}: public names without a docstring: {undocumented}"
+
+
+def test_import_analysis_leaves_the_plots_and_app_layers_for_first_use():
+    """`import analysis` does not import matplotlib (plots) or the app layer; their names load when used."""
+    code = ("import sys, analysis\n"
+            "before = sorted(m for m in ('matplotlib', 'analysis.plots', 'analysis.app') if m in sys.modules)\n"
+            "figure = analysis.plot_trend.__module__, analysis.plots.plot_heatmap.__module__\n"
+            "print(before, figure, 'matplotlib' in sys.modules, 'show_evidence' in dir(analysis))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]", "('analysis.plots.trends',", "'analysis.plots.figures')", "True", "True"]
+
+
+def test_the_lazy_names_are_the_ones_imported_for_type_checkers():
+    """The facade's `_LAZY` table and its `if TYPE_CHECKING:` imports name the same objects."""
+    tree = ast.parse(Path(analysis.__file__).read_text(encoding="utf-8"))
+    block = next(n for n in tree.body if isinstance(n, ast.If) and getattr(n.test, "id", "") == "TYPE_CHECKING")
+    imported = {a.name: "." + node.module for node in block.body for a in node.names}
+    assert imported == analysis._LAZY  # noqa: SLF001
+    with pytest.raises(AttributeError, match="has no attribute 'plot_nothing'"):
+        analysis.plot_nothing  # noqa: B018

@@ -13,33 +13,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import assert_one_line_error, in_process
 
 from analysis import load_corpus
-from analysis.app.cli import main
 from analysis.errors import CodebookError, CorpusError, GazetteerError, KitError
 from analysis.extract.codebook import load_codebook
 from analysis.io import atomic_write, transaction, write_csv, write_json
 from analysis.nlp.gazetteer import load_gazetteer
 
 GOOD_TEXT = "Talks Resume\n\n“We will not accept any ultimatum,” the envoy said. The West will again deceive us, she added.\n"
-
-
-def in_process(capfd, *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as e:
-        code = e.code
-    out, err = capfd.readouterr()
-    return code, out, err
-
-
-def assert_one_line_error(code, err, *fragments):
-    lines = err.splitlines()
-    assert code == 2, err
-    assert len(lines) == 1 and lines[0].startswith("error: "), err
-    assert "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
 
 
 def folder_state(folder: Path) -> dict[str, tuple]:

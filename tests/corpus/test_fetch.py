@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from helpers import QuietHandler, server_fixture
 
 from analysis import load_corpus
 from analysis.corpus.fetch import REPORT_COLUMNS, fetch_manifest, read_manifest
@@ -41,66 +40,36 @@ def _page(paragraph: str) -> bytes:
     return ARTICLE.replace("Moscow\u2019s concerns", paragraph).encode("utf-8")
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     """Routes: /article, /missing (404), /big, /big-nolength, /slow, /to-file, /pdf, /changing,
     /archive/v1 (the first version of /changing, as an archive keeps it)."""
 
-    def log_message(self, *args):  # keep pytest output clean
-        pass
-
-    def _send(self, code: int, body: bytes, ctype: str = "text/html; charset=utf-8", length: bool = True):
-        self.send_response(code)
-        self.send_header("Content-Type", ctype)
-        if length:
-            self.send_header("Content-Length", str(len(body)))
-        else:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        self.wfile.write(body)
-
     def do_GET(self):  # noqa: N802 - http.server API
         if self.path == "/article":
-            self._send(200, ARTICLE.encode("utf-8"))
+            self.send(200, ARTICLE.encode("utf-8"))
         elif self.path == "/big":
-            self._send(200, b"<html><body><p>" + b"x" * 50_000 + b"</p></body></html>")
+            self.send(200, b"<html><body><p>" + b"x" * 50_000 + b"</p></body></html>")
         elif self.path == "/big-nolength":
             self.close_connection = True
-            self._send(200, b"<html><body><p>" + b"y" * 50_000 + b"</p></body></html>", length=False)
+            self.send(200, b"<html><body><p>" + b"y" * 50_000 + b"</p></body></html>", length=False)
         elif self.path == "/slow":
             time.sleep(1.5)
-            self._send(200, ARTICLE.encode("utf-8"))
+            self.send(200, ARTICLE.encode("utf-8"))
         elif self.path == "/to-file":
-            self.send_response(302)
-            self.send_header("Location", "file:///etc/passwd")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.redirect("file:///etc/passwd")
         elif self.path == "/changing":
-            self._send(200, _page(CHANGING["text"]))
+            self.send(200, _page(CHANGING["text"]))
         elif self.path == "/archive/v1":
-            self._send(200, _page("The Secretary said that the talks would continue next week in Geneva."))
+            self.send(200, _page("The Secretary said that the talks would continue next week in Geneva."))
         elif self.path == "/empty":  # an HTML page with a title and a script, no text
-            self._send(200, b"<html><head><title>Briefing</title></head><body><script>var a = 1;</script></body></html>")
+            self.send(200, b"<html><head><title>Briefing</title></head><body><script>var a = 1;</script></body></html>")
         elif self.path == "/pdf":
-            self._send(200, b"%PDF-1.4 not a web page", ctype="application/pdf")
+            self.send(200, b"%PDF-1.4 not a web page", content_type="application/pdf")
         else:
-            self._send(404, b"<html><body>not found</body></html>")
+            self.send(404, b"<html><body>not found</body></html>")
 
 
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):  # the client gave up (timeout test): expected
-        pass
-
-
-@pytest.fixture(scope="module")
-def server():
-    httpd = _QuietServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+server = server_fixture(_Handler)
 
 
 @pytest.fixture(autouse=True)

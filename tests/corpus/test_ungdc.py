@@ -13,13 +13,12 @@ import hashlib
 import io
 import json
 import tarfile
-import threading
 import urllib.parse
 import zipfile
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from helpers import QuietHandler, server_fixture
 
 from analysis import load_corpus
 from analysis.corpus.lock import LOCK_NAME, check_lock
@@ -84,21 +83,14 @@ ZIP_WITH_SPEAKERS = _zip({**TEXTS, "Speakers_by_session.xlsx": _xlsx()})
 XLSX = _xlsx()
 
 
-class _Dataverse(BaseHTTPRequestHandler):
+class _Dataverse(QuietHandler):
     """/api/datasets/:persistentId/versions/<v>?persistentId=<doi>, /api/access/datafile/<id>, /zip."""
 
     log: list[str] = []
     md5 = hashlib.md5(ARCHIVE).hexdigest()
 
-    def log_message(self, *args):
-        pass
-
-    def _send(self, code, body: bytes, ctype="application/octet-stream"):
-        self.send_response(code)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+    def _send(self, code, body: bytes, content_type="application/octet-stream"):
+        self.send(code, body, content_type)
 
     def do_GET(self):  # noqa: N802 - http.server API
         self.log.append(self.path)
@@ -131,15 +123,7 @@ class _Dataverse(BaseHTTPRequestHandler):
         return self._send(404, b"not found", "text/plain")
 
 
-@pytest.fixture(scope="module")
-def dataverse():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Dataverse)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+dataverse = server_fixture(_Dataverse)
 
 
 @pytest.fixture(autouse=True)

@@ -10,13 +10,10 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
-import textwrap
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from helpers import QuietHandler, in_child, loopback_server, server_fixture
 
 from analysis.corpus import web
 from analysis.corpus.web import check_address, http_get
@@ -26,11 +23,8 @@ PAGE = b"<html><body><article><p>" + b"The talks in Geneva went on for eight hou
 DRIP_LIMIT_S = 10  # every dripping handler gives up by itself after this long
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
 
     def _drip(self, data: bytes, pause: float = 0.05) -> None:
         stop = time.monotonic() + DRIP_LIMIT_S
@@ -47,11 +41,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - http.server API
         port = self.server.server_address[1]
         if self.path == "/article":
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(PAGE)))
-            self.end_headers()
-            self.wfile.write(PAGE)
+            self.send(200, PAGE, "text/html")
         elif self.path == "/drip-body":  # headers at once, then one byte every 50 ms (100 s in all)
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
@@ -78,36 +68,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"%x\r\n%s\r\n" % (500, PAGE[:500]))
             self.close_connection = True
         elif self.path.startswith("/redirect-to/"):
-            self.send_response(302)
-            self.send_header("Location", self.path[len("/redirect-to/"):].replace("PORT", str(port)))
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.redirect(self.path[len("/redirect-to/"):].replace("PORT", str(port)))
         elif self.path == "/loop":
-            self.send_response(302)
-            self.send_header("Location", "/loop")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.redirect("/loop")
         else:
-            self.send_response(404)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.send(404, b"")
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):  # a client that gave up mid-drip
-        pass
-
-
-@pytest.fixture(scope="module")
-def server():
-    httpd = _Server(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+server = server_fixture(_Handler)
 
 
 @pytest.fixture()
@@ -219,16 +187,9 @@ def test_the_hostile_set_in_a_subprocess_with_limits(server, tmp_path):
     manifest = tmp_path / "manifest.csv"
     paths = ["drip-body", "drip-headers", "truncated", "truncated-chunked", "loop", "redirect-to/file:///etc/passwd"]
     manifest.write_text("doc_id,url\n" + "".join(f"d{i},{server}/{p}\n" for i, p in enumerate(paths)), encoding="utf-8")
-    code = textwrap.dedent(f"""
-        import resource, sys
-        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
-        resource.setrlimit(resource.RLIMIT_CPU, (60, 60))
-        from analysis.app.cli import main
-        sys.exit(main(["corpus", "fetch", {str(manifest)!r}, "--timeout", "1", "--allow-private"]))
-    """)
     start = time.monotonic()
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "no_proxy": "*"})
+    done = in_child("corpus", "fetch", manifest, "--timeout", "1", "--allow-private", seconds=60,
+                            env={"no_proxy": "*"})
     elapsed = time.monotonic() - start
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr + done.stdout
@@ -263,13 +224,8 @@ def https_server(certificate):
     cert, key = certificate
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    httpd = _Server(("127.0.0.1", 0), _Handler)
-    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"https://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with loopback_server(_Handler, tls=context) as url:
+        yield url
 
 
 def test_https_is_verified_and_goes_through_the_checked_address(https_server, certificate, monkeypatch):

@@ -16,7 +16,7 @@ import numpy as np
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from ...errors import CodebookError
+from ...errors import CodebookError, RegexBudgetError
 from ...nlp.docarrays import spaceless_view, token_index, token_lower
 from .model import Codebook, Rule, where_in
 from .patterns import (
@@ -98,6 +98,11 @@ class CompiledCodebook:
         self.rules_by_hash: dict[int, Rule] = {}
         #: whether some pattern tests ``{actor: ...}`` (then :meth:`matches` needs an actor mask)
         self.uses_actors = False
+        #: the slot-less patterns in the order they went into ``full_matcher`` (rule key, pattern), and
+        #: the rules using each REGEX extension: for leaving rules out of one document (:meth:`matches`)
+        self.full_patterns: list[tuple[str, list]] = []
+        self.regex_rules: dict[str, dict[str, Rule]] = {}
+        self._full_without: dict[frozenset[str], Any] = {}
         checker = Matcher(vocab, validate=True)
         tokenizer = blank_nlp().tokenizer
         path = codebook.path
@@ -115,9 +120,14 @@ class CompiledCodebook:
 
         def add_patterns(rule: Rule, key_hash: int, patterns: list) -> None:
             for p in patterns:
+                for t in p:
+                    for name in t.get("_", ()):
+                        if name.startswith("dk_rx_"):
+                            self.regex_rules.setdefault(name, {})[rule.key] = rule
                 slots = slot_positions(p)
                 if not slots:
                     self.full_matcher.add(rule.key, [p])
+                    self.full_patterns.append((rule.key, p))
                     self.n_full += 1
                     continue
                 matcher = Matcher(vocab, validate=False)
@@ -223,7 +233,8 @@ class CompiledCodebook:
         self.anchor_hashes = np.array(sorted(word_slots), dtype=np.uint64)
         self.anchor_slots = [tuple(sorted(word_slots[h])) for h in sorted(word_slots)]
 
-    def matches(self, doc, sent_starts: list[int] | None = None, actor_mask=None) -> list[tuple[Rule, int, int]]:
+    def matches(self, doc, sent_starts: list[int] | None = None, actor_mask=None,
+                skipped: list[Rule] | None = None) -> list[tuple[Rule, int, int]]:
         """Every raw match in ``doc`` as (rule, start token, end token), before constraints.
 
         ``sent_starts`` (token index of each sentence start, see
@@ -234,6 +245,11 @@ class CompiledCodebook:
         callable returning one ``uint8`` of :data:`~.patterns.ACTOR_BITS` per
         token) is called only when a pattern has an ``{actor: ...}`` token;
         without it such tokens match nothing.
+
+        A ``REGEX`` that runs past its time budget on a token raises
+        :class:`~analysis.errors.RegexBudgetError`; with a ``skipped`` list, the
+        rules using that expression are appended to it instead and this Doc is
+        matched again without them (the other rules' matches are unchanged).
         """
         starts = sent_starts if sent_starts is not None else sentence_bounds(doc)
         mask = actor_mask() if (self.uses_actors and actor_mask is not None) else None
@@ -241,23 +257,32 @@ class CompiledCodebook:
             set_actor_mask(doc, mask)
         view = spaceless_view(doc)
         if view is None:
-            return self._matches(doc, starts, mask)
+            return _leaving_out(lambda exclude: self._matches(doc, starts, mask, exclude), self.regex_rules, skipped)
         compact, positions = view
         if mask is not None:
             set_actor_mask(compact, mask[positions])
         c_starts = sorted(set(np.searchsorted(positions, starts).tolist()) - {len(compact)})
         sentence = np.searchsorted(np.asarray(starts), positions, side="right")  # of each view token
+        c_mask = None if mask is None else mask[positions]
+        found = _leaving_out(lambda exclude: self._matches(compact, c_starts or [0], c_mask, exclude),
+                             self.regex_rules, skipped)
         # phrases know no sentences: one that now runs over a paragraph break is dropped
-        return [(rule, int(positions[s]), int(positions[e - 1]) + 1)
-                for rule, s, e in self._matches(compact, c_starts or [0], None if mask is None else mask[positions])
+        return [(rule, int(positions[s]), int(positions[e - 1]) + 1) for rule, s, e in found
                 if sentence[s] == sentence[e - 1]]
 
-    def _matches(self, doc, sent_starts: list[int], mask: np.ndarray | None = None) -> list[tuple[Rule, int, int]]:
-        """:meth:`matches` on a Doc as it is (no whitespace skipping); ``mask``: its actor bits, if set."""
+    def _matches(self, doc, sent_starts: list[int], mask: np.ndarray | None = None,
+                 exclude: frozenset[str] = frozenset()) -> list[tuple[Rule, int, int]]:
+        """:meth:`matches` on a Doc as it is (no whitespace skipping); ``mask``: its actor bits, if set;
+        the rules of ``exclude`` (keys) left out."""
         out: list[tuple[Rule, int, int]] = []
         rules = self.rules_by_hash
         if self.n_full:
-            out.extend((rules[m], s, e) for m, s, e in self.full_matcher(doc))
+            full = self.full_matcher
+            if exclude:  # the slot-less patterns but those of the left-out rules, in the same order
+                full = self._full_without.get(exclude) or self._full_without.setdefault(
+                    exclude, _matcher(self.vocab, [(k, p) for k, p in self.full_patterns if k not in exclude]))
+            if len(full):  # (all left out: spaCy warns on an empty Matcher)
+                out.extend((rules[m], s, e) for m, s, e in full(doc))
         for pm in self.phrase_matchers.values():
             out.extend((rules[m], s, e) for m, s, e in pm(doc))
         if self.variants and len(doc) and len(self.anchor_hashes):
@@ -284,6 +309,9 @@ class CompiledCodebook:
                 actors = _ActorRuns(mask)
                 found: dict[str, tuple[Rule, set[tuple[int, int]]]] = {}  # rule key -> rule, (start, end)
                 slot_variants = self.slot_variants
+                if exclude:
+                    slot_variants = {k: [v for v in vs if v[1][0].key not in exclude]
+                                     for k, vs in slot_variants.items()}
                 for k, in_sentence in present.items():
                     lo, hi = starts[k], ends[k]
                     for slot_id in in_sentence:
@@ -309,6 +337,29 @@ class CompiledCodebook:
                     if hit:
                         out.extend((rule, tok.i, tok.i + 1) for rule in hit)
         return out
+
+
+def _leaving_out(match, regex_rules: dict[str, dict[str, Rule]], skipped: list[Rule] | None):
+    """``match(exclude)``; when a REGEX runs past its time budget, again without the rules using it
+    (appended to ``skipped``), as often as needed; without ``skipped`` the error is raised."""
+    exclude: frozenset[str] = frozenset()
+    while True:
+        try:
+            return match(exclude)
+        except RegexBudgetError as e:
+            rules = [r for key, r in regex_rules.get(e.extension, {}).items() if key not in exclude]
+            if skipped is None or not rules:
+                raise
+            skipped.extend(rules)
+            exclude |= {r.key for r in rules}
+
+
+def _matcher(vocab, patterns: list[tuple[str, list]]):
+    """One Matcher holding ``patterns`` ((rule key, pattern) pairs), added in that order."""
+    matcher = Matcher(vocab, validate=False)
+    for key, pattern in patterns:
+        matcher.add(key, [pattern])
+    return matcher
 
 
 def _checks(pattern: list, i: int, token_slot: dict[int, int]) -> tuple[tuple[int, int, int | None, int | None], ...]:

@@ -31,7 +31,7 @@ import spacy_lookups_data
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from ...errors import CodebookError
+from ...errors import CodebookError, RegexBudgetError
 from .model import MAX_REGEX_TOKEN_CHARS, WordClass, WordSet
 
 try:  # Python >= 3.11
@@ -320,7 +320,7 @@ def regex_problem(source) -> str | None:
     return _walk_regex(parsed, inside_repeat=False) or _chained_repeats(parsed)
 
 
-#: Seconds one REGEX may spend on one token before the run stops with a one-line error.
+#: Seconds one REGEX may spend on one token before its rules are left out of that document (with a warning).
 REGEX_TIME_BUDGET = 0.25
 _MAXREPEAT = getattr(_sre_parse, "MAXREPEAT", 4294967295)
 #: characters tried when deciding whether two quantified items can match the same character
@@ -477,24 +477,26 @@ def regex_extension(attr: str, source: str) -> str:
     """Register (once) a token extension that runs ``source`` on short tokens only; returns its name.
 
     Matching uses the ``regex`` package with a time budget (:data:`REGEX_TIME_BUDGET`
-    per token): an expression that still backtracks catastrophically stops the run
-    with a one-line :class:`CodebookError` instead of hanging it.
+    per token): an expression that still backtracks catastrophically raises
+    :class:`~analysis.errors.RegexBudgetError` (a one-line :class:`CodebookError`)
+    instead of hanging; the matcher then leaves the rules using it out for that
+    document (:meth:`~analysis.extract.codebook.CompiledCodebook.matches`).
     """
     name = "dk_rx_" + hashlib.sha1(f"{attr}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
     if not Token.has_extension(name):
         rx = _regex.compile(source)
         getter_attr = REGEX_ATTRS[attr]
 
-        def get(token, _rx=rx, _attr=getter_attr) -> bool:
+        def get(token, _rx=rx, _attr=getter_attr, _name=name) -> bool:
             value = getattr(token, _attr)
             if len(value) > MAX_REGEX_TOKEN_CHARS:
                 return False
             try:  # bounded by construction: no expression may run longer than the budget on one token
                 return _rx.search(value, timeout=REGEX_TIME_BUDGET) is not None
             except TimeoutError:
-                raise CodebookError(
+                raise RegexBudgetError(
                     f"{attr} REGEX {source!r} took more than {REGEX_TIME_BUDGET} s on the token {value[:40]!r} "
-                    "(catastrophic backtracking); simplify it") from None
+                    "(catastrophic backtracking); simplify it", extension=_name) from None
 
         Token.set_extension(name, getter=get)
     return name
