@@ -41,7 +41,21 @@ as correct for precision (it is a real attribution), recall is over speech.
   Source is a relative pronoun ("who") right after the predicted speaker;
 * ``cue_acc``: over found speech attributions, the prediction's cue overlaps
   the gold Cue (a record without a cue, e.g. a label, counts as wrong);
-* ``us_per_word``: microseconds of attribution (parse excluded) per word.
+* ``us_per_word``: microseconds of attribution (parse excluded) per word
+  (wall clock, first call per Doc; ``benchmarks/bench_attribution.py`` gives
+  the CPU figure, best of several runs).
+
+Misses by type (``--misses``): every missed speech attribution gets one type,
+the first that applies:
+
+* ``boundary``: a prediction overlaps the gold content but covers < 50% of it;
+* ``label``: the gold cue is punctuation only (a colon label, a dash);
+* ``outside_lexicon``: no word of the gold cue is a form of the kit's lexicon
+  (speech verbs, characterising verbs, cue-phrase words);
+* ``quoted``: a quoted gold attribution whose cue the lexicon knows;
+* ``out_of_reach``: the rest: the cue is known, the clause around it is not
+  one the rules read (long or coordinated subjects, relative clauses,
+  participles without a subject, subordinate clauses).
 
 Usage (``benchmarks/attribution_polnear.py`` calls :func:`main`)::
 
@@ -59,13 +73,14 @@ from pathlib import Path
 import yaml
 
 from ..extract.attribution import find_attributions
+from ..nlp.docarrays import remember_text
 from ..nlp.pipeline import gazetteer_of, make_nlp
 from ..paths import PROJECT_DIR, SHARED_DIR
 from .gum import span_overlap as _overlap
 from .gum import trim_span as gum_trim
 
-__all__ = ["POLNEAR", "SPLITS", "CUES_FILE", "TARGETS", "load_polnear", "is_speech_cue", "score_doc", "summarize",
-           "polnear_scores", "main"]
+__all__ = ["POLNEAR", "SPLITS", "CUES_FILE", "TARGETS", "MISS_TYPES", "load_polnear", "is_speech_cue", "miss_type",
+           "score_doc", "summarize", "polnear_scores", "main"]
 
 #: The PolNeAR train and dev splits beside a developer checkout.
 POLNEAR = SHARED_DIR / "eval" / "polnear"
@@ -75,6 +90,9 @@ SPLITS = ("train", "dev")
 CUES_FILE = PROJECT_DIR / "benchmarks" / "polnear_speech_cues.yaml"
 #: The issue's targets on dev.
 TARGETS = {"f1": 0.88, "precision": 0.90, "source_acc": 0.90, "quoted_recall": 0.92}
+
+#: The types of missed speech attributions, in the order they are tested (see the module docstring).
+MISS_TYPES = ("boundary", "label", "outside_lexicon", "quoted", "out_of_reach")
 
 _QUOTE_MARKS = "\"“”«»„'‘’"
 _RELATIVE = frozenset({"who", "whom", "which", "that"})
@@ -115,12 +133,46 @@ def is_speech_cue(cue: str, cues: _Cues | None = None) -> bool:
 
 
 _CUES: list[_Cues] = []
+_LEXICON_WORDS: list[frozenset] = []
+
+
+def _default_lexicon_words() -> frozenset:
+    if not _LEXICON_WORDS:
+        _LEXICON_WORDS.append(_lexicon_words())
+    return _LEXICON_WORDS[0]
 
 
 def _default_cues() -> _Cues:
     if not _CUES:
         _CUES.append(_Cues())
     return _CUES[0]
+
+
+def _lexicon_words(lexicon=None) -> frozenset:
+    """Every word of the kit's cue lexicon (verb forms, characterising verbs, cue phrases but their X slot)."""
+    from ..extract.attribution import load_lexicon
+
+    lexicon = lexicon or load_lexicon()
+    words: set[str] = set()
+    for form in list(lexicon.verbs) + list(lexicon.characterising):
+        words.update(form.split())
+    for phrases in lexicon.phrases.values():
+        for p in phrases:
+            words.update(w for w in p.split() if w != "x")
+    return frozenset(words - {"to", "of", "the", "a", "in", "on", "for", "it", "is", "was", "as", "that", "by"})
+
+
+def miss_type(text: str, at: dict, overlapped: bool, lexicon_words: frozenset) -> str:
+    """The type of one missed gold speech attribution (one of :data:`MISS_TYPES`)."""
+    if overlapped:
+        return "boundary"
+    cue = at["cue_text"].lower()
+    words = re.findall(r"[a-z][a-z\-']*", cue)
+    if not words:
+        return "label"
+    if not any(w in lexicon_words for w in words):
+        return "outside_lexicon"
+    return "quoted" if at["quoted"] else "out_of_reach"
 
 
 def _spans(spec: str) -> list[tuple[int, int]]:
@@ -236,8 +288,9 @@ def _source_ok(doc: PolDoc, a, source: list[tuple[int, int]]) -> bool:
     return False
 
 
-def score_doc(doc: PolDoc, records: list, counts: Counter, details: list | None = None) -> None:
-    """Add one article's counts to ``counts``."""
+def score_doc(doc: PolDoc, records: list, counts: Counter, details: list | None = None,
+              misses: list | None = None) -> None:
+    """Add one article's counts to ``counts``; ``misses`` receives ``(type, cue, line)`` per missed speech."""
     text = doc.text
     preds = [a for a in records if a.kind != "source_credit" and a.content_start >= 0]
     pspans = [_trim(text, a.content_start, a.content_end) for a in preds]
@@ -258,6 +311,13 @@ def score_doc(doc: PolDoc, records: list, counts: Counter, details: list | None 
             counts["gold_quoted"] += 1
             counts["found_quoted"] += found
         if not found:
+            if misses is not None:
+                kind = miss_type(text, at, bool(hits), _default_lexicon_words())
+                counts[f"miss_{kind}"] += 1
+                content = " ".join(text[p:q] for p, q in pieces)
+                misses.append((kind, " ".join(at["cue_text"].lower().split()),
+                               f"{doc.name}: {kind} src={' '.join(text[p:q] for p, q in at['source'])!r} "
+                               f"cue={at['cue_text']!r} content={content[:120]!r}"))
             if details is not None:
                 cue = at["cue_text"]
                 src = " ".join(text[p:q] for p, q in at["source"])
@@ -316,7 +376,7 @@ COLUMNS = ["docs", "gold_speech", "pred", "precision", "recall", "f1", "quoted_r
 
 
 def polnear_scores(split: str = "dev", *, data: str | Path | None = None, details: list[str] | None = None,
-                   limit: int | None = None) -> dict | None:
+                   limit: int | None = None, misses: list | None = None) -> dict | None:
     """Score the attribution rules on one PolNeAR split: the :func:`summarize` dict; None when the data is absent."""
     folder = Path(data) if data is not None else POLNEAR
     if not (folder / split / "text").is_dir():
@@ -328,13 +388,16 @@ def polnear_scores(split: str = "dev", *, data: str | Path | None = None, detail
     t0 = time.perf_counter()
     for d, parsed in zip(docs, nlp.pipe(d.text for d in docs)):
         parsed.user_data["doc_id"] = d.name
+        remember_text(parsed, d.text)  # as analysis.nlp.pipeline.parse does
         t1 = time.perf_counter()
         records = find_attributions(parsed, gazetteer=gazetteer, metadata={"genre": "news"}, warnings=[])
         counts["attr_us"] += int((time.perf_counter() - t1) * 1e6)
         counts["docs"] += 1
         counts["words"] += len(d.text.split())
-        score_doc(d, records, counts, details)
+        score_doc(d, records, counts, details, misses)
     result = summarize(counts)
+    if misses is not None:
+        result["misses"] = {k: counts[f"miss_{k}"] for k in MISS_TYPES}
     result["seconds"] = round(time.perf_counter() - t0, 1)
     return result
 
@@ -344,11 +407,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", choices=SPLITS, default="dev", help="which split to score (default: dev)")
     ap.add_argument("--details", action="store_true", help="list missed and wrong items")
+    ap.add_argument("--misses", action="store_true",
+                    help="count missed speech attributions by type, with their most frequent cues; "
+                         "--details lists each one with its type")
     ap.add_argument("--limit", type=int, default=None, help="score only the first N articles (quick runs)")
     ap.add_argument("--data", type=Path, default=POLNEAR, help="the polnear folder")
     args = ap.parse_args(argv)
     details: list[str] | None = [] if args.details else None
-    result = polnear_scores(args.split, data=args.data, details=details, limit=args.limit)
+    misses: list | None = [] if args.misses else None
+    result = polnear_scores(args.split, data=args.data, details=details, limit=args.limit, misses=misses)
     if result is None:
         print(f"skipped: PolNeAR data not found at {args.data} (needs ../shared/eval/polnear)")
         return 0
@@ -359,6 +426,16 @@ def main(argv: list[str] | None = None) -> int:
             value = result[key]
             mark = "met" if value is not None and value >= target else "MISSED"
             print(f"target {key} >= {target}: {value} {mark}")
+    if misses is not None:
+        total = len(misses) or 1
+        print(f"\nmissed speech attributions by type ({len(misses)}):")
+        for kind in MISS_TYPES:
+            cues = Counter(c for k, c, _ in misses if k == kind)
+            n = sum(cues.values())
+            top = ", ".join(f"{c or '-'!s} {k}" for c, k in cues.most_common(12))
+            print(f"  {kind:16} {n:5} ({100 * n / total:4.1f}%)  {top}")
+        if details is not None:
+            details.extend(line for _, _, line in sorted(misses))
     if details:
         print("\n".join(details))
     print(json.dumps(result, sort_keys=True))

@@ -99,6 +99,9 @@ def _speaker_of_verb(scan: Scan, s: int, lo: int) -> Mention | None:
 
 #: Forms of "be" (a passive before a verb).
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s", "’s"})
+#: Words that cannot open the object of a ``takes_object`` verb (a place, time or manner phrase follows instead).
+_NOT_OBJECT = (PREPOSITIONS - {"to"}) | TIME_WORDS | frozenset({"late", "early", "earlier", "later", "just", "also", "again",
+                                                     "back", "here", "there", "so", "too", "yet", "now"})
 #: Punctuation that ends the object of a verb (outside quotations).
 _OBJECT_END = frozenset({",", ";", ".", ":", "!", "?", "—", "–", "(", "--"})
 
@@ -114,6 +117,8 @@ def _object_attribution(scan: Scan, v: tuple, lo: int, hi: int) -> bool:
         k += 1  # "promised Monday to …"
     if k >= hi or (context.is_punct(k) and scan.quote_at(context.tstart(k)) < 0):
         return False
+    if context.lower(k) in _NOT_OBJECT:
+        return False  # "reported from Los Angeles", "reported late Thursday": no object
     j = s - 1
     while j >= lo and context.lower(j) in scan.lexicon.skip_before_verb and context.lower(j) not in _BE:
         j -= 1

@@ -45,6 +45,7 @@ class Lexicon:
     skip_before_verb: frozenset
     listeners: tuple  # tuples of lower-case words
     phrases: dict  # family -> tuple of phrases
+    examples: dict = None  # lemma -> {"examples": (...), "counter_examples": (...)} (checked by the tests)
     path: str = ""
     sha256: str = ""
 
@@ -78,15 +79,23 @@ def _load_lexicon(path_str: str) -> Lexicon:
     if unknown:
         raise LexiconError(f"unknown top-level key(s): {', '.join(sorted(unknown))}", path=path)
     verbs: dict[str, tuple[str, bool]] = {}
+    examples: dict[str, dict] = {}
     for lemma, spec in data["verbs"].items():
         if not isinstance(spec, dict) or not isinstance(spec.get("forms"), list):
             raise LexiconError("each verb needs a 'forms:' list", path=path, where=f"verb {lemma!r}")
-        extra = set(spec) - {"forms", "that_optional", "needs_that", "takes_object"}
+        extra = set(spec) - {"forms", "that_optional", "needs_that", "takes_object", "definition", "examples",
+                             "counter_examples"}
         if extra:
             raise LexiconError(f"unknown key(s): {', '.join(sorted(extra))}", path=path, where=f"verb {lemma!r}")
         for key in ("that_optional", "needs_that", "takes_object"):
             if not isinstance(spec.get(key, False), bool):
                 raise LexiconError(f"{key} must be true or false", path=path, where=f"verb {lemma!r}")
+        if not isinstance(spec.get("definition", ""), str):
+            raise LexiconError("definition must be a string", path=path, where=f"verb {lemma!r}")
+        for key in ("examples", "counter_examples"):
+            _word_list(spec.get(key), f"verb {lemma!r} {key}", path)
+            if spec.get(key):
+                examples.setdefault(str(lemma), {})[key] = tuple(str(x) for x in spec[key])
         mode = "bare" if spec.get("that_optional") else ("that" if spec.get("needs_that") else "clause")
         if spec.get("takes_object"):
             if spec.get("that_optional") or spec.get("needs_that"):
@@ -118,6 +127,7 @@ def _load_lexicon(path_str: str) -> Lexicon:
         skip_before_verb=frozenset(_word_list(data.get("skip_before_verb"), "skip_before_verb", path)),
         listeners=tuple(tuple(x.split()) for x in _word_list(data.get("listeners"), "listeners", path)),
         phrases=phrases,
+        examples=examples,
         path=str(path),
         sha256=hashlib.sha256(raw).hexdigest(),
     )
