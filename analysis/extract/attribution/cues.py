@@ -48,6 +48,8 @@ def cue_matcher(doc: Doc, lexicon: Lexicon) -> CueMatcher:
     phrases = PhraseMatcher(vocab, attr="LOWER")
     for form in list(lexicon.verbs) + sorted(lexicon.characterising):
         phrases.add(f"v|{form}", [make(_split_words(form))])
+    for form in sorted(lexicon.nouns or ()):
+        phrases.add(f"n|{form}", [make(_split_words(form))])
     specs: dict[str, tuple] = {}
     for family in PHRASE_FAMILIES:
         for phrase in lexicon.phrases.get(family, ()):
@@ -99,6 +101,7 @@ class Cues:
             ``lemma`` is :data:`CHARACTERISING` for characterising verbs.
         verb_at: the verb starting at a token.
         anchor_hits: ``(key, start, end)`` of every cue-phrase anchor.
+        noun_hits: ``(start, end, form)`` of every speech noun (``speech_nouns``), in text order.
         specs: ``key -> (family, prefix words, suffix words, slot)`` (see :func:`cue_matcher`).
     """
 
@@ -109,6 +112,7 @@ class Cues:
         self.verbs: list[tuple[int, int, str, str]] = []
         self.verb_at: dict[int, tuple[int, int, str, str]] = {}
         self.anchor_hits: list[tuple[str, int, int]] = []
+        self.noun_hits: list[tuple[int, int, str]] = []
         if context.n:
             strings = doc.vocab.strings
             verb_hits = []
@@ -116,8 +120,11 @@ class Cues:
                 k = strings[match_id]
                 if k.startswith("v|"):
                     verb_hits.append((k[2:], s, e))
+                elif k.startswith("n|"):
+                    self.noun_hits.append((s, e, k[2:]))
                 else:
                     self.anchor_hits.append((k, s, e))
+            self.noun_hits.sort()
             last_end = -1
             title_case: dict[int, bool] = {}  # sentence -> whether it is a title-case headline
             for form, s, e in sorted(verb_hits, key=lambda x: (x[1], -(x[2] - x[1]))):

@@ -11,11 +11,12 @@ labels ("Russian Foreign Ministry: …", "TAPPER: …").
 from __future__ import annotations
 
 import bisect
+import re
 
 import numpy as np
 
 from .frames import frame_after, frame_before, is_media, left_speaker, sentence_has_speech
-from .model import Raw
+from .model import Mention, Raw
 from .quotes import Quote, at_line_start
 from .scan import Scan
 from .words import DASHES, LABEL_WORDS
@@ -42,6 +43,8 @@ def find_quotations(scan: Scan) -> None:
         n_words = 0
         if q.close_tok > q.open_tok + 1:
             n_words = int(q.close_tok - q.open_tok - 1 - context.punct_arr[q.open_tok + 1 : q.close_tok].sum())
+        if _quoted_label(scan, q, qi, s_open):
+            continue  # '"PENCE: Well, look, …' -- a transcript turn quoted whole
         if q.open_tok - 1 >= sent_lo and context.lower(q.open_tok - 1) in _TITLE_BEFORE \
                 and _is_title(scan, q, final_stop=True):
             continue  # a show, book or article: on MSNBC's “Morning Joe,” in his book “Crippled America”
@@ -94,6 +97,49 @@ def find_quotations(scan: Scan) -> None:
             continue
         # a whole sentence (or several) in quotation marks: speaker from context
         scan.add(Raw("direct", s_open, None, (-1, -1), content, needs="context", quote=qi))
+
+
+def _quoted_label(scan: Scan, q: Quote, qi: int, si: int) -> bool:
+    """A quotation that opens with an upper-case speaker label (``"PENCE: Well, …"``, ``"MR. TRUMP: …"``),
+    as when an article quotes an interview transcript turn by turn: one ``direct`` record per turn
+    (a paragraph of the quotation opening with such a label), its content after the colon up to
+    the next turn; the colon is the cue."""
+    context = scan.context
+    text = scan.text
+    found = [m for m in _LABEL_RE.finditer(text, q.content_start, q.content_end)
+             if m.start() == q.content_start or text[m.start() - 1] == "\n"]
+    if not found or found[0].start() != q.content_start:
+        return False
+    turns = []
+    for lab in found:
+        words = lab.group(1).lower().replace(".", " ").split()
+        if not words or any(w in LABEL_WORDS for w in words) or len(words) > 4:
+            continue
+        a = context.tok_from_char(lab.start(1))
+        k = context.tok_at_char(lab.end(1))  # the colon
+        if k <= a or context.lower(k) != ":":
+            continue
+        m = context.mention_ending_at(k - 1, a)
+        if m is None or m.start != a:
+            m = Mention(a, k, "name")
+        turns.append((m, lab.end(1), lab.end()))
+    if not turns:
+        return False
+    for i, (m, colon, start) in enumerate(turns):
+        end = turns[i + 1][1] - 40 if i + 1 < len(turns) else q.content_end
+        end = found[[f.end(1) for f in found].index(turns[i + 1][1])].start() if i + 1 < len(turns) else end
+        content = scan.trim(start, end)
+        while content[1] > content[0] and text[content[1] - 1] in "\"“”":
+            content = scan.trim(content[0], content[1] - 1)
+        if content[1] > content[0]:
+            scan.add(Raw("direct", int(context.sent_of[context.tok_at_char(colon)]), m, (colon, colon + 1),
+                         content, quote=qi))
+    return True
+
+
+#: An upper-case speaker label opening a paragraph of a quotation: ``PENCE:``, ``MR. TRUMP:``
+#: (after an optional quotation mark that reopens the paragraph).
+_LABEL_RE = re.compile(r"[\"“]?([A-Z][A-Z.'’\- ]{1,30}[A-Z.]):[ \t]")
 
 
 #: Words right before a quoted title ("on MSNBC's “Morning Joe”", "in his book “Crippled America”").

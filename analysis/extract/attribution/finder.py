@@ -10,6 +10,7 @@ from .cuephrases import find_cue_phrases
 from .direct import find_labels, find_quotations
 from .indirect import find_indirect
 from .lexicon import Lexicon, load_lexicon
+from .nouns import find_noun_cues
 from .model import Attribution
 from .resolve import resolve_speakers
 from .scan import Scan
@@ -51,6 +52,7 @@ def find_attributions(
         find_cue_phrases(scan)
         find_labels(scan)
         find_indirect(scan)
+        find_noun_cues(scan)
         find_credits(scan)
     return resolve_speakers(scan, Speakers(resolver, scan.in_quote, own_speaker=scan.narrator_speaker))
 

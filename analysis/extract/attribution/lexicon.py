@@ -31,7 +31,7 @@ PHRASE_FAMILIES = (
     "proxy_mouthpiece", "proxy_principal", "proxy_subject_is_mouthpiece",
 )
 _LEXICON_KEYS = {"id", "version", "verbs", "characterising", "speaker_nouns", "source_nouns", "skip_before_verb",
-                 "listeners", "phrases"}
+                 "listeners", "phrases", "speech_nouns"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,6 +46,7 @@ class Lexicon:
     listeners: tuple  # tuples of lower-case words
     phrases: dict  # family -> tuple of phrases
     examples: dict = None  # lemma -> {"examples": (...), "counter_examples": (...)} (checked by the tests)
+    nouns: dict = None  # form (lower-case) -> (name, frozenset of the words that open the content)
     path: str = ""
     sha256: str = ""
 
@@ -104,6 +105,29 @@ def _load_lexicon(path_str: str) -> Lexicon:
             mode = "object"
         for form in _word_list(spec["forms"], f"verb {lemma!r} forms", path):
             verbs[form] = (str(lemma), mode)
+    nouns: dict[str, tuple[str, frozenset]] = {}
+    nouns_raw = data.get("speech_nouns") or {}
+    if not isinstance(nouns_raw, dict):
+        raise LexiconError("'speech_nouns' must be a mapping of name -> {forms, takes}", path=path)
+    for name, spec in nouns_raw.items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("forms"), list) \
+                or not isinstance(spec.get("takes"), list):
+            raise LexiconError("each speech noun needs 'forms:' and 'takes:' lists", path=path,
+                               where=f"speech noun {name!r}")
+        extra = set(spec) - {"forms", "takes", "definition", "examples", "counter_examples"}
+        if extra:
+            raise LexiconError(f"unknown key(s): {', '.join(sorted(extra))}", path=path,
+                               where=f"speech noun {name!r}")
+        takes = frozenset(_word_list(spec["takes"], f"speech noun {name!r} takes", path))
+        if any(" " in t for t in takes):
+            raise LexiconError("'takes' lists single words (that, about, on …)", path=path,
+                               where=f"speech noun {name!r}")
+        for key in ("examples", "counter_examples"):
+            _word_list(spec.get(key), f"speech noun {name!r} {key}", path)
+            if spec.get(key):
+                examples.setdefault(f"noun:{name}", {})[key] = tuple(str(x) for x in spec[key])
+        for form in _word_list(spec["forms"], f"speech noun {name!r} forms", path):
+            nouns[form] = (str(name), takes)
     phrases_raw = data.get("phrases") or {}
     if not isinstance(phrases_raw, dict):
         raise LexiconError("'phrases' must be a mapping of family -> list", path=path)
@@ -128,6 +152,7 @@ def _load_lexicon(path_str: str) -> Lexicon:
         listeners=tuple(tuple(x.split()) for x in _word_list(data.get("listeners"), "listeners", path)),
         phrases=phrases,
         examples=examples,
+        nouns=nouns,
         path=str(path),
         sha256=hashlib.sha256(raw).hexdigest(),
     )
