@@ -102,6 +102,31 @@ _BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s", "’s"
 #: Words that cannot open the object of a ``takes_object`` verb (a place, time or manner phrase follows instead).
 _NOT_OBJECT = (PREPOSITIONS - {"to"}) | TIME_WORDS | frozenset({"late", "early", "earlier", "later", "just", "also", "again",
                                                      "back", "here", "there", "so", "too", "yet", "now"})
+#: Words before a speaker that make the clause subordinate (no report of the object).
+_SUBORDINATORS = frozenset({"as", "if", "when", "whenever", "after", "before", "until", "since", "while", "once",
+                            "because"})
+#: ``takes_object`` verbs that are no speech when their object is a person ("questioned the suspect").
+_PERSON_OBJECT_NOT_SPEECH = frozenset({"question"})
+_OBJECT_PRONOUNS = frozenset({"him", "her", "them", "me", "us", "you"})
+_PERSON_NOUNS = frozenset("suspect suspects man men woman women boy boys girl girls student students driver drivers "
+                          "witness witnesses teen teenager teenagers officer officers person people".split())
+
+
+def _person_object(scan: Scan, k: int, hi: int) -> bool:
+    """The object at token ``k`` is a person alone: a pronoun, or a name/actor/title followed by punctuation,
+    a preposition or the end of the sentence."""
+    context = scan.context
+    if context.lower(k) in _OBJECT_PRONOUNS:
+        return True
+    if context.lower(k) in ("the", "a", "an", "two", "three", "several") and k + 1 < hi \
+            and context.lower(k + 1) in _PERSON_NOUNS:
+        return True
+    m = context.mention_starting_at(k, hi)
+    if m is None or m.kind not in ("actor", "name", "title"):
+        return False
+    return m.end >= hi or context.is_punct(m.end) or context.lower(m.end) in PREPOSITIONS
+
+
 #: Punctuation that ends the object of a verb (outside quotations).
 _OBJECT_END = frozenset({",", ";", ".", ":", "!", "?", "—", "–", "(", "--"})
 
@@ -119,14 +144,16 @@ def _object_attribution(scan: Scan, v: tuple, lo: int, hi: int) -> bool:
         return False
     if context.lower(k) in _NOT_OBJECT:
         return False  # "reported from Los Angeles", "reported late Thursday": no object
+    if v[2] in _PERSON_OBJECT_NOT_SPEECH and _person_object(scan, k, hi):
+        return False  # "Police questioned him (for hours)": an interrogation, not a doubt voiced
     j = s - 1
     while j >= lo and context.lower(j) in scan.lexicon.skip_before_verb and context.lower(j) not in _BE:
         j -= 1
     if j >= lo and context.lower(j) in _BE:
         return False  # a passive: "Seattle was also proposed as a site"
     m = _speaker_of_verb(scan, s, lo)
-    if m is None or not is_source(scan, m) or (m.start - 1 >= lo and context.lower(m.start - 1) in ("as", "if")):
-        return False
+    if m is None or not is_source(scan, m) or (m.start - 1 >= lo and context.lower(m.start - 1) in _SUBORDINATORS):
+        return False  # "When Bush proposed the missile defense systems, …": a circumstance, not a report
     end = k
     while end < hi and end - k < 40:
         if context.is_punct(end) and context.lower(end) in _OBJECT_END and not scan.in_quote[end]:
