@@ -70,6 +70,11 @@ def _other_first_name(ctx: "DocContext", ent, lo: int) -> bool:
             and low not in _NOT_FIRST_NAMES and ctx.gazetteer.demonym_owner(low) is None)
 
 
+#: LOWER hash -> string: the StringStore look-up costs more than a dict's, and the rules ask for the same
+#: few hundred words again and again. A hash names one string in every vocab, so the table is shared.
+_LOWER_STRINGS: dict[int, str] = {}
+
+
 class DocContext:
     """Per-document arrays, look-ups and phrase finders shared by the rules and the resolver.
 
@@ -87,6 +92,7 @@ class DocContext:
         self.doc = doc
         self._text: str | None = None  # Doc.text joins every token: compute it once, lazily
         self._ends: np.ndarray | None = None  # end character of each token, on first use
+        self._cap: dict[int, bool] = {}  # token -> whether it is a capitalised name word (asked often, once each)
         self.gazetteer = gazetteer
         self.lexicon = lexicon
         self.n = len(doc)
@@ -136,7 +142,11 @@ class DocContext:
 
     def lower(self, i: int) -> str:
         """The lower-case form of token ``i``."""
-        return self.strings[self._lower_ids[i]]
+        h = self._lower_ids[i]
+        s = _LOWER_STRINGS.get(h)
+        if s is None:
+            s = _LOWER_STRINGS[h] = self.strings[h]
+        return s
 
     def tstart(self, i: int) -> int:
         """The first character of token ``i``."""
@@ -168,6 +178,12 @@ class DocContext:
         return Mention(ent.start, ent.end, "title", ent.ent_id_ or ent.text.lower())
 
     def _is_cap(self, i: int) -> bool:
+        found = self._cap.get(i)
+        if found is None:
+            found = self._cap[i] = self._is_cap_token(i)
+        return found
+
+    def _is_cap_token(self, i: int) -> bool:
         t = self.doc[i]
         s = t.text
         if not s[:1].isupper():

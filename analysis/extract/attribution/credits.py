@@ -19,7 +19,9 @@ def find_credits(scan: Scan) -> None:
         _credit(scan, m.start(), m.end(), m.start("agency"), m.end("agency"))
     for m in re.finditer(r"/(?P<agency>[A-Z][A-Za-z\- ]{1,25})/\s*[.\-–—]", head):
         _credit(scan, m.start(), m.end(), m.start("agency"), m.end("agency"))
-    for m in re.finditer(r"(?im)^[ \t]*(?:source|sources|credit)[ \t]*:[ \t]*(?P<agency>[^\n]{1,80}?)[ \t]*$", text):
+    cheap = ":" in text and any(w in text for w in ("ource", "OURCE", "redit", "REDIT"))  # substring tests first
+    lines = _SOURCE_LINE.finditer(text) if cheap else ()
+    for m in lines:
         _credit(scan, m.start(), m.start("agency"), m.start("agency"), m.end("agency"))
     credit = scan.metadata.get("source_credit") if scan.metadata else None
     if isinstance(credit, str) and credit.strip():
@@ -30,6 +32,9 @@ def find_credits(scan: Scan) -> None:
         a.speaker_text_override = agency
         a.cue_override = cue
         scan.add(Raw("source_credit", -1, None)).resolved = a
+
+
+_SOURCE_LINE = re.compile(r"(?im)^[ \t]*(?:source|sources|credit)[ \t]*:[ \t]*(?P<agency>[^\n]{1,80}?)[ \t]*$")
 
 
 def _credit(scan: Scan, cue_s: int, cue_e: int, ag_s: int, ag_e: int) -> None:
