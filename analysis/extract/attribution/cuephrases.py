@@ -150,18 +150,27 @@ def find_cue_phrases(scan: Scan) -> None:
     # "as announced by X": indirect with a passive cue
     for v in scan.cues.verbs:
         s, e, lemma, _ = v
-        if s in scan.used_verbs or e >= context.n or context.lower(e) != "by" or s < 1 or lemma == "quote":
-            continue  # "he was quoted by The Canadian Press": the press is not the speaker
+        if s in scan.used_verbs or e >= context.n or context.lower(e) != "by" or s < 1 or lemma in _NO_PASSIVE_BY:
+            continue  # "he was quoted by The Canadian Press", "questioned by police": no speaker by "by"
         if context.lower(s - 1) not in ("as", "was", "were", "is", "been"):
             continue
         lo, hi = context.sent_bounds(s)
         m = context.mention_starting_at(e + 1, hi)
         if m is None or scan.in_quote[s]:
             continue
-        scan.used_verbs.add(s)
         cue_lo = s - 1 if context.lower(s - 1) == "as" else s
         content = scan.content_around((cue_lo, m.end), lo, hi)
+        if content[0] < 0 or set(scan.text[content[0]:content[1]].lower().split()) <= _EMPTY_CONTENT:
+            continue  # "It was reported by the paper.": no content named
+        scan.used_verbs.add(s)
         scan.add(Raw("indirect", int(context.sent_of[s]), m, context.char_span(cue_lo, e + 1), content))
+
+
+#: Speech verbs whose passive "by X" names no speaker of a content.
+_NO_PASSIVE_BY = frozenset({"quote", "question"})
+#: Words that alone are no content of a passive report ("It was reported by …").
+_EMPTY_CONTENT = frozenset({"it", "he", "she", "they", "this", "that", "was", "were", "is", "are", "been", "has",
+                            "have", "had", "also", "not"})
 
 
 def _proxy(scan: Scan, sent: int, rec: dict) -> None:

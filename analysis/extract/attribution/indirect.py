@@ -142,7 +142,7 @@ def _object_attribution(scan: Scan, v: tuple, lo: int, hi: int) -> bool:
         k += 1  # "promised Monday to …"
     if k >= hi or (context.is_punct(k) and scan.quote_at(context.tstart(k)) < 0):
         return False
-    if context.lower(k) in _NOT_OBJECT:
+    if context.lower(k) in _NOT_OBJECT and not (k + 1 < hi and context.lower(k + 1) in ("least", "most")):
         return False  # "reported from Los Angeles", "reported late Thursday": no object
     if v[2] in _PERSON_OBJECT_NOT_SPEECH and _person_object(scan, k, hi):
         return False  # "Police questioned him (for hours)": an interrogation, not a doubt voiced

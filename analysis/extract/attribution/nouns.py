@@ -46,11 +46,12 @@ def find_noun_cues(scan: Scan) -> None:
         if m is None:
             continue
         start = k + 1
+        clause = context.lower(k) == "that"  # a that-clause has its own verb: only punctuation ends it
         end = start
         while end < hi and end - start < _MAX_CONTENT:
             if not scan.in_quote[end] and (context.lower(end) in _END and context.is_punct(end)
-                                           or (end > start and context.lower(end) in AUXILIARIES)
-                                           or end in scan.cues.verb_at):
+                                           or not clause and (end > start and context.lower(end) in AUXILIARIES
+                                                              or end in scan.cues.verb_at)):
                 break  # "his remarks about the judge were …": the clause's verb ends the topic
             end += 1
         if end == start or end - start >= _MAX_CONTENT:
