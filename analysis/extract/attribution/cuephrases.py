@@ -38,6 +38,9 @@ def find_cue_phrases(scan: Scan) -> None:
             m = None
         elif slot == "end":
             m = context.mention_starting_at(e, hi)
+            if m is None and e < hi and family == "according_to" and context.lower(e) in _OBJECT_PRONOUNS \
+                    and (e + 1 >= hi or context.is_punct(e + 1)):
+                m = Mention(e, e + 1, "pronoun", _OBJECT_PRONOUNS[context.lower(e)])  # "according to him,"
             if m is None and family == "according_to":
                 # "according to exit polling data": a bare noun phrase (a source only with a source noun)
                 j = e
@@ -166,6 +169,8 @@ def find_cue_phrases(scan: Scan) -> None:
         scan.add(Raw("indirect", int(context.sent_of[s]), m, context.char_span(cue_lo, e + 1), content))
 
 
+#: Object pronouns as the X of "according to X", and the pronoun they resolve as.
+_OBJECT_PRONOUNS = {"him": "he", "her": "she", "them": "they"}
 #: Speech verbs whose passive "by X" names no speaker of a content.
 _NO_PASSIVE_BY = frozenset({"quote", "question"})
 #: Words that alone are no content of a passive report ("It was reported by …").

@@ -246,11 +246,12 @@ def is_media(scan: Scan, name: str) -> bool:
 
 def is_source(scan: Scan, m: Mention) -> bool:
     """A phrase that can be a source of words: an actor, a name, a title, a pronoun, or a
-    noun phrase with a speaker noun or a named actor in it ("a recent report of the Council")."""
+    noun phrase with a speaker or source noun (or a speaker noun's singular: "a publishing executive")
+    or a named actor in it ("a recent report of the Council")."""
     if m.kind in ("actor", "name", "title", "pronoun"):
         return True
     context = scan.context
-    nouns = scan.lexicon.speaker_nouns | scan.lexicon.source_nouns
+    nouns = scan.lexicon.source_words
     return any(context.lower(k) in nouns or context.ent_cover[k] >= 0 or context.doc[k].text[:1].isupper()
                for k in range(m.start, m.end))
 

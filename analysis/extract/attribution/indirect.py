@@ -42,6 +42,8 @@ def find_indirect(scan: Scan) -> None:
         if _inverted_indirect(scan, v, lo, hi):
             continue
         comp = _complement(scan, e, hi, mode, lemma)
+        if lemma == "ask" and _unnamed_asker(scan, v, lo, hi, comp):
+            continue
         if comp is None or comp >= hi:
             if mode == "object" and _object_attribution(scan, v, lo, hi):
                 continue
@@ -64,6 +66,43 @@ def find_indirect(scan: Scan) -> None:
             scan.add(Raw("according_to", int(context.sent_of[s]), owner, context.char_span(m.end, e), content))
             continue
         scan.add(Raw("indirect", int(context.sent_of[s]), m, context.char_span(s, e), content))
+
+
+#: Words before "asked" that leave the asker unnamed: "When asked whether …", "He was asked what …".
+_ASKED_UNNAMED = frozenset({"when", "after", "if", "once", "is", "are", "was", "were", "been", "being", "be"})
+
+
+def _unnamed_asker(scan: Scan, v: tuple, lo: int, hi: int, comp: int | None) -> bool:
+    """``Asked whether he would run, Smith said …``, ``When asked what …``, ``He was asked which …``: a
+    question whose asker is not named (an ``agentless`` record; the person asked is no speaker). The
+    question runs to the first comma outside quotations."""
+    context = scan.context
+    s, e = v[0], v[1]
+    j = s - 1
+    while j >= lo and context.lower(j) in scan.lexicon.skip_before_verb and context.lower(j) not in _ASKED_UNNAMED:
+        j -= 1
+    if not (j < lo or context.lower(j) in _ASKED_UNNAMED or context.lower(j) in (",", ";", ":", "—", "–")):
+        return False
+    if j >= lo and context.lower(j) in (",", ";", ":", "—", "–") and j - 1 >= lo \
+            and context.lower(j - 1) not in ("when", "after"):
+        if not (j + 1 == s):
+            return False
+        if left_speaker(scan, s, lo) is not None:
+            return False  # "…, Smith asked whether": named
+    k = e
+    while k < hi and context.doc[k].is_space:
+        k += 1
+    if comp is None or comp >= hi or context.lower(comp) not in WH_WORDS:
+        return False
+    end = comp
+    while end < hi and not (context.lower(end) in (",", ";", ":", ".", "?", "!") and not scan.in_quote[end]):
+        end += 1
+    content = scan.trim(context.tstart(comp), context.tend(end - 1)) if end > comp else (-1, -1)
+    if content[1] <= content[0]:
+        return False
+    scan.used_verbs.add(s)
+    scan.add(Raw("agentless", int(context.sent_of[s]), None, context.char_span(s, e), content))
+    return True
 
 
 def _spokesperson_of(scan: Scan, m: Mention) -> Mention | None:

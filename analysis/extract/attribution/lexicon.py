@@ -47,6 +47,7 @@ class Lexicon:
     phrases: dict  # family -> tuple of phrases
     examples: dict = None  # lemma -> {"examples": (...), "counter_examples": (...)} (checked by the tests)
     nouns: dict = None  # form (lower-case) -> (name, frozenset of the words that open the content)
+    source_words: frozenset = frozenset()  # speaker nouns (and their singulars) | source nouns: one precompiled set
     path: str = ""
     sha256: str = ""
 
@@ -57,6 +58,13 @@ def _word_list(value, what: str, path: Path) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise LexiconError(f"{what} must be a list of non-empty strings", path=path)
     return tuple(" ".join(v.lower().split()) for v in value)
+
+
+def _source_words(data: dict, path: Path) -> frozenset:
+    """Speaker nouns, their singulars ("executives" -> "executive") and source nouns, in one set."""
+    speakers = _word_list(data.get("speaker_nouns"), "speaker_nouns", path)
+    singulars = {w[:-1] for w in speakers if w.endswith("s") and not w.endswith("ss") and len(w) > 4}
+    return frozenset(speakers) | singulars | frozenset(_word_list(data.get("source_nouns"), "source_nouns", path))
 
 
 def load_lexicon(path: str | Path | None = None) -> Lexicon:
@@ -153,6 +161,7 @@ def _load_lexicon(path_str: str) -> Lexicon:
         phrases=phrases,
         examples=examples,
         nouns=nouns,
+        source_words=_source_words(data, path),
         path=str(path),
         sha256=hashlib.sha256(raw).hexdigest(),
     )
