@@ -157,3 +157,23 @@ def test_speech_noun_schema_errors_name_the_file(tmp_path):
     bad.write_text("verbs:\n  say: {forms: [said], examples: [3]}\n", encoding="utf-8")
     with pytest.raises(LexiconError, match="examples"):
         load_lexicon(bad)
+
+
+# unquoted characterisations -----------------------------------------------------------------------------
+
+def test_called_with_an_unquoted_description_reports_it(make_doc):
+    r = _records(make_doc, "Former Gov. Ada Marsh called the senator a fraud.")[0]
+    assert (r["kind"], r["cue"], r["content"]) == ("indirect", "called", "the senator a fraud")
+    assert r["speaker_text"] == "Former Gov. Ada Marsh"
+
+
+def test_naming_and_other_senses_of_called_are_no_report(make_doc):
+    for text in ("The city is called the Big Apple.", "They attached a device called the E-meter.",
+                 "She called off the rally.", "The mayor called a press conference on Monday.",
+                 "A group within the church called the Inner Circle was disbanded."):
+        assert _records(make_doc, text) == [], text
+
+
+def test_quoted_description_stays_a_partial_quotation(make_doc):
+    recs = _records(make_doc, 'The minister called the talks "chatter".')
+    assert [(r["kind"], r["content"]) for r in recs] == [("partial", "chatter")]

@@ -34,11 +34,14 @@ def find_indirect(scan: Scan) -> None:
     context = scan.context
     for v in scan.cues.verbs:
         s, e, lemma, mode = v
-        if s in scan.used_verbs or lemma == CHARACTERISING or scan.in_quote[s]:
+        if s in scan.used_verbs or scan.in_quote[s]:
             continue
         if s > 0 and (context.lower(s - 1) in POSSESSIVE or context.lower(s - 1) in DETERMINERS):
             continue  # a noun: "Moscow's claims", "the report"
         lo, hi = context.sent_bounds(s)
+        if lemma == CHARACTERISING:
+            _characterisation(scan, v, lo, hi)
+            continue
         if _inverted_indirect(scan, v, lo, hi):
             continue
         comp = _complement(scan, e, hi, mode, lemma)
@@ -204,6 +207,63 @@ def _object_attribution(scan: Scan, v: tuple, lo: int, hi: int) -> bool:
            and context.lower(skip_left_plain(scan, w[0] - 1, k)) in (",", "and", "but")
            for w in scan.cues.verbs_in(k, hi)):
         return False  # "X criticised the plan, saying that …" / "… and said that …": the clause is the content
+    content = scan.trim(context.tstart(k), context.tend(end - 1))
+    if content[1] <= content[0]:
+        return False
+    scan.used_verbs.add(s)
+    scan.add(Raw("indirect", int(context.sent_of[s]), m, context.char_span(s, e), content))
+    return True
+
+
+#: Words after "called" that make it another verb: "called a meeting", "called off", "called back".
+_NOT_CHARACTERISED = frozenset({"a", "an", "off", "back", "up", "in", "out", "for", "on", "upon", "it", "him", "her",
+                                "them", "me", "us", "you", "to", "at", "by", "from", "about"})
+
+
+#: The characterising verbs that report an unquoted description ("called Trump a fascist"); "described X
+#: as Y" stays with quotations only (GUM's gold does not count its unquoted form).
+_NAMING_VERBS = frozenset({"called", "calls", "calling", "dubbed", "branded", "labelled", "labeled", "termed"})
+
+
+def _characterisation(scan: Scan, v: tuple, lo: int, hi: int) -> bool:
+    """``O'Malley called Trump a fascist``, ``Cruz branded the deal a disaster``: a naming verb
+    (:data:`_NAMING_VERBS`) with a source as subject and an unquoted object and its description (both the content, up to
+    the end of the clause). Quoted descriptions are partial quotations (:mod:`.direct`); a passive
+    ("is called the Big Apple") names, it reports no one."""
+    context = scan.context
+    s, e = v[0], v[1]
+    if context.lower(s) not in _NAMING_VERBS:
+        return False
+    k = e
+    if k >= hi or context.is_punct(k) or context.lower(k) in _NOT_CHARACTERISED or context.lower(k) in _NOT_OBJECT:
+        return False
+    j = s - 1
+    while j >= lo and context.lower(j) in scan.lexicon.skip_before_verb and context.lower(j) not in _BE:
+        j -= 1
+    if j >= lo and context.lower(j) in _BE:
+        return False
+    end = k
+    while end < hi and end - k < 25:
+        if context.is_punct(end) and context.lower(end) in _OBJECT_END:
+            break
+        if scan.in_quote[end] or scan.quote_at(context.tstart(end)) >= 0:
+            return False  # a quoted description: the partial quotation's
+        end += 1
+    if end - k < 2 or end - k >= 25:
+        return False
+    if scan.in_quote[lo:hi].any():
+        return False  # a quotation in the sentence carries the characterisation (a partial quotation)
+    first = k + 1 if context.lower(k) == "the" and k + 1 < end else k
+    name = context.mention_starting_at(first, end) if context.doc[first].text[:1].isupper() else None
+    if name is not None and (name.end >= end or context.lower(name.end) in AUXILIARIES):
+        return False  # "a device called the E-meter", "the group called the Sea Org was …": naming
+    m = _speaker_of_verb(scan, s, lo)
+    if name is not None and m is not None and m.end == s and m.kind == "actor":
+        actor = context.gazetteer.get(m.canonical)
+        if actor is None or actor.type != "person":
+            return False  # "the elite group within Scientology called the Sea Org was …": naming
+    if m is None or not is_source(scan, m) or (m.start - 1 >= lo and context.lower(m.start - 1) in _SUBORDINATORS):
+        return False
     content = scan.trim(context.tstart(k), context.tend(end - 1))
     if content[1] <= content[0]:
         return False
