@@ -177,3 +177,21 @@ def test_naming_and_other_senses_of_called_are_no_report(make_doc):
 def test_quoted_description_stays_a_partial_quotation(make_doc):
     recs = _records(make_doc, 'The minister called the talks "chatter".')
     assert [(r["kind"], r["content"]) for r in recs] == [("partial", "chatter")]
+
+
+# clauses after a time or place phrase, group speakers -----------------------------------------------------
+
+def test_bare_clause_after_a_time_phrase_opens_with_a_subject_pronoun(make_doc):
+    r = _records(make_doc, "The donor said on Friday he met the candidate earlier this week.")[0]
+    assert (r["speaker_text"], r["content"]) == ("The donor", "he met the candidate earlier this week")
+
+
+def test_long_place_phrase_before_that(make_doc):
+    r = _records(make_doc, "Justice Ruth Ginsburg said in an interview with a news agency last week that she "
+                           "would not comment.")[0]
+    assert r["cue"] == "said" and r["content"] == "she would not comment"
+
+
+def test_quantified_group_is_a_speaker(make_doc):
+    r = _records(make_doc, "Most of them said they had loved working at the plant.")[0]
+    assert (r["speaker_text"], r["content"]) == ("Most of them", "they had loved working at the plant")

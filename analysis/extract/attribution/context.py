@@ -75,6 +75,11 @@ def _other_first_name(ctx: "DocContext", ent, lo: int) -> bool:
 _LOWER_STRINGS: dict[int, str] = {}
 
 
+#: Quantifiers of a group speaker ("most of them said").
+_QUANTIFIERS = frozenset("most many some all none few several both each one two three four five half majority "
+                         "more others".split())
+
+
 class DocContext:
     """Per-document arrays, look-ups and phrase finders shared by the rules and the resolver.
 
@@ -256,6 +261,8 @@ class DocContext:
         low = self.lower(j)
         if low in PRONOUNS:
             return Mention(j, j + 1, "pronoun", low)
+        if low in ("them", "us") and j - 2 >= lo and self.lower(j - 1) == "of" and self.lower(j - 2) in _QUANTIFIERS:
+            return Mention(j - 2, j + 1, "np", low)  # "most of them said", "many of us say"
         if doc[j].like_num and j - 2 >= lo and self.lower(j - 1) == "in" and doc[j - 2].like_num:
             return Mention(j - 2, j + 1, "np", low)  # a poll share: "Six in 10 say", "two in three said"
         if low == "who" and j - 1 >= lo:  # "Mr Rathbun, who had told Montalvo …"

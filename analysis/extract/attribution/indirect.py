@@ -321,8 +321,10 @@ def _complement(scan: Scan, e: int, hi: int, mode: str, lemma: str = "") -> int 
         return None
     if context.is_punct(k) or scan.quote_at(context.tstart(k)) >= 0:
         return None
-    # "told reporters on Monday that …": a short gap before "that"
-    for g in range(k, min(hi, k + 7)):
+    # "told reporters on Monday that …": a short gap before "that" (longer when it is a place/time phrase:
+    # "said in an interview with The Associated Press last week that …")
+    gap = 13 if context.lower(k) in PP_START else 7
+    for g in range(k, min(hi, k + gap)):
         lg = context.lower(g)
         if lg == "that":
             return g + 1
@@ -349,11 +351,20 @@ def _complement(scan: Scan, e: int, hi: int, mode: str, lemma: str = "") -> int 
     that_opt = mode == "bare"
     if not (that_opt or listener_end is not None or start != k) and not _finite_soon(scan, start, hi):
         return None
-    if start != k and not _finite_soon(scan, start, hi):
-        return None
+    if start != k and not _finite_soon(scan, start, hi) and not (that_opt and _subject_like(scan, start)):
+        return None  # "said on Friday he met …": after a that_optional verb a pronoun or name opens a clause
     if context.lower(start) in PREPOSITIONS:
         return None
     return start
+
+
+#: Pronouns that open a clause (a subject), not an object.
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it", "there"})
+
+
+def _subject_like(scan: Scan, k: int) -> bool:
+    """Token ``k`` opens a clause after a time/place phrase: a subject pronoun."""
+    return scan.context.lower(k) in _SUBJECT_PRONOUNS
 
 
 def _finite_soon(scan: Scan, k: int, hi: int) -> bool:
