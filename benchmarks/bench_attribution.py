@@ -21,7 +21,9 @@ cumulative time of one run on each corpus.
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_attribution.py [--repeat 3] [--profile] [--ungdc DIR] [--polnear DIR]
+    .venv/bin/python benchmarks/bench_attribution.py [--repeat 3] [--profile] [--ungdc DIR] [--polnear DIR] [--limit N]
+    # the round-2 set: 200 PolNeAR train articles and the 49 UN speeches
+    .venv/bin/python benchmarks/bench_attribution.py --repeat 12 --limit 200 --polnear ../shared/eval/polnear/train/text
 """
 from __future__ import annotations
 
@@ -37,8 +39,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def _texts(folder: Path) -> list[str]:
-    return [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+def _texts(folder: Path, limit: int | None = None) -> list[str]:
+    paths = sorted(folder.glob("*.txt"))
+    return [p.read_text(encoding="utf-8") for p in (paths[:limit] if limit else paths)]
 
 
 def _fresh(docs, texts, shared: bool = False) -> None:
@@ -79,6 +82,7 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", action="store_true", help="print a cProfile of one run per corpus")
     parser.add_argument("--polnear", type=Path, default=SHARED_DIR / "eval" / "polnear" / "dev" / "text")
     parser.add_argument("--ungdc", type=Path, default=Path("/work/check/ungdc"))
+    parser.add_argument("--limit", type=int, default=None, help="only the first N documents of each corpus")
     args = parser.parse_args(argv)
 
     from analysis.extract.attribution import find_attributions
@@ -87,12 +91,12 @@ def main(argv=None) -> int:
     nlp = make_nlp()
     gazetteer = gazetteer_of(nlp)
     results = {}
-    for name, folder, meta in (("polnear_dev", args.polnear, {"genre": "news"}),
+    for name, folder, meta in (("polnear", args.polnear, {"genre": "news"}),
                                ("ungdc_69_75", args.ungdc, {"genre": "speech", "speaker": ""})):
         if not folder.is_dir():
             print(f"{name}: skipped, {folder} not found")
             continue
-        texts = _texts(folder)
+        texts = _texts(folder, args.limit)
         docs = list(nlp.pipe(texts))
         metas = [dict(meta) for _ in docs]
         words = sum(len(t.split()) for t in texts)

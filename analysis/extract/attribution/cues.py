@@ -11,6 +11,7 @@ import bisect
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
@@ -29,6 +30,8 @@ class CueMatcher:
 
     phrases: PhraseMatcher  # speech verbs ("v|<form>") and cue-phrase anchors ("<family>|<phrase>")
     specs: dict  # anchor key -> (family, prefix words, suffix words, slot position: "start" | "end" | "mid" | "none")
+    noun_ids: np.ndarray = None  # LOWER hashes of the speech nouns (one-word forms), sorted
+    noun_forms: dict = None  # LOWER hash -> noun form
 
 
 _MATCHERS: dict[tuple[int, str], CueMatcher] = {}
@@ -48,8 +51,6 @@ def cue_matcher(doc: Doc, lexicon: Lexicon) -> CueMatcher:
     phrases = PhraseMatcher(vocab, attr="LOWER")
     for form in list(lexicon.verbs) + sorted(lexicon.characterising):
         phrases.add(f"v|{form}", [make(_split_words(form))])
-    for form in sorted(lexicon.nouns or ()):
-        phrases.add(f"n|{form}", [make(_split_words(form))])
     specs: dict[str, tuple] = {}
     for family in PHRASE_FAMILIES:
         for phrase in lexicon.phrases.get(family, ()):
@@ -66,7 +67,9 @@ def cue_matcher(doc: Doc, lexicon: Lexicon) -> CueMatcher:
             k = f"{family}|{phrase}"
             specs[k] = (family, tuple(prefix), tuple(suffix), slot)
             phrases.add(k, [make(anchor)])
-    matcher = CueMatcher(phrases, specs)
+    forms = sorted(lexicon.nouns or ())
+    noun_forms = {vocab.strings.add(f): f for f in forms}
+    matcher = CueMatcher(phrases, specs, np.array(sorted(noun_forms), dtype=np.uint64), noun_forms)
     _MATCHERS[key] = matcher
     return matcher
 
@@ -120,11 +123,15 @@ class Cues:
                 k = strings[match_id]
                 if k.startswith("v|"):
                     verb_hits.append((k[2:], s, e))
-                elif k.startswith("n|"):
-                    self.noun_hits.append((s, e, k[2:]))
                 else:
                     self.anchor_hits.append((k, s, e))
-            self.noun_hits.sort()
+            if len(matcher.noun_ids):
+                # speech nouns: one vectorised look-up over the LOWER column (no matcher patterns for them)
+                lower, ids = context.lower_arr, matcher.noun_ids
+                pos = np.searchsorted(ids, lower)  # sorted ids: a binary search per token, in C
+                pos[pos == len(ids)] = 0
+                for s in np.flatnonzero(ids[pos] == lower).tolist():
+                    self.noun_hits.append((s, s + 1, matcher.noun_forms[int(lower[s])]))
             last_end = -1
             title_case: dict[int, bool] = {}  # sentence -> whether it is a title-case headline
             for form, s, e in sorted(verb_hits, key=lambda x: (x[1], -(x[2] - x[1]))):

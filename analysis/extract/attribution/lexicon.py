@@ -135,6 +135,9 @@ def _load_lexicon(path_str: str) -> Lexicon:
             if spec.get(key):
                 examples.setdefault(f"noun:{name}", {})[key] = tuple(str(x) for x in spec[key])
         for form in _word_list(spec["forms"], f"speech noun {name!r} forms", path):
+            if " " in form:
+                raise LexiconError(f"speech noun forms are single words ({form!r})", path=path,
+                                   where=f"speech noun {name!r}")
             nouns[form] = (str(name), takes)
     phrases_raw = data.get("phrases") or {}
     if not isinstance(phrases_raw, dict):
