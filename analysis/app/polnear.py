@@ -72,7 +72,7 @@ from pathlib import Path
 
 import yaml
 
-from ..extract.attribution import find_attributions
+from ..extract.attribution import find_attributions, load_lexicon
 from ..nlp.docarrays import remember_text
 from ..nlp.pipeline import gazetteer_of, make_nlp
 from ..paths import PROJECT_DIR, SHARED_DIR
@@ -150,8 +150,6 @@ def _default_cues() -> _Cues:
 
 def _lexicon_words(lexicon=None) -> frozenset:
     """Every word of the kit's cue lexicon (verb forms, characterising verbs, cue phrases but their X slot)."""
-    from ..extract.attribution import load_lexicon
-
     lexicon = lexicon or load_lexicon()
     words: set[str] = set()
     for form in list(lexicon.verbs) + list(lexicon.characterising):

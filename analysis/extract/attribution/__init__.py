@@ -14,7 +14,8 @@ One record per attribution (keys :data:`ATTRIBUTION_COLUMNS`); ``kind`` is
     when the quotation runs to the end of the sentence, ``a quote attributed
     to Einstein — "…"``), around (``"The talks," he said, "will …"``: one
     record per quoted stretch), as a headline or transcript label
-    (``Russian Foreign Ministry: …``, ``THE PRESIDENT: …``; a name in title
+    (``Russian Foreign Ministry: …``, ``THE PRESIDENT: …``; quoted transcript
+    turns ``"PENCE: Well, …`` give one record per labelled paragraph; a name in title
     case is a label on a document's first line, ``Paul Ryan: FBI Decision …``
     but not ``X: A Life``, or when two or more such labels recur, as in a
     transcript; a title-case headline ``…, Lindsey Graham Says`` has its
@@ -43,8 +44,13 @@ One record per attribution (keys :data:`ATTRIBUTION_COLUMNS`); ``kind`` is
     parenthetical ``The sanctions, said Price, will …`` (content: the whole
     sentence), ``as announced by X``, and the object of a ``takes_object``
     verb when no clause follows (``called for a moratorium``, ``urged
-    restraint``, ``pledged to veto the bill``; not in a passive, nor when a
-    clause-taking speech verb follows in the sentence). Time phrases and
+    restraint``, ``pledged to veto the bill``, ``proposed a ban``, ``talked
+    about taxes``; not in a passive, a when/after clause, nor when a
+    clause-taking speech verb follows in the sentence); a speech noun with a
+    possessor (``his remarks about abortion``, ``Trump's attacks on
+    Clinton``, ``her claim that …``; the lexicon's ``speech_nouns``); an
+    unquoted characterisation by a naming verb (``called Trump a fascist``;
+    not ``a device called the E-meter``). Time phrases and
     adverbs may stand between speaker and verb (``Obama on Tuesday said``,
     ``has been saying``); the addressee of ``told`` is never content.
 ``according_to``
@@ -54,7 +60,9 @@ One record per attribution (keys :data:`ATTRIBUTION_COLUMNS`); ``kind`` is
     plan").
 ``agentless``
     no source named: ``it was reported that``, ``reportedly``,
-    ``sources say``, ``according to media reports`` (the longest cue wins).
+    ``sources say``, ``according to media reports`` (the longest cue wins);
+    a question whose asker is unnamed (``Asked whether he would run, …``,
+    ``He was asked which …``: the content is the question).
 ``authority``
     ``as the President said`` or ``in the words of X`` *inside someone's
     speech* — a quotation, reported speech, or the narration of a
@@ -93,8 +101,8 @@ The work is split by job: :mod:`.quotes` pairs quotation marks (pure
 text), :mod:`.context` holds the per-Doc arrays and speaker-phrase finders,
 :mod:`.speakers` is the one resolver of titles and pronouns, :mod:`.cues`
 finds the reporting cues, :mod:`.frames` the speaker frames around them,
-:mod:`.direct`, :mod:`.cuephrases`, :mod:`.indirect` and :mod:`.credits` are
-the rules per kind, :mod:`.resolve` resolves the speakers and
+:mod:`.direct`, :mod:`.cuephrases`, :mod:`.indirect`, :mod:`.nouns` and
+:mod:`.credits` are the rules per kind, :mod:`.resolve` resolves the speakers and
 :mod:`.finder` runs it all (:func:`doc_attributions`).
 
 Known limits: no syntax, so long subjects ("The head of the committee that

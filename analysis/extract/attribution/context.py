@@ -75,6 +75,14 @@ def _other_first_name(ctx: "DocContext", ent, lo: int) -> bool:
 _LOWER_STRINGS: dict[int, str] = {}
 
 
+def _cap_word(t) -> bool:
+    """A capitalised word that can be part of a name ("Lavrov", "Mr.", "O'Malley", "U.S.")."""
+    s = t.text
+    if not s[:1].isupper():
+        return False
+    return t.is_alpha or (len(s) <= 3 and s.endswith(".")) or "-" in s or "'" in s or "’" in s or "." in s
+
+
 #: Quantifiers of a group speaker ("most of them said").
 _QUANTIFIERS = frozenset("most many some all none few several both each one two three four five half majority "
                          "more others".split())
@@ -185,15 +193,8 @@ class DocContext:
     def _is_cap(self, i: int) -> bool:
         found = self._cap.get(i)
         if found is None:
-            found = self._cap[i] = self._is_cap_token(i)
+            found = self._cap[i] = _cap_word(self.doc[i])
         return found
-
-    def _is_cap_token(self, i: int) -> bool:
-        t = self.doc[i]
-        s = t.text
-        if not s[:1].isupper():
-            return False
-        return t.is_alpha or (len(s) <= 3 and s.endswith(".")) or "-" in s or "'" in s or "’" in s or "." in s
 
     def name_ending_at(self, j: int, lo: int) -> Mention | None:
         """A capitalised name (unknown to the gazetteer) ending at token ``j``."""

@@ -10,8 +10,8 @@ from .cuephrases import find_cue_phrases
 from .direct import find_labels, find_quotations
 from .indirect import find_indirect
 from .lexicon import Lexicon, load_lexicon
-from .nouns import find_noun_cues
 from .model import Attribution
+from .nouns import find_noun_cues
 from .resolve import resolve_speakers
 from .scan import Scan
 from .speakers import Resolver, Speakers

@@ -142,8 +142,8 @@ def _speaker_of_verb(scan: Scan, s: int, lo: int) -> Mention | None:
 #: Forms of "be" (a passive before a verb).
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s", "’s"})
 #: Words that cannot open the object of a ``takes_object`` verb (a place, time or manner phrase follows instead).
-_NOT_OBJECT = (PREPOSITIONS - {"to"}) | TIME_WORDS | frozenset({"late", "early", "earlier", "later", "just", "also", "again",
-                                                     "back", "here", "there", "so", "too", "yet", "now"})
+_NOT_OBJECT = (PREPOSITIONS - {"to"}) | TIME_WORDS | frozenset(
+    {"late", "early", "earlier", "later", "just", "also", "again", "back", "here", "there", "so", "too", "yet", "now"})
 #: Words before a speaker that make the clause subordinate (no report of the object).
 _SUBORDINATORS = frozenset({"as", "if", "when", "whenever", "after", "before", "until", "since", "while", "once",
                             "because"})
