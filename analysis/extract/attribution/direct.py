@@ -104,8 +104,11 @@ def _quoted_label(scan: Scan, q: Quote, qi: int, si: int) -> bool:
     as when an article quotes an interview transcript turn by turn: one ``direct`` record per turn
     (a paragraph of the quotation opening with such a label), its content after the colon up to
     the next turn; the colon is the cue."""
-    context = scan.context
     text = scan.text
+    head = text[q.content_start:q.content_start + 34]
+    if not head[:1].isupper() or ":" not in head or not head[1:2].isupper():
+        return False  # cheap test first: no upper-case label opens the quotation
+    context = scan.context
     found = [m for m in _LABEL_RE.finditer(text, q.content_start, q.content_end)
              if m.start() == q.content_start or text[m.start() - 1] == "\n"]
     if not found or found[0].start() != q.content_start:
