@@ -207,6 +207,9 @@ class _Context:
             return False
         if c.no_context is not None and self._context(c.no_context, start, end, ss, se):
             return False
+        if c.no_context_more is not None and any(self._context(spec, start, end, ss, se)
+                                                 for spec in c.no_context_more):
+            return False
         if c.actor is not None and not self._actor_ok(c.actor, start, end, ss, se):
             return False
         return True

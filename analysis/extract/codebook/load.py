@@ -367,6 +367,18 @@ def _choice(value, allowed: tuple[str, ...], name: str, path: Path, where: str |
     return None if "any" in values else frozenset(values)
 
 
+def _context_spec(value, key: str, path: Path, where: str | None, classes: dict[str, WordClass],
+                  used: set[str]) -> tuple:
+    """(WordSet, window, side) of one require_context / exclude_context spec."""
+    s = _spec(value, key, path, where, {"words", "class", "window", "side"})
+    side = s.get("side", "both")
+    if side not in _SIDES:
+        raise CodebookError(f"{key}: 'side' must be one of {', '.join(_SIDES)}; got {side!r}", path=path,
+                            where=where)
+    return (_word_set(s, key, path, where, classes, used),
+            _window(s.get("window"), path, where, key, default="sentence", allow=("sentence",)), side)
+
+
 def _parse_constraints(r: dict, path: Path, where: str | None, classes: dict[str, WordClass] | None = None,
                        used: set[str] | None = None) -> Constraints:
     classes = classes or {}
@@ -389,13 +401,17 @@ def _parse_constraints(r: dict, path: Path, where: str | None, classes: dict[str
             kw[attr] = _window(s.get("window"), path, where, key, default=6, allow=("sentence",))
     for key, attr in (("require_context", "context"), ("exclude_context", "no_context")):
         if key in r:
-            s = _spec(r[key], key, path, where, {"words", "class", "window", "side"})
-            side = s.get("side", "both")
-            if side not in _SIDES:
-                raise CodebookError(f"{key}: 'side' must be one of {', '.join(_SIDES)}; got {side!r}", path=path,
-                                    where=where)
-            kw[attr] = (_word_set(s, key, path, where, classes, used),
-                        _window(s.get("window"), path, where, key, default="sentence", allow=("sentence",)), side)
+            value = r[key]
+            if key == "exclude_context" and isinstance(value, list):  # several specs: any one of them excludes
+                if not value:
+                    raise CodebookError(f"{key}: an empty list (give one spec or a list of specs)", path=path,
+                                        where=where)
+                specs = [_context_spec(v, key, path, where, classes, used) for v in value]
+                kw[attr] = specs[0]
+                if len(specs) > 1:
+                    kw["no_context_more"] = tuple(specs[1:])
+            else:
+                kw[attr] = _context_spec(value, key, path, where, classes, used)
     for key, attr in (("exclude_preceding", "not_before"), ("exclude_following", "not_after")):
         if key in r:
             value = r[key]

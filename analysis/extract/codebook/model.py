@@ -137,6 +137,8 @@ class Constraints:
     first_person: int | str | None = None
     context: tuple | None = None  # (WordSet, window, side)
     no_context: tuple | None = None  # (WordSet, window, side)
+    #: further ``exclude_context`` specs when the YAML gives a list of them (each one alone excludes)
+    no_context_more: tuple | None = None  # ((WordSet, window, side), ...)
     not_before: tuple | None = None  # (WordSet, window)
     not_after: tuple | None = None
 
