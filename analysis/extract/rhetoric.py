@@ -49,6 +49,10 @@ from .records import NARRATOR, TARGET_SOURCES
 from .voices import VoiceMap
 
 __all__ = ["doc_evidence", "merge_hits"]
+
+#: Words after "not" that make it additive ("not only ... but also"), not a negation.
+_ADDITIVE_AFTER_NOT = frozenset({"only", "just", "merely", "simply", "solely"})
+
 _NEAR = 3  # tokens either side for the ``near`` target strategy
 _AGENT_GAP = 3  # tokens after a hit in which "by" may introduce the agent
 _DEMONYM_GAP = 3  # at most this many tokens between an adjectival demonym and the hit
@@ -233,8 +237,12 @@ class _Context:
         return lo < hi and words.occurs(self.lowers(), lo, hi)
 
     def _negated(self, start: int, ss: int, window: int) -> bool:
+        """A negator among the ``window`` tokens before ``start``; additive "not only / not just / not merely
+        (... but also)" does not deny what follows, so it does not count."""
         lowers = self.lowers()
-        return any(lowers[i] in NEGATORS for i in range(max(ss, start - window), start))
+        n = len(lowers)
+        return any(lowers[i] in NEGATORS and not (i + 1 < n and lowers[i + 1] in _ADDITIVE_AFTER_NOT)
+                   for i in range(max(ss, start - window), start))
 
     def _actor_ok(self, spec: tuple, start: int, end: int, ss: int, se: int) -> bool:
         """An actor reference in the window: any kind (the guide's "Actors"), or of a camp / gazetteer type."""
