@@ -238,10 +238,10 @@ class _Context:
 
     def _negated(self, start: int, ss: int, window: int) -> bool:
         """A negator among the ``window`` tokens before ``start``; additive "not only / not just / not merely
-        (... but also)" does not deny what follows, so it does not count."""
+        (... but also)" before the match does not deny it, so it does not count ("they not only support
+        terrorists but threaten ..."); when the match itself is "merely ..." the "not" still negates it."""
         lowers = self.lowers()
-        n = len(lowers)
-        return any(lowers[i] in NEGATORS and not (i + 1 < n and lowers[i + 1] in _ADDITIVE_AFTER_NOT)
+        return any(lowers[i] in NEGATORS and not (i + 1 < start and lowers[i + 1] in _ADDITIVE_AFTER_NOT)
                    for i in range(max(ss, start - window), start))
 
     def _actor_ok(self, spec: tuple, start: int, end: int, ss: int, se: int) -> bool:

@@ -81,8 +81,8 @@ def _hits(make_doc, codebook, text, category):
     return [(h["rule_id"], h["text"]) for h in doc_evidence(make_doc(text), codebook) if h["category"] == category]
 
 
-def test_bundled_codebook_is_the_precision_pass(codebook):
-    assert codebook.version == "2.0.1"
+def test_bundled_codebook_includes_the_precision_pass(codebook):
+    assert tuple(int(x) for x in codebook.version.split(".")) >= (2, 0, 1)
 
 
 @pytest.mark.parametrize("category, rule_id, text, words", KEPT)

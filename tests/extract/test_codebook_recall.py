@@ -86,7 +86,7 @@ POSITIVE = [
     ("urgency_deadline", "urg_time_to", "There is little time left before the deadline expires.", "little time left"),
     ("urgency_deadline", "urg_quickly", "We urge all sides to move quickly towards a political settlement.", "quickly"),
     ("urgency_deadline", "urg_quickly", "The Council demands the prompt return of the detained sailors.", "prompt return"),
-    ("urgency_deadline", "urg_immediate", "The occupying forces must leave immediately.", "immediately"),
+    ("urgency_deadline", "urg_immediately", "The occupying forces must leave immediately.", "immediately"),
     # proxy_attribution
     ("proxy_attribution", "prx_by_actor", "The so-called people's republics are run by officers from Moscow.", "run by officers from Moscow"),
     ("proxy_attribution", "prx_by_actor", "The protests in Kyiv were organised by the United States.", "organised by the United States"),
