@@ -47,6 +47,10 @@ CODED = [
     ("status_diminution", "dim_so_called", "They fought the so- called caliphate for years.", "called"),
     ("status_diminution", "dim_self_proclaimed", "The junta proclaims itself the sole voice of the nation.", "proclaims itself"),
     ("loaded_label", "lab_class", "Sanctions target the state sponsor of terrorism.", "sponsor of terrorism"),
+    ("certainty_marker", "cer_demonstrated", "Experience has repeatedly demonstrated that walls do not stop ideas.", "demonstrated that"),
+    ("authority_invocation", "aut_decision", "Recalling the 3rd and 5th Human Rights Council resolutions on Belarus, the ministers spoke.", "Recalling"),
+    ("authority_invocation", "aut_body_said", "We commend the Secretary-General for stressing that the rules apply to all.", "for stressing"),
+    ("precondition", "pre_only_to_those", "Loans will go only to those governments that hold free elections.", "to those governments that"),
 ]
 
 # (category, sentence): near misses the 2.1 families and the precision pass leave alone
@@ -74,6 +78,8 @@ SILENT = [
     ("loaded_label", "The authorities began to call the protesters bandits."),
     ("proxy_attribution", "She served as a special envoy of China's President."),
     ("precondition", "Education is one of the preconditions for growth."),
+    ("precondition", "The prize goes to those students who work hardest."),
+    ("certainty_marker", "The events of last week have shown that the bridge is fragile."),
 ]
 
 
