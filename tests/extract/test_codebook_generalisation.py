@@ -51,6 +51,8 @@ CODED = [
     ("authority_invocation", "aut_decision", "Recalling the 3rd and 5th Human Rights Council resolutions on Belarus, the ministers spoke.", "Recalling"),
     ("authority_invocation", "aut_body_said", "We commend the Secretary-General for stressing that the rules apply to all.", "for stressing"),
     ("precondition", "pre_only_to_those", "Loans will go only to those governments that hold free elections.", "to those governments that"),
+    ("deception_accusation", "dec_fabricated_passive", "The regime claims the vote was rigged by foreign agents.", "rigged"),
+    ("historical_grievance", "gri_duration", "Thousands have fled since the junta seized the capital.", "since the junta seized"),
 ]
 
 # (category, sentence): near misses the 2.1 families and the precision pass leave alone
@@ -80,6 +82,7 @@ SILENT = [
     ("precondition", "Education is one of the preconditions for growth."),
     ("precondition", "The prize goes to those students who work hardest."),
     ("certainty_marker", "The events of last week have shown that the bridge is fragile."),
+    ("deception_accusation", "The play was staged in Vienna last spring."),
 ]
 
 
