@@ -58,6 +58,9 @@ CODED = [
 # (category, sentence): near misses the 2.1 families and the precision pass leave alone
 SILENT = [
     ("certainty_marker", "Let our answer be clear: we will not retreat."),
+    # 2.1.1: the speaker announces their own speech (blind read of 2.1), like "let me be clear"
+    ("certainty_marker", "I want to be absolutely clear: there will be no deal over Ukraine's head."),
+    ("certainty_marker", "We wanted to be very clear: the sanctions will stay."),
     ("certainty_marker", "Imagine what happens if we, in fact, cooperate."),
     ("certainty_marker", "Health care as we know it must change."),
     ("certainty_marker", "It is precisely because of this history that we act."),
@@ -96,7 +99,7 @@ def _hits(make_doc, codebook, text, category):
 
 
 def test_bundled_codebook_is_2_1(codebook):
-    assert codebook.version == "2.1.0"
+    assert codebook.version == "2.1.1"
 
 
 @pytest.mark.parametrize("category, rule_id, text, words", CODED)
