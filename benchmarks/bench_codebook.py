@@ -58,9 +58,12 @@ def main(argv=None) -> int:
     words = sum(len(t.split()) for t in texts)
     book = load_codebook(args.codebook)
     doc_evidence(docs[0], book)  # compile once, outside the timing
+    import spacy
+
+    stock = spacy.blank("en").tokenizer  # spaCy's own tokenizer (the kit's wraps it with a chunk cache)
     t0 = time.process_time()
     for t in texts:
-        nlp.tokenizer(t)
+        stock(t)
     tok = time.process_time() - t0
     best, hits = None, 0
     for _ in range(args.repeat):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,23 @@ def sample_texts() -> list[str]:
 
     seed = load_corpus()[SEED_ID].text
     return [seed, QUOTES, "NATO said no. Stoltenberg said “maybe” to Kyiv.", seed.replace("Lavrov", "Peskov")]
+
+
+def check_corpora() -> dict[str, list[Path]]:
+    """The check corpora's files: ../check (beside the project or its worktree folder), else ../shared.
+
+    Only sessions 69-75 of the UN General Debate are ever opened (76 and 77 are held out for evaluation).
+    """
+    held_out = re.compile(r"_(69|7[0-5])_")  # file names only: nothing else is opened
+    out: dict[str, list[Path]] = {}
+    for folder in (ROOT.parent / "check", ROOT.parent.parent / "check", SHARED / "corpora"):
+        ungdc = folder / "ungdc" / "texts" if folder.name == "corpora" else folder / "ungdc"
+        us = folder / ("us-ukraine-statements" if folder.name == "corpora" else "us")
+        if "ungdc" not in out and ungdc.is_dir():
+            out["ungdc"] = sorted(p for p in ungdc.glob("*.txt") if held_out.search(p.name))
+        if "us" not in out and us.is_dir():
+            out["us"] = sorted(us.glob("*.csv"))
+    return {name: files for name, files in out.items() if files}
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -22,6 +22,7 @@ from typing import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from .._version import __version__
@@ -34,6 +35,7 @@ from . import (
 from .docarrays import remember_text
 from .doccache import cache_dir, read_doc, write_doc
 from .gazetteer import Gazetteer, load_gazetteer, ruler_patterns
+from .tokenizer import CachingTokenizer
 
 __all__ = ["make_nlp", "parse", "pipeline_fingerprint", "gazetteer_of", "RULES", "PARSE_MODULES"]
 
@@ -42,7 +44,7 @@ RULES = "rules"
 MAX_RULES_LENGTH = 2**31 - 1
 ACTOR_RULER = "actor_ruler"
 #: Modules whose code decides a rule-based parse (sentence starts, lemmas, actor spans).
-PARSE_MODULES = ("sentences.py", "components.py", "gazetteer.py")
+PARSE_MODULES = ("sentences.py", "components.py", "gazetteer.py", "tokenizer.py")
 _CODE_DIR = Path(__file__).resolve().parent
 
 
@@ -96,6 +98,8 @@ def make_nlp(model: str = RULES, *, actors: str | Path | Gazetteer | None = None
             before=before,
             config={"overwrite_ents": True, "validate": True},
         )
+    if type(nlp.tokenizer) is Tokenizer:  # same tokens, cached chunk by chunk (see analysis.nlp.tokenizer)
+        nlp.tokenizer = CachingTokenizer(nlp.tokenizer)
     others = [name for name in nlp.pipe_names if name != ACTOR_RULER]
     with nlp.select_pipes(disable=others):  # patterns need tokens only
         ruler.add_patterns(ruler_patterns(gazetteer, nlp.tokenizer))

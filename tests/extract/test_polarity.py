@@ -9,10 +9,9 @@ line breaks) and on generated text.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from conftest import ROOT, SHARED
+from conftest import check_corpora
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from textblob import TextBlob
@@ -28,23 +27,6 @@ def textblob(texts: list[str]) -> list[tuple[float, float]]:
 
 def sentences(corpus, nlp) -> list[str]:
     return [s.text for doc in parse(corpus, nlp, cache=False, progress=False) for s in doc.sents]
-
-
-def check_corpora() -> dict[str, list[Path]]:
-    """The check corpora's files: ../check (beside the project or its worktree folder), else ../shared.
-
-    Only sessions 69-75 of the UN General Debate are ever opened (76 and 77 are held out for evaluation).
-    """
-    held_out = re.compile(r"_(69|7[0-5])_")  # file names only: nothing else is opened
-    out: dict[str, list[Path]] = {}
-    for folder in (ROOT.parent / "check", ROOT.parent.parent / "check", SHARED / "corpora"):
-        ungdc = folder / "ungdc" / "texts" if folder.name == "corpora" else folder / "ungdc"
-        us = folder / ("us-ukraine-statements" if folder.name == "corpora" else "us")
-        if "ungdc" not in out and ungdc.is_dir():
-            out["ungdc"] = sorted(p for p in ungdc.glob("*.txt") if held_out.search(p.name))
-        if "us" not in out and us.is_dir():
-            out["us"] = sorted(us.glob("*.csv"))
-    return {name: files for name, files in out.items() if files}
 
 
 class FallBacks:
