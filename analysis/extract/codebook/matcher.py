@@ -29,6 +29,7 @@ from .patterns import (
     slot_positions,
     transform_pattern,
 )
+from .reach import Features, Reach
 
 __all__ = ["CompiledCodebook", "compile_codebook", "sentence_bounds", "blank_nlp"]
 
@@ -74,6 +75,11 @@ class CompiledCodebook:
       tokens the pattern allows before and after that token (the sentence edge
       where a repeat is unbounded), so the windows (merged) hold every match;
       the slot whose windows cover the fewest tokens in the sentence is taken;
+    * each window is then narrowed to where the pattern's tokens around the
+      occurrence can reach (:class:`~.reach.Reach`: the pattern walked outwards
+      token by token on per-Doc attribute arrays, conservatively), or dropped
+      when no match can hold it -- "as ... said" no longer runs the Matcher
+      from every "said" back to the sentence start;
     * an occurrence gets no window when a required ``{actor: ...}`` run has no
       token with its bit in the per-token actor mask, or another slot has no
       word, at the distances from ``p`` the pattern allows (prefix sums of the
@@ -109,7 +115,7 @@ class CompiledCodebook:
 
         #: one entry per token pattern with required words: (rule, its own Matcher, slot ids, offsets),
         #: offsets giving per slot the most tokens a match may hold before / after that slot's token
-        #: (None: unbounded, or the slot may repeat)
+        #: (None: unbounded, or the slot may repeat), its placement checks and its Reach (or None)
         self.variants: list[tuple[Rule, Any, tuple[int, ...], dict[int, tuple[int | None, int | None]]]] = []
         slot_ids: dict[frozenset[str], int] = {}  # a required word set -> its slot id
         slot_size: list[int] = []  # words of each slot
@@ -144,17 +150,19 @@ class CompiledCodebook:
                     token_slot[i] = slot_id
                 for i, _ in slots:
                     slot_id = token_slot[i]
-                    before = after = None
+                    before = after = reach = None
                     checks: tuple = ()
                     if p[i].get("OP") in (None, "1"):  # exactly one token: the match lies around it
                         before, after = max_length(p[:i]), max_length(p[i + 1:])
                         checks = _checks(p, i, token_slot)
+                        reach = Reach(p, i, vocab.strings, ACTOR_BITS)
+                        reach = reach if reach.useful else None
                     if slot_id in offsets:  # the same words twice in one pattern: either may be the one
-                        b0, a0, _ = offsets[slot_id]
+                        b0, a0, _, _ = offsets[slot_id]
                         before = None if before is None or b0 is None else max(before, b0)
                         after = None if after is None or a0 is None else max(after, a0)
-                        checks = ()
-                    offsets[slot_id] = (before, after, checks)
+                        checks, reach = (), None
+                    offsets[slot_id] = (before, after, checks, reach)
                 variant = (rule, matcher, tuple(offsets), offsets)
                 self.variants.append(variant)
                 by_rarity = sorted(offsets, key=lambda x: (slot_size[x], x))
@@ -228,6 +236,9 @@ class CompiledCodebook:
                     pm.add(rule.key, exact)
                 if wild_patterns:
                     add_patterns(rule, key_hash, wild_patterns)
+        #: attributes the :class:`~.reach.Reach` checks read (one ``Doc.to_array`` per Doc)
+        self.reach_attrs = tuple(sorted({a for _, _, _, offsets in self.variants for *_, reach in offsets.values()
+                                         if reach is not None for a in reach.attrs}))
         self._prefix_lengths = sorted({len(p) for p in self.prefixes})
         # required words, sorted by hash, for one vectorised look-up of every token's LOWER
         self.anchor_hashes = np.array(sorted(word_slots), dtype=np.uint64)
@@ -307,6 +318,7 @@ class CompiledCodebook:
                         else:
                             found_at.append(t)
                 actors = _ActorRuns(mask)
+                features = Features(doc, mask, self.reach_attrs)
                 found: dict[str, tuple[Rule, set[tuple[int, int]]]] = {}  # rule key -> rule, (start, end)
                 slot_variants = self.slot_variants
                 if exclude:
@@ -322,7 +334,7 @@ class CompiledCodebook:
                             spans = found.get(rule.key)
                             if spans is None:
                                 spans = found[rule.key] = (rule, set())
-                            for a, b in _windows(in_sentence, slots, offsets, lo, hi, actors):
+                            for a, b in _windows(in_sentence, slots, offsets, lo, hi, actors, features):
                                 spans[1].update((a + s, a + e) for _, s, e in matcher(doc[a:b]))
                 for rule, spans in sorted(found.values(), key=lambda f: f[0].order):
                     out.extend((rule, s, e) for s, e in sorted(spans))
@@ -426,7 +438,7 @@ def _placed(checks: tuple, p: int, lo: int, hi: int, in_sentence: dict[int, list
 
 
 def _windows(in_sentence: dict[int, list[int]], slots: tuple[int, ...], offsets: dict[int, tuple],
-             lo: int, hi: int, actors: _ActorRuns) -> list[tuple[int, int]]:
+             lo: int, hi: int, actors: _ActorRuns, features: Features) -> list[tuple[int, int]]:
     """Token windows of sentence ``[lo, hi)`` that hold every match of one pattern, merged.
 
     Every match holds a token of each slot, so the windows around the occurrences of one slot
@@ -436,18 +448,23 @@ def _windows(in_sentence: dict[int, list[int]], slots: tuple[int, ...], offsets:
     """
     best, best_cost = slots[0], None
     for slot_id in slots:
-        before, after, _ = offsets[slot_id]
+        before, after, _, _ = offsets[slot_id]
         width = hi - lo if before is None or after is None else before + after + 1
         cost = len(in_sentence[slot_id]) * width
         if best_cost is None or cost < best_cost:
             best, best_cost = slot_id, cost
-    before, after, checks = offsets[best]
+    before, after, checks, reach = offsets[best]
     out: list[tuple[int, int]] = []
     for p in in_sentence[best]:
         if checks and not _placed(checks, p, lo, hi, in_sentence, actors):
             continue
         a = lo if before is None else max(lo, p - before)
         b = hi if after is None else min(hi, p + 1 + after)
+        if reach is not None:  # where the pattern's tokens around p can reach (:mod:`.reach`)
+            window = reach.window(p, a, b, features)
+            if window is None:
+                continue
+            a, b = window
         if out and a <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], b))
         else:
