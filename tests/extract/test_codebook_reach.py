@@ -15,7 +15,7 @@ import spacy
 from spacy.matcher import Matcher
 
 from analysis.extract.codebook.patterns import ACTOR_BITS, actor_extension, set_actor_mask
-from analysis.extract.codebook.reach import Features, Reach
+from analysis.extract.codebook.reach import Features, Reach, bind_all
 
 WORDS = ["as", "the", "Lavrov", "said", "West", "it", "has", "rightly", ",", "’s", "NATO", "of", "by", "2014"]
 TOKENS = [
@@ -53,7 +53,10 @@ def test_reach_windows_hold_every_spacy_match():
         matcher.add("P", [pattern])
         matches = [(s, e) for _, s, e in matcher(doc)]
         reach = Reach(pattern, i, nlp.vocab.strings, ACTOR_BITS)
-        window = reach.window(p, 0, len(doc), Features(doc, mask, reach.attrs)) if reach.useful else (0, len(doc))
+        window = (0, len(doc))
+        if reach.useful:
+            lexeme_attrs, token_attrs = bind_all([reach])
+            window = reach.window(p, 0, len(doc), Features(doc, mask, lexeme_attrs, token_attrs, {}))
         if window is None:
             assert matches == [], (pattern, words)
             narrowed += 1

@@ -29,7 +29,7 @@ from .patterns import (
     slot_positions,
     transform_pattern,
 )
-from .reach import Features, Reach
+from .reach import Features, Reach, bind_all
 
 __all__ = ["CompiledCodebook", "compile_codebook", "sentence_bounds", "blank_nlp"]
 
@@ -236,9 +236,11 @@ class CompiledCodebook:
                     pm.add(rule.key, exact)
                 if wild_patterns:
                     add_patterns(rule, key_hash, wild_patterns)
-        #: attributes the :class:`~.reach.Reach` checks read (one ``Doc.to_array`` per Doc)
-        self.reach_attrs = tuple(sorted({a for _, _, _, offsets in self.variants for *_, reach in offsets.values()
-                                         if reach is not None for a in reach.attrs}))
+        #: attributes the :class:`~.reach.Reach` checks read: of words (looked up once per word, kept in
+        #: ``_lexemes``) and of tokens (one ``Doc.to_array`` per Doc)
+        self.lexeme_attrs, self.token_attrs = bind_all(
+            [reach for _, _, _, offsets in self.variants for *_, reach in offsets.values() if reach is not None])
+        self._lexemes: dict[int, tuple] = {}
         self._prefix_lengths = sorted({len(p) for p in self.prefixes})
         # required words, sorted by hash, for one vectorised look-up of every token's LOWER
         self.anchor_hashes = np.array(sorted(word_slots), dtype=np.uint64)
@@ -318,7 +320,7 @@ class CompiledCodebook:
                         else:
                             found_at.append(t)
                 actors = _ActorRuns(mask)
-                features = Features(doc, mask, self.reach_attrs)
+                features = Features(doc, mask, self.lexeme_attrs, self.token_attrs, self._lexemes)
                 found: dict[str, tuple[Rule, set[tuple[int, int]]]] = {}  # rule key -> rule, (start, end)
                 slot_variants = self.slot_variants
                 if exclude:

@@ -31,10 +31,14 @@ __all__ = ["Reach", "Features"]
 _BOUNDED = re.compile(r"^\{(\d*)(,(\d*))?\}$")
 _ONE, _OPT, _STAR = 0, 1, 2
 _ALIASES = {"TEXT": "ORTH"}
-#: attributes read from Doc.to_array (token or lexeme values spaCy's Matcher compares the same way)
-_ARRAY_ATTRS = frozenset({"ORTH", "LOWER", "NORM", "LEMMA", "SHAPE", "PREFIX", "SUFFIX", "LENGTH", "ENT_TYPE",
-                          "ENT_IOB", "ENT_ID", "ENT_KB_ID", "TAG", "POS", "DEP", "SPACY", "SENT_START"}) | {
-    name for name in IDS if name.startswith(("IS_", "LIKE_"))}
+#: attributes of the word itself (spaCy's Matcher reads them from the token's lexeme): looked up once per
+#: distinct word
+LEXEME_ATTRS = frozenset({"ORTH", "LOWER", "SHAPE", "PREFIX", "SUFFIX", "LENGTH"}) | {
+    name for name in IDS if name.startswith(("IS_", "LIKE_")) and name not in ("IS_SENT_START", "IS_SENT_END")}
+#: attributes of the token in its Doc: read with one Doc.to_array per Doc, when first needed
+TOKEN_ATTRS = frozenset({"NORM", "LEMMA", "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID", "TAG", "POS", "DEP",
+                         "SPACY", "SENT_START"})
+_ARRAY_ATTRS = LEXEME_ATTRS | TOKEN_ATTRS
 #: the actor-mask column of :class:`Features`
 ACTOR = "_actor_mask"
 
@@ -60,7 +64,7 @@ def _spec(tok: dict, strings, actor_bits: dict[str, int]) -> tuple:
             if isinstance(value, dict):
                 for name, want in value.items():
                     if want is True and name.startswith("dk_actor_") and name[9:] in actor_bits:
-                        out.append((ACTOR, 3, actor_bits[name[9:]]))
+                        out.append((ACTOR, 0, actor_bits[name[9:]]))
             continue
         attr = _ALIASES.get(key.upper(), key.upper())
         if attr not in _ARRAY_ATTRS:
@@ -107,40 +111,70 @@ def _expand(pattern: list, strings, actor_bits: dict[str, int]) -> list[tuple[in
 
 
 class Features:
-    """Per-Doc columns (Python lists) of the attributes the reach checks test, read once on first use."""
+    """What the reach checks read of one Doc: its words' lexeme attributes, token columns, actor bits.
 
-    __slots__ = ("doc", "mask", "attrs", "cols")
+    ``lexemes`` (shared by every Doc of a vocab) maps a word's ORTH hash to its row of
+    :attr:`lexeme_attrs` values, filled on first sight of the word; token attributes are read
+    with one ``Doc.to_array`` when first needed.
+    """
 
-    def __init__(self, doc, mask, attrs: tuple[str, ...]):
-        self.doc, self.mask, self.attrs = doc, mask, attrs
+    __slots__ = ("doc", "mask", "lexeme_attrs", "token_attrs", "lexemes", "orth", "cols")
+
+    def __init__(self, doc, mask, lexeme_attrs: tuple[str, ...], token_attrs: tuple[str, ...],
+                 lexemes: dict[int, tuple]):
+        self.doc, self.mask = doc, mask
+        self.lexeme_attrs, self.token_attrs, self.lexemes = lexeme_attrs, token_attrs, lexemes
+        self.orth: list[int] | None = None
         self.cols: dict[str, list] | None = None
 
-    def load(self) -> dict[str, list]:
+    def row(self, t: int) -> tuple:
+        """The lexeme attributes (in :attr:`lexeme_attrs` order) of token ``t``."""
+        orth = self.orth
+        if orth is None:
+            orth = self.orth = self.doc.to_array(IDS["ORTH"]).tolist()
+        row = self.lexemes.get(orth[t])
+        if row is None:
+            lex = self.doc.vocab[orth[t]]
+            row = self.lexemes[orth[t]] = tuple(int(getattr(lex, a.lower())) for a in self.lexeme_attrs)
+        return row
+
+    def columns(self) -> dict[str, list]:
+        """Token attribute columns and the actor bits (``None`` without a mask: every actor check holds)."""
         cols = self.cols
         if cols is None:
             cols = self.cols = {}
-            plain = [a for a in self.attrs if a != ACTOR]
-            if plain:
-                array = self.doc.to_array([IDS[a] for a in plain]).reshape(len(self.doc), len(plain))
-                for k, a in enumerate(plain):
+            if self.token_attrs:
+                array = self.doc.to_array([IDS[a] for a in self.token_attrs]).reshape(len(self.doc), -1)
+                for k, a in enumerate(self.token_attrs):
                     cols[a] = array[:, k].tolist()
             cols[ACTOR] = self.mask.tolist() if self.mask is not None else None
         return cols
 
 
-def _holds(spec: tuple, t: int, cols: dict[str, list]) -> bool:
-    for attr, kind, value in spec:
-        col = cols[attr]
+def _holds(spec: tuple, t: int, features: Features) -> bool:
+    """Whether token ``t`` may match a pattern token (its checks: ``(source, key, kind, value)``)."""
+    row = cols = None
+    for source, key, kind, value in spec:
+        if source == 0:  # a lexeme attribute: key = its index in the row
+            if row is None:
+                row = features.row(t)
+            v = row[key]
+        else:
+            if cols is None:
+                cols = features.cols or features.columns()
+            col = cols[key]
+            if source == 2:  # actor bits (no mask: may hold)
+                if col is not None and not col[t] & value:
+                    return False
+                continue
+            v = col[t]
         if kind == 0:
-            if col[t] != value:
+            if v != value:
                 return False
         elif kind == 1:
-            if col[t] not in value:
+            if v not in value:
                 return False
-        elif kind == 2:
-            if col[t] in value:
-                return False
-        elif col is not None and not col[t] & value:  # kind 3: actor bits (no mask: may hold)
+        elif v in value:  # kind 2: NOT_IN
             return False
     return True
 
@@ -177,7 +211,7 @@ class _Walk:
                 for k in range(self.end) if bits >> k & 1)
         return live
 
-    def run(self, positions: range, cols: dict[str, list]) -> int | None:
+    def run(self, positions: range, features: Features) -> int | None:
         """Tokens consumed (over ``positions``, in order) at the farthest point where every step can be done;
         None when never."""
         end = self.end
@@ -187,7 +221,7 @@ class _Walk:
         for t in positions:
             nxt = 0
             for _, spec, after in self._live(bits):
-                if _holds(spec, t, cols):
+                if _holds(spec, t, features):
                     nxt |= after
             if not nxt:
                 break
@@ -198,14 +232,28 @@ class _Walk:
         return best
 
 
+def _bind(spec: tuple, lexeme_index: dict[str, int]) -> tuple:
+    """``(attr, kind, value)`` checks as ``(source, key, kind, value)`` for :func:`_holds`."""
+    out = []
+    for attr, kind, value in spec:
+        if attr == ACTOR:
+            out.append((2, ACTOR, 0, value))
+        elif attr in LEXEME_ATTRS:
+            out.append((0, lexeme_index[attr], kind, value))
+        else:
+            out.append((1, attr, kind, value))
+    return tuple(out)
+
+
 class Reach:
     """Where a match of ``pattern`` that has its token ``i`` (exactly one) at position ``p`` can lie.
 
     :meth:`window` gives ``(first, end)`` -- every such match lies within tokens ``[first, end)`` of the
-    sentence -- or None when none can.
+    sentence -- or None when none can. Usable once :meth:`bind` has given it the order of the
+    lexeme attributes its :class:`Features` read.
     """
 
-    __slots__ = ("before", "after", "own", "attrs")
+    __slots__ = ("_steps", "before", "after", "own", "attrs")
 
     def __init__(self, pattern: list, i: int, strings, actor_bits: dict[str, int]):
         before = _expand(list(reversed(pattern[:i])), strings, actor_bits)
@@ -213,24 +261,40 @@ class Reach:
         own = _expand([pattern[i]], strings, actor_bits)
         steps = (before or []) + (after or []) + (own or [])
         self.attrs = tuple(sorted({attr for _, spec in steps for attr, _, _ in spec}))
-        self.own = own[0][1] if own else ()
-        self.before = _Walk(before) if before is not None and after is not None else None
-        self.after = _Walk(after) if before is not None and after is not None else None
+        self._steps = (before, after, own[0][1] if own else ()) if before is not None and after is not None else None
+        self.before = self.after = None
+        self.own: tuple = ()
 
     @property
     def useful(self) -> bool:
         """Whether it can narrow anything (it knows every op and tests at least one attribute)."""
-        return self.before is not None and bool(self.attrs)
+        return self._steps is not None and bool(self.attrs)
+
+    def bind(self, lexeme_index: dict[str, int]) -> None:
+        """Compile the checks for rows of lexeme attributes in ``lexeme_index`` order."""
+        before, after, own = self._steps
+        self.before = _Walk([(kind, _bind(spec, lexeme_index)) for kind, spec in before])
+        self.after = _Walk([(kind, _bind(spec, lexeme_index)) for kind, spec in after])
+        self.own = _bind(own, lexeme_index)
 
     def window(self, p: int, lo: int, hi: int, features: Features) -> tuple[int, int] | None:
         """Tokens ``[first, end)`` of sentence ``[lo, hi)`` holding every match with the token at ``p``, or None."""
-        cols = features.cols or features.load()
-        if not _holds(self.own, p, cols):
+        if not _holds(self.own, p, features):
             return None
-        back = self.before.run(range(p - 1, lo - 1, -1), cols)
+        back = self.before.run(range(p - 1, lo - 1, -1), features)
         if back is None:
             return None
-        ahead = self.after.run(range(p + 1, hi), cols)
+        ahead = self.after.run(range(p + 1, hi), features)
         if ahead is None:
             return None
         return p - back, p + 1 + ahead
+
+
+def bind_all(reaches: list[Reach]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Bind ``reaches`` to one row layout; returns the (lexeme, token) attributes their Features must read."""
+    attrs = {a for r in reaches for a in r.attrs if a != ACTOR}
+    lexeme_attrs = tuple(sorted(a for a in attrs if a in LEXEME_ATTRS))
+    index = {a: k for k, a in enumerate(lexeme_attrs)}
+    for r in reaches:
+        r.bind(index)
+    return lexeme_attrs, tuple(sorted(a for a in attrs if a not in LEXEME_ATTRS))
