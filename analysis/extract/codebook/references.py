@@ -61,6 +61,15 @@ def _hash_array(words) -> np.ndarray:
     return np.array(sorted({hash_string(w) for w in words}), dtype=np.uint64)
 
 
+def _in_sorted(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """``np.isin(values, table)`` for a sorted ``table``: one ``searchsorted``, no sort of the table per call."""
+    if not len(table) or not len(values):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(table, values)
+    at[at == len(table)] = 0
+    return table[at] == values
+
+
 def _class_forms(codebook: Codebook | None, name: str) -> tuple[frozenset[str], tuple]:
     cls = codebook.classes.get(name) if codebook is not None else None
     return (cls.members.forms, cls.members.sequences) if cls is not None else (frozenset(), ())
@@ -83,7 +92,7 @@ def _mark_sequences(mask: np.ndarray, lower: np.ndarray, table: tuple, bit: int)
         return
     n = len(lower)
     words = None
-    for i in np.flatnonzero(np.isin(lower, firsts)).tolist():
+    for i in np.flatnonzero(_in_sorted(lower, firsts)).tolist():
         if words is None:
             words = lower.tolist()
         for seq in by_first[words[i]]:
@@ -149,11 +158,11 @@ def actor_mask(doc: Doc, gazetteer: Gazetteer | None, codebook: Codebook | None 
     noun_hashes, noun_seqs, demonym_camp, demonym_hashes, stop = _tables(gazetteer, codebook)
     # actor nouns
     if noun_hashes is not None:
-        mask[np.isin(lower, noun_hashes)] |= kinds["noun"]
+        mask[_in_sorted(lower, noun_hashes)] |= kinds["noun"]
     _mark_sequences(mask, lower, noun_seqs, kinds["noun"])
     # demonyms
     if demonym_camp:
-        for i in np.flatnonzero(np.isin(lower, demonym_hashes)).tolist():
+        for i in np.flatnonzero(_in_sorted(lower, demonym_hashes)).tolist():
             if i >= 2 and int(lower[i - 1]) in _HYPHENS and int(lower[i - 2]) in _STANCE_PREFIXES:
                 continue
             j = i + 1
@@ -176,20 +185,21 @@ def actor_mask(doc: Doc, gazetteer: Gazetteer | None, codebook: Codebook | None 
     if len(first):
         inner = capital & ~starts
         lowercase = alpha & ~capital
-        named = np.isin(lower[first], lower[inner]) & ~np.isin(lower[first], lower[lowercase])
+        named = (_in_sorted(lower[first], np.sort(lower[inner]))
+                 & ~_in_sorted(lower[first], np.sort(lower[lowercase])))
         capital[first[~named]] = False
-    capital &= ~np.isin(lower, stop)
+    capital &= ~_in_sorted(lower, stop)
     mask[capital] |= kinds["name"]
     # pronouns with an antecedent in the sentence before them or in the previous sentence
-    pron = np.flatnonzero(np.isin(lower, _PRONOUN_HASHES))
+    pron = np.flatnonzero(_in_sorted(lower, _PRONOUN_HASHES))
     if len(pron):
         has_actor = mask != 0
         sent_has = np.zeros(len(spans) + 1, dtype=bool)
         if has_actor.any():
             sent_has[np.unique(sent_of[has_actor])] = True
-        first_actor = {}
-        for i in np.flatnonzero(has_actor).tolist():
-            first_actor.setdefault(int(sent_of[i]), i)
+        actor_at = np.flatnonzero(has_actor)
+        sents, first = np.unique(sent_of[actor_at], return_index=True)  # first actor token of each sentence
+        first_actor = dict(zip(sents.tolist(), actor_at[first].tolist()))
         for i in pron.tolist():
             if int(lower[i]) == _IT and i + 1 < n and int(lower[i + 1]) in _IMPERSONAL_AFTER:
                 continue
