@@ -118,7 +118,7 @@ class Features:
     with one ``Doc.to_array`` when first needed.
     """
 
-    __slots__ = ("doc", "mask", "lexeme_attrs", "token_attrs", "lexemes", "orth", "cols")
+    __slots__ = ("doc", "mask", "lexeme_attrs", "token_attrs", "lexemes", "orth", "cols", "walked")
 
     def __init__(self, doc, mask, lexeme_attrs: tuple[str, ...], token_attrs: tuple[str, ...],
                  lexemes: dict[int, tuple]):
@@ -126,6 +126,8 @@ class Features:
         self.lexeme_attrs, self.token_attrs, self.lexemes = lexeme_attrs, token_attrs, lexemes
         self.orth: list[int] | None = None
         self.cols: dict[str, list] | None = None
+        #: (walk, first position, stop) -> its result: patterns of one rule often share a walk (:func:`bind_all`)
+        self.walked: dict[tuple, int | None] = {}
 
     def row(self, t: int) -> tuple:
         """The lexeme attributes (in :attr:`lexeme_attrs` order) of token ``t``."""
@@ -213,7 +215,15 @@ class _Walk:
 
     def run(self, positions: range, features: Features) -> int | None:
         """Tokens consumed (over ``positions``, in order) at the farthest point where every step can be done;
-        None when never."""
+        None when never (remembered per Doc)."""
+        key = (self, positions.start, positions.stop)
+        walked = features.walked
+        if key in walked:
+            return walked[key]
+        walked[key] = found = self._run(positions, features)
+        return found
+
+    def _run(self, positions: range, features: Features) -> int | None:
         end = self.end
         bits = self.closure[0]
         best = 0 if bits >> end & 1 else None
@@ -270,11 +280,17 @@ class Reach:
         """Whether it can narrow anything (it knows every op and tests at least one attribute)."""
         return self._steps is not None and bool(self.attrs)
 
-    def bind(self, lexeme_index: dict[str, int]) -> None:
-        """Compile the checks for rows of lexeme attributes in ``lexeme_index`` order."""
+    def bind(self, lexeme_index: dict[str, int], walks: dict[tuple, _Walk] | None = None) -> None:
+        """Compile the checks for rows of lexeme attributes in ``lexeme_index`` order (equal walks shared
+        through ``walks``)."""
+        walks = {} if walks is None else walks
         before, after, own = self._steps
-        self.before = _Walk([(kind, _bind(spec, lexeme_index)) for kind, spec in before])
-        self.after = _Walk([(kind, _bind(spec, lexeme_index)) for kind, spec in after])
+        for side, steps in (("before", before), ("after", after)):
+            bound = tuple((kind, _bind(spec, lexeme_index)) for kind, spec in steps)
+            walk = walks.get(bound)
+            if walk is None:
+                walk = walks[bound] = _Walk(list(bound))
+            setattr(self, side, walk)
         self.own = _bind(own, lexeme_index)
 
     def window(self, p: int, lo: int, hi: int, features: Features) -> tuple[int, int] | None:
@@ -295,6 +311,7 @@ def bind_all(reaches: list[Reach]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     attrs = {a for r in reaches for a in r.attrs if a != ACTOR}
     lexeme_attrs = tuple(sorted(a for a in attrs if a in LEXEME_ATTRS))
     index = {a: k for k, a in enumerate(lexeme_attrs)}
+    walks: dict[tuple, _Walk] = {}
     for r in reaches:
-        r.bind(index)
+        r.bind(index, walks)
     return lexeme_attrs, tuple(sorted(a for a in attrs if a not in LEXEME_ATTRS))
