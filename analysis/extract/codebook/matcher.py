@@ -236,6 +236,14 @@ class CompiledCodebook:
                     pm.add(rule.key, exact)
                 if wild_patterns:
                     add_patterns(rule, key_hash, wild_patterns)
+        #: :attr:`slot_variants` grouped by their next rarest slot (a whole group is skipped when that slot
+        #: is missing from the sentence)
+        self.slot_groups: dict[int, tuple[tuple[int, tuple], ...]] = {}
+        for slot_id, listed in self.slot_variants.items():
+            groups: dict[int, list] = {}
+            for second, variant in listed:
+                groups.setdefault(second, []).append(variant)
+            self.slot_groups[slot_id] = tuple((second, tuple(group)) for second, group in groups.items())
         #: attributes the :class:`~.reach.Reach` checks read: of words (looked up once per word, kept in
         #: ``_lexemes``) and of tokens (one ``Doc.to_array`` per Doc)
         self.lexeme_attrs, self.token_attrs = bind_all(
@@ -322,22 +330,25 @@ class CompiledCodebook:
                 actors = _ActorRuns(mask)
                 features = Features(doc, mask, self.lexeme_attrs, self.token_attrs, self._lexemes)
                 found: dict[str, tuple[Rule, set[tuple[int, int]]]] = {}  # rule key -> rule, (start, end)
-                slot_variants = self.slot_variants
-                if exclude:
-                    slot_variants = {k: [v for v in vs if v[1][0].key not in exclude]
-                                     for k, vs in slot_variants.items()}
+                slot_groups = self.slot_groups
+                if exclude:  # the left-out rules' variants dropped from their groups
+                    slot_groups = {k: tuple((second, tuple(v for v in group if v[0].key not in exclude))
+                                            for second, group in groups)
+                                   for k, groups in slot_groups.items()}
                 for k, in_sentence in present.items():
                     lo, hi = starts[k], ends[k]
                     for slot_id in in_sentence:
-                        for second, (rule, matcher, slots, offsets) in slot_variants.get(slot_id, ()):
-                            if second >= 0 and (second not in in_sentence or (
-                                    len(slots) > 2 and not in_sentence.keys() >= offsets.keys())):
+                        for second, group in slot_groups.get(slot_id, ()):
+                            if second >= 0 and second not in in_sentence:
                                 continue
-                            spans = found.get(rule.key)
-                            if spans is None:
-                                spans = found[rule.key] = (rule, set())
-                            for a, b in _windows(in_sentence, slots, offsets, lo, hi, actors, features):
-                                spans[1].update((a + s, a + e) for _, s, e in matcher(doc[a:b]))
+                            for rule, matcher, slots, offsets in group:
+                                if len(slots) > 2 and not in_sentence.keys() >= offsets.keys():
+                                    continue
+                                spans = found.get(rule.key)
+                                if spans is None:
+                                    spans = found[rule.key] = (rule, set())
+                                for a, b in _windows(in_sentence, slots, offsets, lo, hi, actors, features):
+                                    spans[1].update((a + s, a + e) for _, s, e in matcher(doc[a:b]))
                 for rule, spans in sorted(found.values(), key=lambda f: f[0].order):
                     out.extend((rule, s, e) for s, e in sorted(spans))
         if self.prefixes:
