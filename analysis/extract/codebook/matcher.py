@@ -75,11 +75,8 @@ class CompiledCodebook:
       tokens the pattern allows before and after that token (the sentence edge
       where a repeat is unbounded), so the windows (merged) hold every match;
       the slot whose windows cover the fewest tokens in the sentence is taken;
-    * each window is then narrowed to where the pattern's tokens around the
-      occurrence can reach (:class:`~.reach.Reach`: the pattern walked outwards
-      token by token on per-Doc attribute arrays, conservatively), or dropped
-      when no match can hold it -- "as ... said" no longer runs the Matcher
-      from every "said" back to the sentence start;
+    * each window is narrowed to where the pattern's tokens can reach around the
+      occurrence, or dropped when no match can hold it (:class:`~.reach.Reach`);
     * an occurrence gets no window when a required ``{actor: ...}`` run has no
       token with its bit in the per-token actor mask, or another slot has no
       word, at the distances from ``p`` the pattern allows (prefix sums of the
@@ -238,12 +235,7 @@ class CompiledCodebook:
                     add_patterns(rule, key_hash, wild_patterns)
         #: :attr:`slot_variants` grouped by their next rarest slot (a whole group is skipped when that slot
         #: is missing from the sentence)
-        self.slot_groups: dict[int, tuple[tuple[int, tuple], ...]] = {}
-        for slot_id, listed in self.slot_variants.items():
-            groups: dict[int, list] = {}
-            for second, variant in listed:
-                groups.setdefault(second, []).append(variant)
-            self.slot_groups[slot_id] = tuple((second, tuple(group)) for second, group in groups.items())
+        self.slot_groups = _grouped(self.slot_variants)
         #: attributes the :class:`~.reach.Reach` checks read: of words (looked up once per word, kept in
         #: ``_lexemes``) and of tokens (one ``Doc.to_array`` per Doc)
         self.lexeme_attrs, self.token_attrs = bind_all(
@@ -362,6 +354,17 @@ class CompiledCodebook:
                     if hit:
                         out.extend((rule, tok.i, tok.i + 1) for rule in hit)
         return out
+
+
+def _grouped(slot_variants: dict[int, list[tuple[int, tuple]]]) -> dict[int, tuple[tuple[int, tuple], ...]]:
+    """Each slot's ``(second, variant)`` list as ``(second, variants)`` groups, in first-seen order."""
+    out = {}
+    for slot_id, listed in slot_variants.items():
+        groups: dict[int, list] = {}
+        for second, variant in listed:
+            groups.setdefault(second, []).append(variant)
+        out[slot_id] = tuple((second, tuple(group)) for second, group in groups.items())
+    return out
 
 
 def _leaving_out(match, regex_rules: dict[str, dict[str, Rule]], skipped: list[Rule] | None):
