@@ -207,12 +207,7 @@ def _object_attribution(scan: Scan, v: tuple, lo: int, hi: int) -> bool:
            and context.lower(skip_left_plain(scan, w[0] - 1, k)) in (",", "and", "but")
            for w in scan.cues.verbs_in(k, hi)):
         return False  # "X criticised the plan, saying that …" / "… and said that …": the clause is the content
-    content = scan.trim(context.tstart(k), context.tend(end - 1))
-    if content[1] <= content[0]:
-        return False
-    scan.used_verbs.add(s)
-    scan.add(Raw("indirect", int(context.sent_of[s]), m, context.char_span(s, e), content))
-    return True
+    return _add_indirect(scan, s, e, m, k, end)
 
 
 #: Words after "called" that make it another verb: "called a meeting", "called off", "called back".
@@ -264,6 +259,13 @@ def _characterisation(scan: Scan, v: tuple, lo: int, hi: int) -> bool:
             return False  # "the elite group within Scientology called the Sea Org was …": naming
     if m is None or not is_source(scan, m) or (m.start - 1 >= lo and context.lower(m.start - 1) in _SUBORDINATORS):
         return False
+    return _add_indirect(scan, s, e, m, k, end)
+
+
+def _add_indirect(scan: Scan, s: int, e: int, m: Mention, k: int, end: int) -> bool:
+    """Record an indirect attribution: cue tokens ``[s, e)``, source ``m``, content tokens ``[k, end)``
+    (trimmed); False when the trimmed content is empty."""
+    context = scan.context
     content = scan.trim(context.tstart(k), context.tend(end - 1))
     if content[1] <= content[0]:
         return False
