@@ -59,6 +59,21 @@ def nlp():
 
 
 @pytest.fixture(scope="session")
+def codebook():
+    """The bundled codebook, loaded once (tests read it, never change it)."""
+    from analysis import load_codebook
+
+    return load_codebook()
+
+
+def coded(make_doc, codebook, text: str, category: str | None = None) -> list[dict]:
+    """The codebook's evidence rows in ``text`` (parsed by ``make_doc``), optionally of one category."""
+    from analysis.extract.rhetoric import doc_evidence
+
+    return [h for h in doc_evidence(make_doc(text), codebook) if category is None or h["category"] == category]
+
+
+@pytest.fixture(scope="session")
 def corpus():
     from analysis import load_corpus
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from conftest import coded
 
 from analysis.errors import CodebookError
 from analysis.extract.codebook import load_codebook
@@ -89,13 +90,8 @@ SILENT = [
 ]
 
 
-@pytest.fixture(scope="module")
-def codebook():
-    return load_codebook()
-
-
 def _hits(make_doc, codebook, text, category):
-    return [(h["rule_id"], h["text"]) for h in doc_evidence(make_doc(text), codebook) if h["category"] == category]
+    return [(h["rule_id"], h["text"]) for h in coded(make_doc, codebook, text, category)]
 
 
 def test_bundled_codebook_is_2_1(codebook):

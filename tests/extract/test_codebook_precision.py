@@ -15,9 +15,7 @@ narrowed too far, or not at all, fails here.
 from __future__ import annotations
 
 import pytest
-
-from analysis.extract.codebook import load_codebook
-from analysis.extract.rhetoric import doc_evidence
+from conftest import coded
 
 # (category, rule_id, sentence, words inside the hit): features the narrowed rules still code
 KEPT = [
@@ -72,13 +70,8 @@ SILENT = [
 ]
 
 
-@pytest.fixture(scope="module")
-def codebook():
-    return load_codebook()
-
-
 def _hits(make_doc, codebook, text, category):
-    return [(h["rule_id"], h["text"]) for h in doc_evidence(make_doc(text), codebook) if h["category"] == category]
+    return [(h["rule_id"], h["text"]) for h in coded(make_doc, codebook, text, category)]
 
 
 def test_bundled_codebook_includes_the_precision_pass(codebook):

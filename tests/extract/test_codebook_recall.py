@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import coded
 
 from analysis.extract.codebook import load_codebook
 from analysis.extract.rhetoric import doc_evidence
@@ -184,13 +185,8 @@ NEGATIVE = [
 ]
 
 
-@pytest.fixture(scope="module")
-def codebook():
-    return load_codebook()
-
-
 def _hits(make_doc, codebook, text, category):
-    return [h for h in doc_evidence(make_doc(text), codebook) if h["category"] == category]
+    return coded(make_doc, codebook, text, category)
 
 
 @pytest.fixture(scope="module")

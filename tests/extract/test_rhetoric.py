@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import coded
 
 from analysis.app.shortcuts import code_corpus
 from analysis.extract.codebook import Rule, load_codebook
@@ -13,11 +14,6 @@ from analysis.tables.frames import evidence_frame
 
 SEED_ID = "000_b57aecae04ae68f3"
 CONTROL_ID = "001_control_agency_report"
-
-
-@pytest.fixture(scope="module")
-def codebook():
-    return load_codebook()
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +27,7 @@ def corpus_evidence(corpus):
 
 
 def _hits(make_doc, codebook, text, category=None):
-    hits = doc_evidence(make_doc(text), codebook)
-    return [h for h in hits if category is None or h["category"] == category]
+    return coded(make_doc, codebook, text, category)
 
 
 def _find(evidence, category, text):

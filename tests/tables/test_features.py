@@ -9,7 +9,6 @@ import pytest
 from analysis.app.shortcuts import kwic
 from analysis.errors import KitError
 from analysis.extract.analyze import DocResult
-from analysis.extract.codebook import load_codebook
 from analysis.extract.concordance import KWIC_COLUMNS
 from analysis.extract.rhetoric import doc_evidence
 from analysis.plots.display import show_evidence
@@ -21,11 +20,6 @@ from analysis.tables.features import (
     poisson_interval,
 )
 from analysis.tables.frames import evidence_frame, exposure_frame
-
-
-@pytest.fixture(scope="module")
-def codebook():
-    return load_codebook()
 
 
 def _ev(rows):
