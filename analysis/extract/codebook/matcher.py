@@ -23,6 +23,8 @@ from .patterns import (
     ACTOR_BITS,
     blank_nlp,
     max_length,
+    min_length,
+    op_bounds,
     phrase_variants,
     regex_extension,
     set_actor_mask,
@@ -409,11 +411,11 @@ def _checks(pattern: list, i: int, token_slot: dict[int, int]) -> tuple[tuple[in
         if k < i:
             between = pattern[k + 1:i]
             far = max_length(between)
-            out.append((bit, slot, None if far is None else -1 - far, -1 - _min_length(between)))
+            out.append((bit, slot, None if far is None else -1 - far, -1 - min_length(between)))
         else:
             between = pattern[i + 1:k]
             far = max_length(between)
-            out.append((bit, slot, 1 + _min_length(between), None if far is None else 1 + far))
+            out.append((bit, slot, 1 + min_length(between), None if far is None else 1 + far))
     return tuple(out)
 
 
@@ -488,23 +490,6 @@ def _windows(in_sentence: dict[int, list[int]], slots: tuple[int, ...], offsets:
     return out
 
 
-_BOUNDED_OP = re.compile(r"^\{(\d*)(,(\d*))?\}$")  # as in patterns: "{n}", "{n,m}", "{n,}", "{,m}"
-
-
-def _min_length(pattern: list) -> int:
-    """Fewest tokens a match of ``pattern`` can span (``?``, ``*``, ``{0,m}`` tokens may be absent)."""
-    total = 0
-    for tok in pattern:
-        op = tok.get("OP")
-        if op in (None, "!", "1", "+"):
-            total += 1
-            continue
-        m = _BOUNDED_OP.match(op) if isinstance(op, str) else None
-        if m is not None and m.group(1):
-            total += int(m.group(1))
-    return total
-
-
 def _actor_bit(tok: dict) -> int | None:
     """The :data:`~.patterns.ACTOR_BITS` bit a pattern token (from :func:`~.patterns.expand_classes`) needs
     at least once; None when it needs none."""
@@ -515,7 +500,4 @@ def _actor_bit(tok: dict) -> int | None:
     if value is not True or not name.startswith("dk_actor_") or name[9:] not in ACTOR_BITS:
         return None
     op = tok.get("OP")
-    if op in (None, "1", "+"):
-        return ACTOR_BITS[name[9:]]
-    m = _BOUNDED_OP.match(op) if isinstance(op, str) else None
-    return ACTOR_BITS[name[9:]] if m is not None and m.group(1) and int(m.group(1)) >= 1 else None
+    return ACTOR_BITS[name[9:]] if op != "!" and op_bounds(op)[0] >= 1 else None

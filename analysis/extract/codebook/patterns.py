@@ -59,7 +59,7 @@ __all__ = [
     "slot_words",
     "slot_positions",
     "required_words",
-    "max_length",
+    "max_length", "min_length", "op_bounds",
 ]
 
 #: Token attributes a ``REGEX`` may test, and the Token attribute each reads.
@@ -575,16 +575,26 @@ def required_words(tok: dict) -> frozenset[str] | None:
     return None
 
 
+def op_bounds(op) -> tuple[int, int | None]:
+    """Fewest and most tokens a pattern token with operator ``op`` matches (most: ``None`` = unbounded);
+    ``{2}`` -> (2, 2), ``{0,3}`` -> (0, 3), ``{1,}`` -> (1, None), ``*`` -> (0, None)."""
+    if op in (None, "!", "1"):
+        return 1, 1
+    if op == "?":
+        return 0, 1
+    m = _BOUNDED_OP.match(op) if isinstance(op, str) else None
+    if m is None:
+        return (1 if op == "+" else 0), None  # "*", "+" (and anything unknown: no upper bound)
+    low = int(m.group(1) or 0)
+    return low, (low if m.group(2) is None else int(m.group(3)) if m.group(3) else None)  # {n} / {n,m} / {n,}
+
+
+def min_length(pattern: list) -> int:
+    """Fewest tokens a match of ``pattern`` can span (``?``, ``*``, ``{0,m}`` tokens may be absent)."""
+    return sum(op_bounds(tok.get("OP"))[0] for tok in pattern)
+
+
 def max_length(pattern: list) -> int | None:
     """Most tokens a match of ``pattern`` can span; ``None`` when unbounded (``*``, ``+``, ``{n,}``)."""
-    total = 0
-    for tok in pattern:
-        op = tok.get("OP")
-        if op in (None, "!", "?", "1"):
-            total += 1
-            continue
-        m = _BOUNDED_OP.match(op) if isinstance(op, str) else None
-        if m is None or (m.group(2) is not None and not m.group(3)):
-            return None  # "*", "+", "{n,}": no upper bound
-        total += int(m.group(3) if m.group(2) else m.group(1) or 0)
-    return total
+    highs = [op_bounds(tok.get("OP"))[1] for tok in pattern]
+    return None if None in highs else sum(highs)
